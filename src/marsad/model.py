@@ -1,0 +1,112 @@
+"""The one data model every stage shares: Page → Article (→ Story, later).
+
+Stages pass these forward and refer to each other only through the stable ids defined here
+(content hashes), never through positions in a file or a batch, so that a re-run, a resumed
+ingest or a Dask worker computes the very same ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+def stable_id(*parts: str | bytes, size: int = 16) -> str:
+    """A short hex id derived from content: the same input gives the same id everywhere."""
+    digest = hashlib.blake2b(digest_size=size)
+    for part in parts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One published page as read: where it came from, its raw bytes, and its decoded text.
+
+    `source` locates the page for people (a path, `archive.zip!member#record`, a URL); `page_id`
+    is derived from the locator and the raw bytes, so re-reading the same file yields the same ids
+    and a revised page at the same address gets a new one.
+    """
+
+    source: str
+    raw: bytes
+    text: str
+    outlet: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published: datetime | None = None
+    fetched: datetime | None = None
+    fmt: str = "text"
+
+    @property
+    def page_id(self) -> str:
+        return stable_id(self.url or self.source, self.raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article found on a page: its text exactly as published, minus the boilerplate.
+
+    The boilerplate is not thrown away but kept as structured fields (wire agencies, publisher,
+    tags, related headlines).
+    """
+
+    text: str
+    title: str | None = None
+    lead: str | None = None
+    wire: tuple[str, ...] = ()
+    publisher: str | None = None
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentedPage:
+    """A page split into its ordered articles plus page-level blocks ("مقالات مشابهة")."""
+
+    page: Page
+    articles: tuple[Article, ...]
+    similar: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFailure:
+    """Input that could not become a page: kept with its reason and raw bytes, never dropped."""
+
+    source: str
+    reason: str
+    raw: bytes = b""
+
+    @property
+    def failure_id(self) -> str:
+        return stable_id(self.source, self.reason, self.raw)
+
+    def message(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What one ingest run did; printed by the CLI and returned by the service."""
+
+    pages_read: int = 0
+    pages_new: int = 0
+    pages_already_stored: int = 0
+    articles_seen: int = 0
+    articles_new: int = 0
+    exact_duplicates: int = 0
+    quarantined: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, other: IngestSummary) -> None:
+        self.pages_read += other.pages_read
+        self.pages_new += other.pages_new
+        self.pages_already_stored += other.pages_already_stored
+        self.articles_seen += other.articles_seen
+        self.articles_new += other.articles_new
+        self.exact_duplicates += other.exact_duplicates
+        self.quarantined += other.quarantined
+        self.problems.extend(other.problems)
