@@ -1,0 +1,227 @@
+"""`marsad` command line: a thin Typer shell over `marsad.service`.
+
+Exit codes: 0 all input ingested, 3 some input quarantined, 2 usage errors (Typer's default).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from marsad import export as exporting
+from marsad import service
+from marsad.model import IngestSummary
+from marsad.read import ReadOptions
+from marsad.store.sqlite import SqliteStore
+
+app = typer.Typer(
+    help="Marsad (مرصد): read, segment, normalize and deduplicate syndicated Arabic news.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+EXIT_QUARANTINED = 3
+
+DbOption = Annotated[Path, typer.Option("--db", help="SQLite database file.")]
+DEFAULT_DB = Path("marsad.db")
+
+
+@contextmanager
+def _open_store(db: Path, must_exist: bool = True) -> Iterator[SqliteStore]:
+    if must_exist and not db.exists():
+        console.print(f"[red]error:[/red] database {db} does not exist (run `marsad ingest` first)")
+        raise typer.Exit(2)
+    store = SqliteStore(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _parse_fields(fields: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in fields:
+        key, sep, value = item.partition("=")
+        if not sep or key not in {"text", "title", "url", "published", "fetched", "outlet"}:
+            raise typer.BadParameter(
+                f"{item!r}: expected KEY=FIELD with KEY one of text, title, url, published, fetched, outlet",
+                param_hint="--field",
+            )
+        mapping[key] = value
+    return mapping
+
+
+def _run_ingest(
+    paths: list[str], db: Path, options: ReadOptions, batch_pages: int = service.BATCH_PAGES
+) -> IngestSummary:
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[bold]ingesting[/bold]"),
+        BarColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+    )
+    with (
+        _open_store(db, must_exist=False) as store,
+        Progress(*columns, console=console, transient=True) as progress,
+    ):
+        task = progress.add_task("ingest", total=None, status="")
+
+        def report(summary: IngestSummary) -> None:
+            progress.update(task, status=f"{summary.pages_read} pages, {summary.articles_new} new articles")
+
+        return service.ingest(paths, store, options, batch_pages=batch_pages, progress=report)
+
+
+def _print_summary(summary: IngestSummary, db: Path) -> None:
+    table = Table(title=f"ingest → {db}", show_header=False)
+    for label, value in [
+        ("pages read", summary.pages_read),
+        ("pages new", summary.pages_new),
+        ("pages already stored", summary.pages_already_stored),
+        ("articles found", summary.articles_seen),
+        ("distinct new articles", summary.articles_new),
+        ("exact duplicates", summary.exact_duplicates),
+        ("quarantined", summary.quarantined),
+    ]:
+        table.add_row(label, str(value))
+    Console().print(table)
+    for problem in summary.problems[:50]:
+        console.print(f"[yellow]quarantined:[/yellow] {problem}", highlight=False, soft_wrap=True)
+    if len(summary.problems) > 50:
+        console.print(f"… and {len(summary.problems) - 50} more (see `marsad quarantine`)")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, globs or feed URLs.")],
+    db: DbOption = DEFAULT_DB,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name for every page read.")] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="JSON field override, e.g. --field text=body (repeatable)."),
+    ] = None,
+    max_page_mb: Annotated[float, typer.Option(help="Pages larger than this are quarantined.")] = 20.0,
+    batch_pages: Annotated[int, typer.Option(min=1, help="Pages per transaction (commit interval).")] = (
+        service.BATCH_PAGES
+    ),
+) -> None:
+    """Read pages, segment them into articles, deduplicate exactly, and store them."""
+    options = ReadOptions(
+        outlet=outlet, fields=_parse_fields(field or []), max_page_bytes=int(max_page_mb * 1024 * 1024)
+    )
+    summary = _run_ingest(paths, db, options, batch_pages)
+    _print_summary(summary, db)
+    if summary.quarantined:
+        raise typer.Exit(EXIT_QUARANTINED)
+
+
+@app.command("export")
+def export_command(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or parquet.")] = "jsonl",
+    out: Annotated[Path | None, typer.Option(help="Output file (default: stdout for jsonl).")] = None,
+    pages: Annotated[
+        bool, typer.Option("--pages", help="One object per page instead of per article.")
+    ] = False,
+) -> None:
+    """Export the deduplicated corpus, one object per distinct article (or per page)."""
+    if fmt not in {"jsonl", "parquet"}:
+        raise typer.BadParameter(f"unknown format {fmt!r}: use jsonl or parquet", param_hint="--format")
+    if fmt == "parquet" and out is None:
+        raise typer.BadParameter("parquet needs --out FILE", param_hint="--out")
+    with _open_store(db) as store:
+        objects: Iterator[dict[str, Any]] = (
+            (exporting.page_object(r) for r in store.pages())
+            if pages
+            else (exporting.article_object(r) for r in store.articles())
+        )
+        if fmt == "parquet":
+            assert out is not None
+            count = exporting.write_parquet(objects, out, "pages" if pages else "articles")
+        elif out is None:
+            count = exporting.write_jsonl(objects, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            with out.open("wb") as handle:
+                count = exporting.write_jsonl(objects, handle)
+    console.print(f"exported {count} {'pages' if pages else 'articles'}")
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _print_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=1) + "\n")
+
+
+@app.command()
+def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """Counts of what the database holds."""
+    with _open_store(db) as store:
+        counts = store.counts()
+    if as_json:
+        _print_json(counts)
+        return
+    table = Table(title=str(db), show_header=False)
+    for key, value in counts.items():
+        table.add_row(key.replace("_", " "), str(value))
+    Console().print(table)
+
+
+@app.command()
+def quarantine(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """Input that could not be read or parsed, with the reason (raw bytes are kept in the database)."""
+    with _open_store(db) as store:
+        records = list(store.quarantined())
+    if as_json:
+        _print_json([dataclasses.asdict(record) for record in records])
+        return
+    table = Table("source", "reason", "bytes", "when", title=f"quarantine: {len(records)}")
+    for record in records:
+        table.add_row(record.source, record.reason, str(record.size), record.quarantined_at)
+    Console().print(table)
+
+
+@app.command()
+def demo(
+    keep: Annotated[Path | None, typer.Option(help="Keep the demo database at this path.")] = None,
+) -> None:
+    """Ingest the bundled sample corpus into a temporary database and show what Marsad found."""
+    sample = resources.files("marsad.sample").joinpath("pages")
+    with tempfile.TemporaryDirectory(prefix="marsad-demo-") as tmp, resources.as_file(sample) as folder:
+        db = Path(tmp) / "demo.db"
+        summary = _run_ingest([str(folder)], db, ReadOptions())
+        _print_summary(summary, db)
+        with _open_store(db) as store:
+            _print_syndication(store)
+        if keep:
+            shutil.copyfile(db, keep)
+            console.print(f"demo database kept at {keep}")
+
+
+def _print_syndication(store: SqliteStore) -> None:
+    table = Table("article", "outlets", "wire", "copies", title="most syndicated articles")
+    records = sorted(store.articles(), key=lambda r: len(r.pages), reverse=True)
+    for record in records[:10]:
+        outlets = sorted({ref.outlet or "?" for ref in record.pages})
+        title = record.title or record.text[:60] + "…"
+        table.add_row(title, "، ".join(outlets), ", ".join(record.wire), str(len(record.pages)))
+    Console().print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

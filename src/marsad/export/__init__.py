@@ -1,0 +1,103 @@
+"""Export the clean corpus: one JSON object per distinct article (or per page), as JSONL or Parquet.
+
+The field names are a contract other tools read; keep them stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from marsad.store.base import ArticleRecord, PageRecord
+
+
+def article_object(record: ArticleRecord) -> dict[str, Any]:
+    return {
+        "id": record.article_id,
+        "title": record.title,
+        "text": record.text,
+        "lead": record.lead,
+        "wire": record.wire,
+        "publisher": record.publisher,
+        "tags": record.tags,
+        "related": record.related,
+        "pages": [
+            {"source": ref.source, "outlet": ref.outlet, "position": ref.position, "url": ref.url}
+            for ref in record.pages
+        ],
+        "first_seen": record.first_seen,
+    }
+
+
+def page_object(record: PageRecord) -> dict[str, Any]:
+    return {
+        "source": record.source,
+        "outlet": record.outlet,
+        "url": record.url,
+        "title": record.title,
+        "published": record.published,
+        "articles": record.article_ids,
+        "similar": record.similar,
+    }
+
+
+def write_jsonl(objects: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
+    """One object a line, UTF-8 Arabic as is (not \\u-escaped); returns how many were written."""
+    count = 0
+    for obj in objects:
+        out.write(orjson.dumps(obj) + b"\n")
+        count += 1
+    return count
+
+
+def _schema(kind: str) -> pa.Schema:
+    text, texts = pa.string(), pa.list_(pa.string())
+    if kind == "pages":
+        return pa.schema(
+            [
+                ("source", text),
+                ("outlet", text),
+                ("url", text),
+                ("title", text),
+                ("published", text),
+                ("articles", texts),
+                ("similar", texts),
+            ]
+        )
+    page_ref = pa.struct([("source", text), ("outlet", text), ("position", pa.int32()), ("url", text)])
+    return pa.schema(
+        [
+            ("id", text),
+            ("title", text),
+            ("text", text),
+            ("lead", text),
+            ("wire", texts),
+            ("publisher", text),
+            ("tags", texts),
+            ("related", texts),
+            ("pages", pa.list_(page_ref)),
+            ("first_seen", text),
+        ]
+    )
+
+
+def write_parquet(
+    objects: Iterator[dict[str, Any]], path: Path, kind: str, rows_per_group: int = 5000
+) -> int:
+    """Parquet with lists and structs kept nested, written group by group (bounded memory).
+
+    `kind` is "articles" or "pages"; the schema is explicit so an all-null column keeps its type.
+    """
+    schema = _schema(kind)
+    count = 0
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        while chunk := list(islice(objects, rows_per_group)):
+            writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+            count += len(chunk)
+    return count

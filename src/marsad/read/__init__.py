@@ -1,0 +1,108 @@
+"""Read input into Pages: files, directories, glob patterns, archives, WARCs and feed URLs.
+
+Every input ends up as Page objects or ReadFailure objects: nothing is dropped silently and no
+bad input raises, so one corrupt file never stops an ingest and every problem can be reported.
+
+    read_paths(["pages/", "day.zip", "crawl.warc.gz", "https://example.com/feed.xml"])
+    read_bytes("upload.html", data)
+
+Directories are walked in sorted order (hidden files and folders, whose names start with ".",
+are not content and are skipped); glob patterns expand in sorted order; http(s) URLs are fetched
+as RSS/Atom feeds. Formats are chosen by file name and sniffed when the name does not tell.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from functools import partial
+from typing import IO
+
+from marsad.model import Page, ReadFailure
+from marsad.read.common import Blob, Item
+from marsad.read.containers import read_blob
+from marsad.read.feed import fetch_feed
+from marsad.read.options import ReadOptions
+
+__all__ = ["ReadOptions", "read_bytes", "read_paths"]
+
+
+def read_paths(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[Page | ReadFailure]:
+    """Pages and failures from paths, directories, glob patterns and feed URLs, lazily and in order."""
+    options = options or ReadOptions()
+    for path in paths:
+        yield from _read_path(os.fspath(path), options)
+
+
+def read_bytes(source: str, data: bytes, options: ReadOptions | None = None) -> Iterator[Page | ReadFailure]:
+    """Pages and failures from bytes already in memory, the format chosen by `source`'s name."""
+    blob = Blob(
+        source,
+        os.path.basename(source) or source,
+        partial(_memory, data),
+        len(data),
+        os.path.dirname(source) or None,
+    )
+    return read_blob(blob, options or ReadOptions())
+
+
+def _read_path(path: str, options: ReadOptions) -> Iterator[Item]:
+    if path.lower().startswith(("http://", "https://")):
+        yield from fetch_feed(path, options)
+    elif os.path.isdir(path):
+        files = _walk(path)
+        if not files:
+            yield ReadFailure(path, "empty directory: no files in it")
+        for file in files:
+            yield from _read_file(file, options)
+    elif os.path.lexists(path):
+        yield from _read_file(path, options)
+    elif glob.has_magic(path):
+        matches = sorted(glob.glob(path, recursive=True))
+        if not matches:
+            yield ReadFailure(path, "no file matches this pattern")
+        for match in matches:
+            yield from _read_path(match, options)
+    else:
+        yield ReadFailure(path, "no such file or directory")
+
+
+def _read_file(path: str, options: ReadOptions) -> Iterator[Item]:
+    """One file on disk; unreadable or special files are failures, not exceptions."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        yield ReadFailure(path, f"cannot read: {exc.strerror or exc}")
+        return
+    if not stat.S_ISREG(info.st_mode):
+        yield ReadFailure(path, "not a regular file")
+        return
+    blob = Blob(
+        path, os.path.basename(path), partial(_disk, path), info.st_size, os.path.dirname(path) or None
+    )
+    yield from read_blob(blob, options)
+
+
+def _walk(root: str) -> list[str]:
+    """All non-hidden files under a directory, sorted by their path components."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        relative = os.path.relpath(folder, root)
+        parts = () if relative == "." else tuple(relative.split(os.sep))
+        found.extend(
+            ((*parts, name), os.path.join(folder, name)) for name in files if not name.startswith(".")
+        )
+    return [path for _, path in sorted(found)]
+
+
+def _disk(path: str) -> IO[bytes]:
+    return open(path, "rb")  # the Blob's reader closes it
+
+
+def _memory(data: bytes) -> IO[bytes]:
+    import io
+
+    return io.BytesIO(data)

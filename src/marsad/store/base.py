@@ -1,0 +1,112 @@
+"""The one narrow interface every store implements (SQLite now, PostgreSQL next).
+
+Stages never see SQL: they hand the store a `WriteBatch` and read back plain records. A batch is
+written in one transaction, and every row is keyed by a content id, so a batch replayed after a
+crash changes nothing that was already committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from marsad.model import Article, Page, ReadFailure
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """An article as it appeared at one position of one page."""
+
+    article_id: str
+    article: Article
+    seen_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageWrite:
+    page: Page
+    similar: tuple[str, ...]
+    occurrences: tuple[Occurrence, ...]
+
+
+@dataclass(slots=True)
+class WriteBatch:
+    pages: list[PageWrite] = field(default_factory=list)
+    failures: list[ReadFailure] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.pages) + len(self.failures)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    pages_new: int
+    articles_new: int
+    exact_duplicates: int
+    quarantined: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """Provenance of one article: the page, its outlet, and the article's position there."""
+
+    source: str
+    outlet: str | None
+    position: int
+    url: str | None
+    seen_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    article_id: str
+    title: str | None
+    text: str
+    lead: str | None
+    wire: list[str]
+    publisher: str | None
+    tags: list[str]
+    related: list[str]
+    first_seen: str | None
+    pages: list[PageRef]
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    page_id: str
+    source: str
+    outlet: str | None
+    url: str | None
+    title: str | None
+    published: str | None
+    article_ids: list[str]
+    similar: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineRecord:
+    source: str
+    reason: str
+    size: int
+    quarantined_at: str
+
+
+class Store(Protocol):
+    def present_pages(self, page_ids: Sequence[str]) -> set[str]:
+        """Which of these pages are already stored (to skip them on re-ingest or resume)."""
+        ...
+
+    def write(self, batch: WriteBatch, ingested_at: str) -> WriteResult:
+        """Write a batch atomically; rows already present are left as they are."""
+        ...
+
+    def articles(self) -> Iterator[ArticleRecord]: ...
+
+    def pages(self) -> Iterator[PageRecord]: ...
+
+    def quarantined(self) -> Iterator[QuarantineRecord]: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+    def close(self) -> None: ...

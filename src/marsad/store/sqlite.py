@@ -1,0 +1,324 @@
+"""The embedded default store: one SQLite file in WAL mode, no server to run."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from marsad.store.base import (
+    ArticleRecord,
+    Occurrence,
+    PageRecord,
+    PageRef,
+    QuarantineRecord,
+    WriteBatch,
+    WriteResult,
+)
+
+_CHUNK = 500  # SQLite's bound-parameter limit is well above this; chunks keep IN (...) lists small
+
+
+def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _dumps(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def _merged(old: list[str], new: Iterable[str]) -> list[str]:
+    return old + [value for value in new if value not in old]
+
+
+def migrations() -> list[tuple[int, str]]:
+    """(version, SQL) of every bundled migration, in order. Shared with other SQL stores."""
+    folder = resources.files("marsad.store").joinpath("migrations")
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text("utf-8")))
+    return sorted(found)
+
+
+class SqliteStore:
+    """Store on one SQLite file. Each `write` is one transaction: a kill at any moment leaves the
+    file at a batch boundary, and replaying the batch is harmless because every key is a content id.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # durable against process kills in WAL mode
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        current = self._db.execute("PRAGMA user_version").fetchone()[0]
+        for version, sql in migrations():
+            if version > current:
+                self._db.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def present_pages(self, page_ids: Sequence[str]) -> set[str]:
+        present: set[str] = set()
+        for chunk in _chunks(list(page_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT page_id FROM pages WHERE page_id IN ({marks})", chunk)
+            present.update(row[0] for row in rows)
+        return present
+
+    def _existing_articles(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                "SELECT article_id, title, wire, publisher, tags, related, first_seen"
+                f" FROM articles WHERE article_id IN ({marks})",
+                chunk,
+            )
+            for article_id, title, wire, publisher, tags, related, first_seen in rows:
+                found[article_id] = {
+                    "title": title,
+                    "wire": json.loads(wire),
+                    "publisher": publisher,
+                    "tags": json.loads(tags),
+                    "related": json.loads(related),
+                    "first_seen": first_seen,
+                    "changed": False,
+                }
+        return found
+
+    def write(self, batch: WriteBatch, ingested_at: str) -> WriteResult:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            result = self._write(batch, ingested_at)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return result
+
+    def _write(self, batch: WriteBatch, ingested_at: str) -> WriteResult:
+        db = self._db
+        present = self.present_pages([p.page.page_id for p in batch.pages])
+        page_rows = []
+        occurrences: list[tuple[str, int, Occurrence]] = []
+        for write in batch.pages:
+            page = write.page
+            if page.page_id in present:
+                continue
+            present.add(page.page_id)
+            page_rows.append(
+                (
+                    page.page_id,
+                    page.source,
+                    page.url,
+                    page.outlet,
+                    page.title,
+                    page.published.isoformat() if page.published else None,
+                    page.fetched.isoformat() if page.fetched else None,
+                    page.fmt,
+                    _dumps(write.similar),
+                    page.raw,
+                    ingested_at,
+                )
+            )
+            occurrences.extend((page.page_id, occ.article.position, occ) for occ in write.occurrences)
+        db.executemany("INSERT INTO pages VALUES (?,?,?,?,?,?,?,?,?,?,?)", page_rows)
+
+        known = self._existing_articles(list(dict.fromkeys(occ.article_id for _, _, occ in occurrences)))
+        duplicates = 0
+        for _, _, occ in occurrences:
+            article, seen = occ.article, occ.seen_at or ingested_at
+            entry = known.get(occ.article_id)
+            if entry is None:
+                known[occ.article_id] = {
+                    "title": article.title,
+                    "text": article.text,
+                    "lead": article.lead,
+                    "wire": list(article.wire),
+                    "publisher": article.publisher,
+                    "tags": list(article.tags),
+                    "related": list(article.related),
+                    "first_seen": seen,
+                    "new": True,
+                }
+                continue
+            # An exact duplicate from another page: its boilerplate adds to what we know. The
+            # merge is order-free (unions, minimum), so one batch or many give the same article.
+            duplicates += 1
+            merged = {
+                "title": entry["title"] or article.title,
+                "wire": _merged(entry["wire"], article.wire),
+                "publisher": entry["publisher"] or article.publisher,
+                "tags": _merged(entry["tags"], article.tags),
+                "related": _merged(entry["related"], article.related),
+                "first_seen": min(filter(None, [entry["first_seen"], seen])),
+            }
+            if any(merged[key] != entry[key] for key in merged):
+                entry.update(merged, changed=True)
+        next_seq = db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0] + 1
+        new_rows = [
+            (
+                article_id,
+                e["title"],
+                e["text"],
+                e["lead"],
+                _dumps(e["wire"]),
+                e["publisher"],
+                _dumps(e["tags"]),
+                _dumps(e["related"]),
+                e["first_seen"],
+                next_seq + index,
+            )
+            for index, (article_id, e) in enumerate(item for item in known.items() if item[1].get("new"))
+        ]
+        db.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", new_rows)
+        db.executemany(
+            "UPDATE articles SET title=?, wire=?, publisher=?, tags=?, related=?, first_seen=?"
+            " WHERE article_id=?",
+            [
+                (
+                    e["title"],
+                    _dumps(e["wire"]),
+                    e["publisher"],
+                    _dumps(e["tags"]),
+                    _dumps(e["related"]),
+                    e["first_seen"],
+                    article_id,
+                )
+                for article_id, e in known.items()
+                if e.get("changed") and not e.get("new")
+            ],
+        )
+        db.executemany(
+            "INSERT INTO occurrences VALUES (?,?,?,?,?,?)",
+            [
+                (
+                    page_id,
+                    position,
+                    occ.article_id,
+                    occ.article.title,
+                    occ.article.publisher,
+                    occ.seen_at or ingested_at,
+                )
+                for page_id, position, occ in occurrences
+            ],
+        )
+        before = db.total_changes
+        db.executemany(
+            "INSERT OR IGNORE INTO quarantine VALUES (?,?,?,?,?)",
+            [(f.failure_id, f.source, f.reason, f.raw, ingested_at) for f in batch.failures],
+        )
+        return WriteResult(
+            pages_new=len(page_rows),
+            articles_new=len(new_rows),
+            exact_duplicates=duplicates,
+            quarantined=db.total_changes - before,
+        )
+
+    def articles(self) -> Iterator[ArticleRecord]:
+        cursor = self._db.execute(
+            "SELECT article_id, title, text, lead, wire, publisher, tags, related, first_seen"
+            " FROM articles ORDER BY seq"
+        )
+        while rows := cursor.fetchmany(_CHUNK):
+            refs = self._page_refs([row[0] for row in rows])
+            for article_id, title, text, lead, wire, publisher, tags, related, first_seen in rows:
+                yield ArticleRecord(
+                    article_id=article_id,
+                    title=title,
+                    text=text,
+                    lead=lead,
+                    wire=json.loads(wire),
+                    publisher=publisher,
+                    tags=json.loads(tags),
+                    related=json.loads(related),
+                    first_seen=first_seen,
+                    pages=refs.get(article_id, []),
+                )
+
+    def _page_refs(self, article_ids: Sequence[str]) -> dict[str, list[PageRef]]:
+        marks = ",".join("?" * len(article_ids))
+        refs: dict[str, list[PageRef]] = {}
+        rows = self._db.execute(
+            "SELECT o.article_id, p.source, p.outlet, o.position, p.url, o.seen_at"
+            " FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+            f" WHERE o.article_id IN ({marks}) ORDER BY o.seen_at, p.source, o.position",
+            list(article_ids),
+        )
+        for article_id, source, outlet, position, url, seen_at in rows:
+            refs.setdefault(article_id, []).append(PageRef(source, outlet, position, url, seen_at))
+        return refs
+
+    def pages(self) -> Iterator[PageRecord]:
+        cursor = self._db.execute(
+            "SELECT page_id, source, outlet, url, title, published, similar FROM pages ORDER BY rowid"
+        )
+        while rows := cursor.fetchmany(_CHUNK):
+            ids = [row[0] for row in rows]
+            marks = ",".join("?" * len(ids))
+            ordered: dict[str, list[str]] = {}
+            for page_id, article_id in self._db.execute(
+                f"SELECT page_id, article_id FROM occurrences WHERE page_id IN ({marks})"
+                " ORDER BY page_id, position",
+                ids,
+            ):
+                ordered.setdefault(page_id, []).append(article_id)
+            for page_id, source, outlet, url, title, published, similar in rows:
+                yield PageRecord(
+                    page_id=page_id,
+                    source=source,
+                    outlet=outlet,
+                    url=url,
+                    title=title,
+                    published=published,
+                    article_ids=ordered.get(page_id, []),
+                    similar=json.loads(similar),
+                )
+
+    def quarantined(self) -> Iterator[QuarantineRecord]:
+        rows = self._db.execute(
+            "SELECT source, reason, length(raw), quarantined_at FROM quarantine ORDER BY rowid"
+        )
+        for source, reason, size, at in rows:
+            yield QuarantineRecord(source, reason, size, at)
+
+    def quarantined_raw(self, source: str) -> list[bytes]:
+        """The kept bytes of quarantined input from one source, to inspect or re-feed."""
+        return [row[0] for row in self._db.execute("SELECT raw FROM quarantine WHERE source=?", (source,))]
+
+    def counts(self) -> dict[str, int]:
+        def one(sql: str) -> int:
+            return int(self._db.execute(sql).fetchone()[0])
+
+        pages = one("SELECT COUNT(*) FROM pages")
+        articles = one("SELECT COUNT(*) FROM articles")
+        occurrences = one("SELECT COUNT(*) FROM occurrences")
+        return {
+            "pages": pages,
+            "articles": articles,
+            "article_occurrences": occurrences,
+            "exact_duplicates": occurrences - articles,
+            "outlets": one("SELECT COUNT(DISTINCT outlet) FROM pages WHERE outlet IS NOT NULL"),
+            "quarantined": one("SELECT COUNT(*) FROM quarantine"),
+        }
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,155 @@
+from pathlib import Path
+
+import pytest
+
+from marsad.model import Page
+from marsad.segment import find_agencies, parse_source, segment
+from marsad.segment.lists import split_headlines, split_tags
+
+KREMLIN_RELATED = [
+    "بوتين يجدد شرط بلاده لإنجاز اتفاق سلام مع أوكرانيا",
+    "بوتين يحذر من حرب شاملة في الشرق الأوسط",
+]
+BOILERPLATE_STARTS = ("المصدر", "كلمات دلالية", "أخبار ذات صلة", "إقرأ أيضاً", "مقالات مشابهة", "•")
+
+
+def _page(text: str, title: str | None = None) -> Page:
+    return Page(source="test.txt", raw=text.encode(), text=text, title=title)
+
+
+def _seed_pages(seeds: list[Path]) -> list:
+    return [segment(_page(path.read_text(encoding="utf-8"))) for path in seeds]
+
+
+def test_seed_pages_give_main_article_with_structured_boilerplate(seeds: list[Path]) -> None:
+    for segmented in _seed_pages(seeds):
+        assert len(segmented.articles) == 2
+        main = segmented.articles[0]
+        assert main.title is None
+        assert main.text.startswith("رد الكرملين")
+        assert main.text.endswith("بعد مغادرة ترامب منصبه.")
+        assert main.wire == ("AFP",)
+        assert main.publisher == "صحيفة الاتحاد"
+        assert main.tags == ("فلاديمير بوتين", "إيلون ماسك", "محادثات سرية")
+        assert list(main.related) == KREMLIN_RELATED
+        assert main.position == 0 and segmented.articles[1].position == 1
+        assert len(segmented.similar) == 10
+
+
+def test_seed_extra_articles_and_no_boilerplate_left(seeds: list[Path]) -> None:
+    first, second = _seed_pages(seeds)
+    ukraine, musk = first.articles[1], second.articles[1]
+    assert ukraine.title == "تقرير: كيف تصدت أوكرانيا لأسطول الدفاع البحري الروسي الكبير؟"
+    assert musk.title == "إيلون ماسك: أوروبا بحاجة ماسة لإلغاء القيود التنظيمية بشكل جذري"
+    # The ad marker goes; the subheading it prefixed stays.
+    lines = ukraine.text.split("\n")
+    assert "إعلان" not in lines
+    assert not any(line.startswith("إعلان") for line in lines)
+    assert "التصدي الأوكراني" in lines
+    assert "خسائر روسية" in lines
+    for segmented in (first, second):
+        for article in segmented.articles:
+            for line in article.text.split("\n"):
+                assert not line.strip().startswith(BOILERPLATE_STARTS), line
+            for headline in segmented.similar:
+                assert headline not in article.text.split("\n")
+    assert first.similar[0] == "إيلون ماسك يعلن دعمه لانسحاب الولايات المتحدة من الناتو والأمم المتحدة"
+    assert second.similar[-1] == "الكرملين: مبعوث الرئيس الروسي يُجري محادثات فى واشنطن بتعليمات من بوتين"
+
+
+@pytest.mark.parametrize(
+    ("spelling", "canonical"),
+    [
+        ("آ ف ب", "AFP"),
+        ("أ ف ب", "AFP"),
+        ("أ.ف.ب", "AFP"),
+        ("فرانس برس", "AFP"),
+        ("رويترز", "Reuters"),
+        ("أسوشيتد برس", "AP"),
+        ("وام", "WAM"),
+        ("واس", "SPA"),
+        ("قنا", "QNA"),
+        ("كونا", "KUNA"),
+        ("أ ش أ", "MENA"),
+        ("الأناضول", "Anadolu"),
+        ("د ب أ", "DPA"),
+        ("شينخوا", "Xinhua"),
+        ("وكالة الأنباء السعودية", "SPA"),
+    ],
+)
+def test_agency_spellings_get_canonical_names(spelling: str, canonical: str) -> None:
+    assert find_agencies(spelling) == [canonical]
+    assert parse_source(spelling).wire == (canonical,)
+    assert parse_source(spelling).publisher is None
+
+
+def test_source_line_with_publisher_and_agency() -> None:
+    parsed = parse_source("صحيفة الخليج - وام")
+    assert parsed.wire == ("WAM",) and parsed.publisher == "صحيفة الخليج"
+    assert parse_source("صحيفة الاتحاد").publisher == "صحيفة الاتحاد"
+    assert parse_source("وكالات") == parse_source("")
+
+
+def test_tags_split_by_separators_or_by_page_phrases() -> None:
+    assert split_tags("السعودية، كورونا، اللقاح", "") == ["السعودية", "كورونا", "اللقاح"]
+    context = "قال الرئيس فلاديمير بوتين إن إيلون ماسك لم يتصل به"
+    assert split_tags("فلاديمير بوتين إيلون ماسك محادثات سرية", context) == [
+        "فلاديمير بوتين",
+        "إيلون ماسك",
+        "محادثات سرية",
+    ]
+
+
+def test_headlines_split_at_repeated_subject_only_when_plausible() -> None:
+    assert split_headlines(" ".join(KREMLIN_RELATED)) == KREMLIN_RELATED
+    assert split_headlines("الهلال يفوز على النصر | النصر يرد") == ["الهلال يفوز على النصر", "النصر يرد"]
+    single = "ماسك يلتقي ماسك آخر"
+    assert split_headlines(single) == [single]
+
+
+def test_markers_inside_sentences_are_article_text() -> None:
+    text = (
+        "عنوان الخبر الرئيسي اليوم\n\n"
+        "وقال المصدر: إن الاجتماع سيعقد الأسبوع المقبل في العاصمة.\n\n"
+        "إعلان الحكومة عن الموازنة الجديدة جاء بعد أشهر من المشاورات مع البرلمان والقطاع الخاص.\n\n"
+        "المصدر: إن الحديث عن تأجيل الاجتماع غير دقيق وفق ما أكده مسؤول رفيع في الوزارة للصحافيين.\n"
+        "إعلان\n"
+        "الفقرة الأخيرة من الخبر.\n"
+    )
+    (article,) = segment(_page(text)).articles
+    assert article.title == "عنوان الخبر الرئيسي اليوم"
+    assert "وقال المصدر: إن الاجتماع" in article.text
+    assert article.text.count("إعلان") == 1 and "إعلان الحكومة عن الموازنة" in article.text
+    assert "المصدر: إن الحديث عن تأجيل" in article.text
+    assert article.publisher is None and article.wire == ()
+
+
+def test_page_title_is_used_and_not_repeated_and_dateline_wire() -> None:
+    text = "ارتفاع أسعار النفط\n\nالرياض (رويترز) - ارتفعت أسعار النفط اليوم.\n\nوتابع المحللون الأسواق."
+    (article,) = segment(_page(text, title="ارتفاع أسعار النفط")).articles
+    assert article.title == "ارتفاع أسعار النفط"
+    assert article.text.startswith("الرياض (رويترز)")
+    assert article.wire == ("Reuters",)
+    assert article.lead == "الرياض (رويترز) - ارتفعت أسعار النفط اليوم."
+
+
+def test_related_list_as_bullets_and_read_also_with_inline_title() -> None:
+    text = (
+        "فقرة أولى من الخبر تتحدث عن الاقتصاد.\n\n"
+        "مقالات ذات صلة\n  • العنوان الأول للخبر المرتبط\n  • العنوان الثاني للخبر المرتبط\n\n"
+        "الكلمات الدالة: الاقتصاد، النفط\n\n"
+        "اقرأ ايضا: عنوان المقال الثاني هنا\n\n"
+        "نص المقال الثاني يأتي في هذه الفقرة.\n"
+    )
+    first, second = segment(_page(text)).articles
+    assert first.related == ("العنوان الأول للخبر المرتبط", "العنوان الثاني للخبر المرتبط")
+    assert first.tags == ("الاقتصاد", "النفط")
+    assert second.title == "عنوان المقال الثاني هنا"
+    assert second.text == "نص المقال الثاني يأتي في هذه الفقرة."
+
+
+def test_page_with_only_boilerplate_has_no_article() -> None:
+    text = "أخبار ذات صلة خبر أول هنا الآن\n\nالمصدر: وام\n\nكلمات دلالية: اقتصاد\n\nمقالات مشابهة\n  • خبر"
+    segmented = segment(_page(text))
+    assert segmented.articles == ()
+    assert segmented.similar == ("خبر",)

@@ -1,0 +1,43 @@
+import csv
+
+import pytest
+
+from marsad.text import fold_spaces, matching_key, normalize, words
+from tests.conftest import shared_path
+
+
+def _pairs(name: str) -> list[tuple[str, str]]:
+    with shared_path("data", "vectors", name).open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter="\t"))
+    return [(row[0], row[1]) for row in rows[1:]]
+
+
+def test_lucene_normalization_vectors() -> None:
+    pairs = _pairs("lucene_arabic_normalization.tsv")
+    assert len(pairs) == 14
+    for given, expected in pairs:
+        assert normalize(given) == expected, given
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("٢٠٢٥ و۱۴۰۳", "2025 و1403"),  # Arabic-Indic and Persian digits
+        ("ﻻ ﺃﺣﺪ", "لا احد"),  # presentation forms (NFKC) then alef folding
+        ("بو\u200fتين\u200b", "بوتين"),  # zero-width and bidi controls
+        ("کتاب فارسی", "كتاب فارسي"),  # Persian keheh and yeh
+        ("مصطفى فاطمة إيلون", "مصطفي فاطمه ايلون"),
+        ("نُشرت", "نشرت"),
+    ],
+)
+def test_normalize_folds_variants(given: str, expected: str) -> None:
+    assert normalize(given) == expected
+
+
+def test_matching_key_ignores_layout_and_spelling() -> None:
+    assert matching_key("  أعلنَ\n\nالرئيسُ   ") == matching_key("اعلن الرئيس")
+    assert fold_spaces(" a \n b\t") == "a b"
+
+
+def test_words_keep_tashkeel_and_tatweel_inside_a_word() -> None:
+    assert words("نُشرت في روبرـــت، اليوم") == ["نُشرت", "في", "روبرـــت", "اليوم"]
