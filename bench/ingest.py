@@ -2,8 +2,10 @@
 
 The floor is what no ingest can beat: read the ZIP files, decompress, JSON-parse and hash every
 article. Marsad does that plus decoding, segmentation, normalization, exact dedup and SQLite
-writes. Each phase runs in its own process so its peak RSS (VmHWM) is its own. Marsad runs on
-half the corpus and on all of it, to show that memory does not grow with the corpus.
+writes. Each phase runs in its own process; its peak memory covers that process and its worker
+processes (proportional set size, sampled every 50 ms). Marsad runs in one process and with two segmenting
+workers (the machine's two cores), on half the corpus and on all of it, to show that memory does
+not grow with the corpus.
 
     uv run python bench/ingest.py [--data ../shared/data/saudinewsnet]
 """
@@ -11,25 +13,49 @@ half the corpus and on all of it, to show that memory does not grow with the cor
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
 
 import orjson
+import psutil
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "saudinewsnet"
 
 
-def _peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+class PeakMemory:
+    """Peak memory of this process and its workers, sampled every 50 ms by a thread.
+
+    Forked workers share pages with their parent, so adding RSS would count those twice: each
+    process counts its proportional set size (PSS), whose sum is the real footprint.
+    """
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(0.05):
+            total = me.memory_full_info().pss
+            for child in me.children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    total += child.memory_full_info().pss
+            self.peak = max(self.peak, total)
+
+    def stop_mb(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 2**20
 
 
 def floor(files: list[Path]) -> int:
@@ -44,20 +70,24 @@ def floor(files: list[Path]) -> int:
     return count
 
 
-def marsad(files: list[Path]) -> int:
+def marsad(files: list[Path], workers: int) -> int:
+    from marsad.runner import make_runner
     from marsad.service import ingest
     from marsad.store.sqlite import SqliteStore
 
+    runner = make_runner(workers)
     with tempfile.TemporaryDirectory() as tmp, SqliteStore(Path(tmp) / "bench.db") as store:
-        summary = ingest([str(f) for f in files], store)
-        return summary.pages_read + summary.quarantined
+        summary = ingest([str(f) for f in files], store, runner=runner)
+    runner.close()
+    return summary.pages_read + summary.quarantined
 
 
 def _child(phase: str, files: list[Path]) -> None:
+    memory = PeakMemory()
     start = time.perf_counter()
-    count = floor(files) if phase == "floor" else marsad(files)
+    count = floor(files) if phase == "floor" else marsad(files, int(phase.split(":")[1]))
     elapsed = time.perf_counter() - start
-    print(json.dumps({"count": count, "seconds": elapsed, "peak_rss_mb": _peak_rss_mb()}))
+    print(json.dumps({"count": count, "seconds": elapsed, "peak_mb": memory.stop_mb()}))
 
 
 def _run(phase: str, files: list[Path]) -> dict[str, float]:
@@ -83,16 +113,17 @@ def main() -> None:
         sys.exit(f"no ZIP files under {args.data}")
     rows = [
         ("floor: read+unzip+parse+hash", _run("floor", files)),
-        ("marsad ingest, half corpus", _run("marsad", files[: len(files) // 2])),
-        ("marsad ingest, whole corpus", _run("marsad", files)),
+        ("marsad, 1 process, whole corpus", _run("marsad:1", files)),
+        ("marsad, 2 workers, half corpus", _run("marsad:2", files[: len(files) // 2])),
+        ("marsad, 2 workers, whole corpus", _run("marsad:2", files)),
     ]
     floor_rate = rows[0][1]["count"] / rows[0][1]["seconds"]
-    print(f"{'phase':32} {'items':>7} {'seconds':>8} {'items/s':>9} {'×floor':>7} {'peak RSS MB':>12}")
+    print(f"{'phase':32} {'items':>7} {'seconds':>8} {'items/s':>9} {'×floor':>7} {'peak MB':>8}")
     for label, row in rows:
         rate = row["count"] / row["seconds"]
         print(
             f"{label:32} {row['count']:7.0f} {row['seconds']:8.2f} {rate:9.0f} "
-            f"{floor_rate / rate:7.2f} {row['peak_rss_mb']:12.0f}"
+            f"{floor_rate / rate:7.2f} {row['peak_mb']:8.0f}"
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -25,6 +26,7 @@ from marsad import export as exporting
 from marsad import service
 from marsad.model import IngestSummary
 from marsad.read import ReadOptions
+from marsad.runner import make_runner
 from marsad.store.sqlite import SqliteStore
 
 app = typer.Typer(
@@ -65,7 +67,7 @@ def _parse_fields(fields: list[str]) -> dict[str, str]:
 
 
 def _run_ingest(
-    paths: list[str], db: Path, options: ReadOptions, batch_pages: int = service.BATCH_PAGES
+    paths: list[str], db: Path, options: ReadOptions, batch_pages: int = service.BATCH_PAGES, workers: int = 1
 ) -> IngestSummary:
     columns = (
         SpinnerColumn(),
@@ -83,7 +85,13 @@ def _run_ingest(
         def report(summary: IngestSummary) -> None:
             progress.update(task, status=f"{summary.pages_read} pages, {summary.articles_new} new articles")
 
-        return service.ingest(paths, store, options, batch_pages=batch_pages, progress=report)
+        runner = make_runner(workers)
+        try:
+            return service.ingest(
+                paths, store, options, batch_pages=batch_pages, progress=report, runner=runner
+            )
+        finally:
+            runner.close()
 
 
 def _print_summary(summary: IngestSummary, db: Path) -> None:
@@ -118,12 +126,15 @@ def ingest(
     batch_pages: Annotated[int, typer.Option(min=1, help="Pages per transaction (commit interval).")] = (
         service.BATCH_PAGES
     ),
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes that segment pages (default: all cores).")
+    ] = (os.cpu_count() or 1),
 ) -> None:
     """Read pages, segment them into articles, deduplicate exactly, and store them."""
     options = ReadOptions(
         outlet=outlet, fields=_parse_fields(field or []), max_page_bytes=int(max_page_mb * 1024 * 1024)
     )
-    summary = _run_ingest(paths, db, options, batch_pages)
+    summary = _run_ingest(paths, db, options, batch_pages, workers)
     _print_summary(summary, db)
     if summary.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)

@@ -8,7 +8,7 @@ ingest or a Dask worker computes the very same ids.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 
@@ -39,10 +39,17 @@ class Page:
     published: datetime | None = None
     fetched: datetime | None = None
     fmt: str = "text"
+    page_id: str = field(init=False, compare=False)
 
-    @property
-    def page_id(self) -> str:
-        return stable_id(self.url or self.source, self.raw)
+    def __post_init__(self) -> None:
+        # Computed once: hashing the raw bytes is the costly part and every stage asks for it.
+        object.__setattr__(self, "page_id", stable_id(self.url or self.source, self.raw))
+
+    def without_raw(self) -> Page:
+        """The same page (same id) without its raw bytes: what a worker needs, at half the weight."""
+        light = replace(self, raw=b"")
+        object.__setattr__(light, "page_id", self.page_id)
+        return light
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,22 +1,27 @@
 """The service layer: plain functions that chain the stages and the store.
 
 The CLI (and later the web app) are thin shells over these functions. Ingest streams pages in
-batches: read → skip pages already stored → segment → exact ids → one store transaction.
+batches: read → skip pages already stored → segment and compute exact ids (on a runner) → one
+store transaction per batch.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 
 from marsad.dedup import article_id
 from marsad.model import IngestSummary, Page, ReadFailure, SegmentedPage
 from marsad.read import ReadOptions, read_paths
+from marsad.runner import InlineRunner, Runner
 from marsad.segment import Segmenter
-from marsad.store.base import Occurrence, PageWrite, Store, WriteBatch
+from marsad.store.base import Occurrence, PageWrite, Store, WriteBatch, WriteResult
 
-BATCH_PAGES = 1000
+BATCH_PAGES = 500
 ProgressCallback = Callable[[IngestSummary], None]
 
 
@@ -30,38 +35,83 @@ def _batches(items: Iterable[Page | ReadFailure], size: int) -> Iterator[list[Pa
         yield batch
 
 
-def page_write(segmented: SegmentedPage, ingested_at: str) -> PageWrite:
-    """The rows one segmented page adds: its articles keyed by content id, seen at the page's date."""
+@dataclass(frozen=True, slots=True)
+class SegmentTask:
+    """One batch of new pages to segment, self-contained so any runner (any process) can run it."""
+
+    segmenter: Segmenter
+    pages: tuple[Page, ...]
+    ingested_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Segmented:
+    """What segmentation found on one page, keyed by the page's stable id."""
+
+    page_id: str
+    similar: tuple[str, ...]
+    occurrences: tuple[Occurrence, ...]
+
+
+def occurrences(segmented: SegmentedPage, ingested_at: str) -> tuple[Occurrence, ...]:
+    """A page's articles keyed by content id, seen at the page's own date when it has one."""
     page = segmented.page
     moment = page.published or page.fetched
     seen_at = moment.isoformat() if moment else ingested_at
-    occurrences = tuple(Occurrence(article_id(a.text), a, seen_at) for a in segmented.articles)
-    return PageWrite(page=page, similar=segmented.similar, occurrences=occurrences)
+    return tuple(Occurrence(article_id(a.text), a, seen_at) for a in segmented.articles)
 
 
-def prepare_batch(
-    items: list[Page | ReadFailure], present: set[str], segmenter: Segmenter, ingested_at: str
-) -> tuple[WriteBatch, int]:
-    """Segment the new pages of a batch; pages that yield no article are quarantined, not lost.
+def run_segment_task(task: SegmentTask) -> list[Segmented]:
+    """Segment pages and compute article ids: the CPU-heavy part of ingest, run by the runner."""
+    results = []
+    for page in task.pages:
+        segmented = task.segmenter.segment(page)
+        results.append(Segmented(page.page_id, segmented.similar, occurrences(segmented, task.ingested_at)))
+    return results
 
-    Returns the batch and how many pages were skipped as already stored.
-    """
-    batch = WriteBatch()
-    skipped = 0
-    for item in items:
-        if isinstance(item, ReadFailure):
-            batch.failures.append(item)
-            continue
-        if item.page_id in present:
-            skipped += 1
-            continue
-        segmented = segmenter.segment(item)
-        if not segmented.articles:
+
+def page_write(segmented: SegmentedPage, ingested_at: str) -> PageWrite:
+    """The rows one segmented page adds to the store."""
+    return PageWrite(segmented.page, segmented.similar, occurrences(segmented, ingested_at))
+
+
+def _write_batch(pending: _Pending, results: list[Segmented]) -> WriteBatch:
+    """Join segmentation results back to their full pages; a page with no article is quarantined."""
+    batch = WriteBatch(failures=list(pending.failures))
+    for result in results:
+        page = pending.pages[result.page_id]
+        if result.occurrences:
+            batch.pages.append(PageWrite(page, result.similar, result.occurrences))
+        else:
             reason = "no article text: the page holds only boilerplate or nothing readable"
-            batch.failures.append(ReadFailure(item.source, reason, item.raw))
-            continue
-        batch.pages.append(page_write(segmented, ingested_at))
-    return batch, skipped
+            batch.failures.append(ReadFailure(page.source, reason, page.raw))
+    return batch
+
+
+def _account(
+    summary: IngestSummary, future: Future[WriteResult], batch: WriteBatch, progress: ProgressCallback | None
+) -> None:
+    written = future.result()
+    summary.pages_already_stored += len(batch.pages) - written.pages_new
+    summary.pages_new += written.pages_new
+    summary.articles_seen += sum(len(p.occurrences) for p in batch.pages)
+    summary.articles_new += written.articles_new
+    summary.exact_duplicates += written.exact_duplicates
+    summary.quarantined += len(batch.failures)
+    summary.problems.extend(f.message() for f in batch.failures)
+    if progress:
+        progress(summary)
+
+
+@dataclass(slots=True)
+class _Pending:
+    """Main-process side of a batch in flight: the full pages (raw bytes stay here) and failures."""
+
+    pages: dict[str, Page]
+    failures: list[ReadFailure]
+    read: int
+    skipped: int
+    ingested_at: str
 
 
 def ingest(
@@ -71,23 +121,41 @@ def ingest(
     segmenter: Segmenter | None = None,
     batch_pages: int = BATCH_PAGES,
     progress: ProgressCallback | None = None,
+    runner: Runner | None = None,
 ) -> IngestSummary:
-    """Ingest files, directories, globs or feed URLs into the store; safe to re-run or resume."""
+    """Ingest files, directories, globs or feed URLs into the store; safe to re-run or resume.
+
+    Reading, the check for pages already stored and the store writes happen here, in order;
+    segmentation runs on the runner. Each batch is written in one transaction.
+    """
     segmenter = segmenter or Segmenter()
+    runner = runner or InlineRunner()
     summary = IngestSummary()
-    for items in _batches(read_paths(paths, options), batch_pages):
-        ingested_at = now_iso()
-        present = store.present_pages([i.page_id for i in items if isinstance(i, Page)])
-        batch, skipped = prepare_batch(items, present, segmenter, ingested_at)
-        result = store.write(batch, ingested_at)
-        summary.pages_read += sum(isinstance(i, Page) for i in items)
-        summary.pages_already_stored += skipped + (len(batch.pages) - result.pages_new)
-        summary.pages_new += result.pages_new
-        summary.articles_seen += sum(len(p.occurrences) for p in batch.pages)
-        summary.articles_new += result.articles_new
-        summary.exact_duplicates += result.exact_duplicates
-        summary.quarantined += len(batch.failures)
-        summary.problems.extend(f.message() for f in batch.failures)
-        if progress:
-            progress(summary)
+    in_flight: deque[_Pending] = deque()
+
+    def tasks() -> Iterator[SegmentTask]:
+        for items in _batches(read_paths(paths, options), batch_pages):
+            ingested_at = now_iso()
+            pages = [item for item in items if isinstance(item, Page)]
+            present = store.present_pages([page.page_id for page in pages])
+            new = {page.page_id: page for page in pages if page.page_id not in present}
+            failures = [item for item in items if isinstance(item, ReadFailure)]
+            in_flight.append(_Pending(new, failures, len(pages), len(pages) - len(new), ingested_at))
+            yield SegmentTask(segmenter, tuple(page.without_raw() for page in new.values()), ingested_at)
+
+    # Writes go to one background thread: SQLite releases the GIL while it writes and commits, so
+    # the next batches are read and segmented meanwhile. Batches are still written one at a time,
+    # in order, each in its own transaction.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-writer") as writer:
+        writes: deque[tuple[Future[WriteResult], WriteBatch]] = deque()
+        for results in runner.map(run_segment_task, tasks()):
+            pending = in_flight.popleft()
+            batch = _write_batch(pending, results)
+            summary.pages_read += pending.read
+            summary.pages_already_stored += pending.skipped
+            writes.append((writer.submit(store.write, batch, pending.ingested_at), batch))
+            while len(writes) > 1 or (writes and writes[0][0].done()):
+                _account(summary, *writes.popleft(), progress)
+        while writes:
+            _account(summary, *writes.popleft(), progress)
     return summary

@@ -14,6 +14,7 @@ as RSS/Atom feeds. Formats are chosen by file name and sniffed when the name doe
 from __future__ import annotations
 
 import glob
+import io
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -103,6 +104,4 @@ def _disk(path: str) -> IO[bytes]:
 
 
 def _memory(data: bytes) -> IO[bytes]:
-    import io
-
     return io.BytesIO(data)

@@ -80,21 +80,26 @@ def outlet_for(
     declared: str | None = None,
     urls: tuple[str | None, ...] = (),
     folder: str | None = None,
+    prefer_host: bool = False,
 ) -> str | None:
     """The outlet of a page: forced by options, else declared by the page, else a URL's host, else folder.
 
     `ReadOptions.outlet` forces the outlet of every page read (its documented contract). A folder
     counts only when its name looks like a host name (`pages/al-madar.example/x.txt`).
+    With `prefer_host` (web pages and feeds, whose declared name is a display label such as
+    og:site_name "الساحل نيوز"), the host comes first, so an outlet's HTML pages, feeds and text
+    pages saved under its host name all carry one outlet name. Records keep their dataset's label.
     """
     if options.outlet:
         return options.outlet
-    if declared and declared.strip():
-        return declared.strip()
+    label = declared.strip() if declared and declared.strip() else None
+    if label and not prefer_host:
+        return label
     for url in urls:
         host = host_of(url)
         if host:
             return host
-    return folder_outlet(folder) if folder else None
+    return (folder_outlet(folder) if folder else None) or label
 
 
 def host_of(url: str | None) -> str | None:

@@ -50,6 +50,7 @@ _EXTENSIONS: dict[str, str] = {
     ".text": "text",
 }
 _SNIFF_BYTES = 2048
+_HTML_TAGS = (b"<html", b"<!doctype html", b"<head", b"<body")
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 _RECORD_KINDS = ("json", "jsonl")
 
@@ -88,7 +89,11 @@ def sniff(head: bytes) -> str:
     if lowered.startswith((b"[", b"{")):
         return "json"
     if lowered.startswith(b"<"):
-        return "feed" if any(tag in lowered for tag in (b"<rss", b"<feed", b"<rdf:rdf")) else "html"
+        if any(tag in lowered for tag in (b"<rss", b"<feed", b"<rdf:rdf")):
+            return "feed"
+        if lowered.startswith(b"<?xml") and not any(tag in lowered for tag in _HTML_TAGS):
+            return "feed"  # XML that is not HTML: only feeds are read, and the feed reader says why not
+        return "html"
     return "text"
 
 

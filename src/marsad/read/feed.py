@@ -53,7 +53,7 @@ def read_feed(
         yield ReadFailure(source, f"not a valid RSS/Atom feed ({problem})", raw)
         return
     feed = parsed.feed
-    outlet = outlet_for(options, feed.get("title"), (feed.get("link"), base_url), folder)
+    outlet = outlet_for(options, feed.get("title"), (feed.get("link"), base_url), folder, prefer_host=True)
     for index, entry in enumerate(parsed.entries):
         yield entry_page(entry, f"{source}#{index}", index, outlet, options)
 
@@ -62,7 +62,8 @@ def entry_page(entry: Any, source: str, index: int, outlet: str | None, options:
     """One entry: its content (or summary) as page text; raw is the entry's own fields as JSON."""
     body = _entry_html(entry)
     raw = orjson.dumps(
-        {key: dict.get(entry, key) for key in ("id", "link", "title", "published", "updated")} | {"content": body}
+        {key: dict.get(entry, key) for key in ("id", "link", "title", "published", "updated")}
+        | {"content": body}
     )
     failure = size_failure(source, raw, options)
     if failure:

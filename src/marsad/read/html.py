@@ -55,12 +55,15 @@ _CHROME_CLASS = re.compile(
 )
 _JUNK_CLASS = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|cookies?|consent|gdpr|share|sharing|social|"
-    r"newsletter|subscribe|popup|modal)(?:$|[\s_-])"
+    r"newsletter|subscribe|popup|modal|meta|byline|author-box)(?:$|[\s_-])"
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 _GAP = re.compile(r"[ \n\x01\x02]+")
 _SOFT, _PARA, _BULLET = "\x01", "\x02", "\ue000"
+# Neighbouring links (tags, related headlines) are separate items; in text they would run into
+# one another, so they are written with the list separator the segmenter splits on.
+_LINK_SEPARATOR = " | "
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _TITLE_SEP = re.compile(r"\s+(?:[-|–—»:]|::)\s+")
@@ -105,7 +108,7 @@ def read_html(
         source=source,
         raw=raw,
         text=body,
-        outlet=outlet_for(options, site_name, (canonical, url), folder),
+        outlet=outlet_for(options, site_name, (canonical, url), folder, prefer_host=True),
         url=url or canonical,
         title=title,
         published=published,
@@ -192,8 +195,13 @@ def _walk(el: HtmlElement, parts: list[str], in_item: bool) -> None:
         parts.append(opening)
         if el.text:
             parts.append(_SPACES.sub(" ", el.text))
+        previous_link = False
         for child in el:
+            is_link = child.tag == "a"
+            if is_link and previous_link:
+                parts.append(_LINK_SEPARATOR)  # "<a>tag</a> <a>tag</a>": keep the items apart
             _walk(child, parts, in_item or tag == "li")
+            previous_link = is_link and not (child.tail or "").strip()
         parts.append(closing)
     if el.tail:
         parts.append(_SPACES.sub(" ", el.tail))

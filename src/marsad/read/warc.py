@@ -7,6 +7,7 @@ guard turns warcio's exception into it).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import IO
 
@@ -48,6 +49,21 @@ def read_warc(
             fetched=parse_datetime(record.rec_headers.get_header("WARC-Date")),
             charset=_charset(_content_type(record)),
         )
+    unread = _unread_bytes(stream, records)
+    if unread:
+        yield ReadFailure(
+            source, f"truncated or corrupt WARC: the last {unread:,} bytes hold no readable record"
+        )
+
+
+def _unread_bytes(stream: IO[bytes], records: ArchiveIterator) -> int:
+    """Bytes after the last record warcio could parse: a cut gzip member ends iteration silently."""
+    try:
+        end = stream.seek(0, io.SEEK_END)
+    except (OSError, ValueError):
+        return 0
+    offset = records.offset
+    return end - offset if isinstance(offset, int) and end > offset else 0
 
 
 def is_html_page(record: ArcWarcRecord) -> bool:

@@ -38,8 +38,25 @@ def _alias_pattern(alias: str) -> str:
 
 
 @cache
+def _first_words() -> frozenset[str]:
+    """First word of every alias: a cheap test before the full regex runs over a text."""
+    table = _table()
+    return frozenset(words(normalize(a).lower())[0] for entry in table.values() for a in entry["aliases"])
+
+
+def might_name_agency(normalized: str) -> bool:
+    return not _first_words().isdisjoint(normalized.lower().split())
+
+
+@cache
+def _table() -> dict[str, dict[str, list[str]]]:
+    text = resources.files("marsad.segment").joinpath("agencies.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@cache
 def _matcher() -> tuple[re.Pattern[str], dict[str, str]]:
-    table = tomllib.loads(resources.files("marsad.segment").joinpath("agencies.toml").read_text("utf-8"))
+    table = _table()
     groups: list[str] = []
     canonical_of_group: dict[str, str] = {}
     for index, (canonical, entry) in enumerate(table.items()):

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 
-from marsad.text import normalize, word_spans, words
+from marsad.text import normalize, words
+from marsad.text.tokenize import WORD
 
 
 class Marker(Enum):
@@ -36,10 +38,15 @@ class Profile:
     max_source_words: int
     max_ad_subheading_words: int
     max_title_words: int
+    longest: int  # words in the longest marker
+    first_words: frozenset[str]
 
     def match(self, line: str) -> MarkerMatch | None:
         """The marker a line starts with, if any, and the rest of the line as written."""
-        spans = _word_spans_normalized(line)
+        first = WORD.search(line)
+        if first is None or normalize(first.group()).lower() not in self.first_words:
+            return None  # most lines: one short lookup and done
+        spans = _head_words(line, self.longest)
         line_words = tuple(word for word, _ in spans)
         for marker, marker_words in self.markers:
             size = len(marker_words)
@@ -49,13 +56,13 @@ class Profile:
         return None
 
 
-def _word_spans_normalized(line: str) -> list[tuple[str, tuple[int, int]]]:
-    """Each word of the line, normalized, with its span in the original line.
+def _head_words(line: str, count: int) -> list[tuple[str, tuple[int, int]]]:
+    """The first `count` words of the line, normalized, with their spans in the original line.
 
-    The line must start with the marker (after bullets or punctuation), so a word that appears
-    only later ("وقال المصدر:") never matches.
+    Only the head matters: a marker must start the line, so a word that appears later
+    ("وقال المصدر:") never matches, and long paragraphs cost no more than short lines.
     """
-    return [(normalize(line[start:end]).lower(), (start, end)) for start, end in word_spans(line)]
+    return [(normalize(m.group()).lower(), m.span()) for m in islice(WORD.finditer(line), count)]
 
 
 def _compile(name: str, table: dict[str, object]) -> Profile:
@@ -73,6 +80,8 @@ def _compile(name: str, table: dict[str, object]) -> Profile:
         max_source_words=int(limits.get("max_source_words", 10)),
         max_ad_subheading_words=int(limits.get("max_ad_subheading_words", 8)),
         max_title_words=int(limits.get("max_title_words", 25)),
+        longest=max(len(words_) for _, words_ in compiled),
+        first_words=frozenset(words_[0] for _, words_ in compiled),
     )
 
 

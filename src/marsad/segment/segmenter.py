@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 from enum import Enum, auto
 
 from marsad.model import Article, Page, SegmentedPage
-from marsad.segment.agencies import agency_spans, parse_source
+from marsad.segment.agencies import agency_spans, might_name_agency, parse_source
 from marsad.segment.lists import split_headlines, split_tags
 from marsad.segment.profile import Marker, Profile, load_profile
-from marsad.text import fold_spaces, normalize, words
+from marsad.text import matching_key, normalize, words
 
 _BULLET = re.compile(r"^\s*[•·▪◦●■\-*–—]\s*")
 _SENTENCE_END = (".", "،", ":", "!", "…", ".»", '."')
 _DATELINE_WORDS = 14
+_DATELINE_PUNCTUATION = re.compile(r"[():\-–]")
+_PUNCTUATION = re.compile(r"[^\w\s]")
 
 
 class _Mode(Enum):
@@ -91,7 +93,7 @@ class Segmenter:
                 similar.append(item)
                 continue
             if match is None and bullet and mode is _Mode.RELATED_LIST:
-                current.related.append(item)
+                drafts[0].related.append(item)
                 continue
             if match is None and mode is _Mode.TAGS_NEXT:
                 current.tag_values.append(item)
@@ -120,6 +122,8 @@ class Segmenter:
             similar.extend(split_headlines(rest) if rest else [])
             return True, _Mode.SIMILAR_LIST, False
         if marker is Marker.RELATED:
+            # Related headlines belong to the page's main article, even where a site places the
+            # list after the "read also" article.
             current.has_boilerplate = True
             if not rest:
                 return True, _Mode.RELATED_LIST, False
@@ -127,7 +131,7 @@ class Segmenter:
             if glued:
                 current.add_source(rest[glued.end() :])
                 rest = rest[: glued.start()]
-            current.related.extend(split_headlines(rest))
+            drafts[0].related.extend(split_headlines(rest))
             return True, _Mode.BODY, False
         if marker is Marker.SOURCE:
             if not rest or len(words(rest)) > self.profile.max_source_words:
@@ -191,14 +195,19 @@ class Segmenter:
 
 def _join_paragraphs(lines: list[str]) -> str:
     """Lines as published, with runs of blank lines (left by removed boilerplate) folded to one."""
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    kept = [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]
+    return "\n".join(kept).strip()
 
 
 def _drop_repeated_title(draft: _Draft) -> None:
+    """Records and HTML pages often repeat their headline as the first line of the body."""
+    title = draft.title or ""
     for index, line in enumerate(draft.lines):
         if line:
-            if draft.title and fold_spaces(normalize(line)) == fold_spaces(normalize(draft.title)):
+            # Normalization changes a length by a few marks at most: a long paragraph is never
+            # the title, and is not worth normalizing to find that out.
+            close = abs(len(line) - len(title)) <= max(8, len(title) // 4)
+            if close and matching_key(line) == matching_key(title):
                 del draft.lines[index]
             return
 
@@ -213,7 +222,12 @@ def _promote_first_line_to_title(draft: _Draft, profile: Profile) -> None:
 
 def _dateline_agencies(lead: str) -> list[str]:
     """Agencies named in a dateline ("الرياض - واس:", "(أ ف ب) -") at the start of the lead."""
-    head = normalize(" ".join(lead.split()[:_DATELINE_WORDS]))
+    head = " ".join(lead.split()[:_DATELINE_WORDS])
+    if not _DATELINE_PUNCTUATION.search(head):
+        return []
+    head = normalize(head)
+    if not might_name_agency(_PUNCTUATION.sub(" ", head)):
+        return []
     found: list[str] = []
     for start, end, name in agency_spans(head):
         before, after = head[max(0, start - 3) : start], head[end : end + 3]

@@ -9,6 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from marsad.store.base import (
     ArticleRecord,
     Occurrence,
@@ -28,11 +30,21 @@ def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]
 
 
 def _dumps(values: Iterable[str]) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
+    return orjson.dumps(list(values)).decode()
 
 
 def _merged(old: list[str], new: Iterable[str]) -> list[str]:
     return old + [value for value in new if value not in old]
+
+
+def _present(db: sqlite3.Connection, page_ids: Sequence[str]) -> set[str]:
+    present: set[str] = set()
+    for chunk in _chunks(list(page_ids)):
+        marks = ",".join("?" * len(chunk))
+        present.update(
+            row[0] for row in db.execute(f"SELECT page_id FROM pages WHERE page_id IN ({marks})", chunk)
+        )
+    return present
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -57,6 +69,10 @@ class SqliteStore:
         self._db.execute("PRAGMA synchronous=NORMAL")  # durable against process kills in WAL mode
         self._db.execute("PRAGMA busy_timeout=10000")
         self._migrate()
+        # A second connection for reads that may run while a write is in progress (WAL lets a
+        # reader proceed beside the writer; one connection would serialize them).
+        self._reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._reader.execute("PRAGMA busy_timeout=10000")
 
     def _migrate(self) -> None:
         current = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -69,12 +85,7 @@ class SqliteStore:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     def present_pages(self, page_ids: Sequence[str]) -> set[str]:
-        present: set[str] = set()
-        for chunk in _chunks(list(page_ids)):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT page_id FROM pages WHERE page_id IN ({marks})", chunk)
-            present.update(row[0] for row in rows)
-        return present
+        return _present(self._reader, page_ids)
 
     def _existing_articles(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
@@ -110,7 +121,7 @@ class SqliteStore:
 
     def _write(self, batch: WriteBatch, ingested_at: str) -> WriteResult:
         db = self._db
-        present = self.present_pages([p.page.page_id for p in batch.pages])
+        present = _present(db, [p.page.page_id for p in batch.pages])  # inside this transaction
         page_rows = []
         occurrences: list[tuple[str, int, Occurrence]] = []
         for write in batch.pages:
@@ -315,6 +326,7 @@ class SqliteStore:
         }
 
     def close(self) -> None:
+        self._reader.close()
         self._db.close()
 
     def __enter__(self) -> SqliteStore:

@@ -1,0 +1,63 @@
+"""Runners execute the same stage functions in-process or in parallel, with bounded memory.
+
+A runner only maps a picklable function over a lazy stream of work items and yields results in
+input order, keeping a bounded number of items in flight. The service does not know which one
+it got: `InlineRunner` (one process, for tests and tiny inputs) or `ProcessRunner` (every core of
+this machine). A Dask runner for clusters plugs in behind the same `map`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Runner(Protocol):
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineRunner:
+    """Runs every item in the calling process."""
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        return map(fn, items)
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessRunner:
+    """Runs items on a pool of worker processes, results in order, at most `workers + 1` in flight.
+
+    The bound is what keeps memory flat however large the input: the reader is only pulled as
+    fast as the workers finish.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._pool = ProcessPoolExecutor(max_workers=self.workers)
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        pending: deque[Future[R]] = deque()
+        for item in items:
+            pending.append(self._pool.submit(fn, item))
+            if len(pending) > self.workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+def make_runner(workers: int) -> Runner:
+    """`workers` ≤ 1 runs inline (no process start-up cost); more uses a process pool."""
+    return InlineRunner() if workers <= 1 else ProcessRunner(workers)
