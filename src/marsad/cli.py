@@ -24,6 +24,8 @@ from rich.table import Table
 
 from marsad import export as exporting
 from marsad import service
+from marsad.dedup.groups import build_groups, group_sizes
+from marsad.dedup.near import NEAR_THRESHOLD, Thresholds
 from marsad.model import IngestSummary
 from marsad.read import ReadOptions
 from marsad.runner import make_runner
@@ -67,7 +69,12 @@ def _parse_fields(fields: list[str]) -> dict[str, str]:
 
 
 def _run_ingest(
-    paths: list[str], db: Path, options: ReadOptions, batch_pages: int = service.BATCH_PAGES, workers: int = 1
+    paths: list[str],
+    db: Path,
+    options: ReadOptions,
+    batch_pages: int = service.BATCH_PAGES,
+    workers: int = 1,
+    near: Thresholds | None = service.DEFAULT_NEAR,
 ) -> IngestSummary:
     columns = (
         SpinnerColumn(),
@@ -103,6 +110,7 @@ def _print_summary(summary: IngestSummary, db: Path) -> None:
         ("articles found", summary.articles_seen),
         ("distinct new articles", summary.articles_new),
         ("exact duplicates", summary.exact_duplicates),
+        ("near-duplicate links", summary.near_links),
         ("quarantined", summary.quarantined),
     ]:
         table.add_row(label, str(value))
@@ -129,15 +137,41 @@ def ingest(
     workers: Annotated[
         int, typer.Option(min=1, help="Processes that segment pages (default: all cores).")
     ] = (os.cpu_count() or 1),
+    near_threshold: Annotated[
+        float,
+        typer.Option(min=0.5, max=1.0, help="Jaccard at or above which two articles are near-duplicates."),
+    ] = NEAR_THRESHOLD,
+    no_near: Annotated[bool, typer.Option("--no-near", help="Skip near-duplicate detection.")] = False,
 ) -> None:
-    """Read pages, segment them into articles, deduplicate exactly, and store them."""
+    """Read pages, segment them into articles, deduplicate (exact and near), and store them."""
     options = ReadOptions(
         outlet=outlet, fields=_parse_fields(field or []), max_page_bytes=int(max_page_mb * 1024 * 1024)
     )
-    summary = _run_ingest(paths, db, options, batch_pages, workers)
+    near = None if no_near else Thresholds(near=near_threshold)
+    summary = _run_ingest(paths, db, options, batch_pages, workers, near)
     _print_summary(summary, db)
     if summary.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
+
+
+def _check_format(fmt: str, out: Path | None) -> None:
+    if fmt not in {"jsonl", "parquet"}:
+        raise typer.BadParameter(f"unknown format {fmt!r}: use jsonl or parquet", param_hint="--format")
+    if fmt == "parquet" and out is None:
+        raise typer.BadParameter("parquet needs --out FILE", param_hint="--out")
+
+
+def _write_objects(objects: Iterator[dict[str, Any]], fmt: str, out: Path | None, kind: str) -> int:
+    """JSONL to a file or stdout, or Parquet to a file; the format was checked by `_check_format`."""
+    if fmt == "parquet":
+        assert out is not None
+        return exporting.write_parquet(objects, out, kind)
+    if out is None:
+        count = exporting.write_jsonl(objects, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return count
+    with out.open("wb") as handle:
+        return exporting.write_jsonl(objects, handle)
 
 
 @app.command("export")
@@ -150,25 +184,14 @@ def export_command(
     ] = False,
 ) -> None:
     """Export the deduplicated corpus, one object per distinct article (or per page)."""
-    if fmt not in {"jsonl", "parquet"}:
-        raise typer.BadParameter(f"unknown format {fmt!r}: use jsonl or parquet", param_hint="--format")
-    if fmt == "parquet" and out is None:
-        raise typer.BadParameter("parquet needs --out FILE", param_hint="--out")
+    _check_format(fmt, out)
     with _open_store(db) as store:
-        objects: Iterator[dict[str, Any]] = (
-            (exporting.page_object(r) for r in store.pages())
-            if pages
-            else (exporting.article_object(r) for r in store.articles())
-        )
-        if fmt == "parquet":
-            assert out is not None
-            count = exporting.write_parquet(objects, out, "pages" if pages else "articles")
-        elif out is None:
-            count = exporting.write_jsonl(objects, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
+        if pages:
+            objects: Iterator[dict[str, Any]] = (exporting.page_object(r) for r in store.pages())
         else:
-            with out.open("wb") as handle:
-                count = exporting.write_jsonl(objects, handle)
+            sizes = group_sizes(store.page_counts(), store.near_links())
+            objects = (exporting.article_object(r, sizes.get(r.article_id)) for r in store.articles())
+        count = _write_objects(objects, fmt, out, "pages" if pages else "articles")
     console.print(f"exported {count} {'pages' if pages else 'articles'}")
 
 
@@ -177,6 +200,20 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=1) + "\n")
+
+
+@app.command()
+def duplicates(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or parquet.")] = "jsonl",
+    out: Annotated[Path | None, typer.Option(help="Output file (default: stdout for jsonl).")] = None,
+) -> None:
+    """Duplicate groups: one object per group, its canonical article and every member page."""
+    _check_format(fmt, out)
+    with _open_store(db) as store:
+        groups = build_groups(store.articles(), store.near_links())
+    count = _write_objects((exporting.group_object(g) for g in groups), fmt, out, "groups")
+    console.print(f"{count} duplicate groups")
 
 
 @app.command()
@@ -220,6 +257,8 @@ def demo(
         with _open_store(db) as store:
             _print_syndication(store)
         if keep:
+            with _open_store(db) as store:
+                store.checkpoint()
             shutil.copyfile(db, keep)
             console.print(f"demo database kept at {keep}")
 

@@ -105,6 +105,7 @@ class IngestSummary:
     articles_seen: int = 0
     articles_new: int = 0
     exact_duplicates: int = 0
+    near_links: int = 0
     quarantined: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -115,5 +116,6 @@ class IngestSummary:
         self.articles_seen += other.articles_seen
         self.articles_new += other.articles_new
         self.exact_duplicates += other.exact_duplicates
+        self.near_links += other.near_links
         self.quarantined += other.quarantined
         self.problems.extend(other.problems)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from itertools import islice
 
 from marsad.dedup import article_id
+from marsad.dedup.near import Thresholds, link_batch
 from marsad.model import IngestSummary, Page, ReadFailure, SegmentedPage
 from marsad.read import ReadOptions, read_paths
 from marsad.runner import InlineRunner, Runner
@@ -22,6 +23,7 @@ from marsad.segment import Segmenter
 from marsad.store.base import Occurrence, PageWrite, Store, WriteBatch, WriteResult
 
 BATCH_PAGES = 500
+DEFAULT_NEAR = Thresholds()
 ProgressCallback = Callable[[IngestSummary], None]
 
 
@@ -88,10 +90,33 @@ def _write_batch(pending: _Pending, results: list[Segmented]) -> WriteBatch:
     return batch
 
 
+def _write_and_link(
+    store: Store, batch: WriteBatch, ingested_at: str, near: Thresholds | None
+) -> tuple[WriteResult, int]:
+    written = store.write(batch, ingested_at)
+    return written, (link_near_duplicates(store, near) if near else 0)
+
+
+def link_near_duplicates(store: Store, thresholds: Thresholds, batch_size: int = 5000) -> int:
+    """Check every article not yet checked against the archive; each batch one transaction, so
+    an interrupted run leaves the rest for the next. Returns how many links were made."""
+    made = 0
+    while docs := store.unindexed_docs(batch_size):
+        with store.transaction():
+            links = link_batch(docs, store, thresholds)
+            store.add_links(links)
+        made += len(links)
+    return made
+
+
 def _account(
-    summary: IngestSummary, future: Future[WriteResult], batch: WriteBatch, progress: ProgressCallback | None
+    summary: IngestSummary,
+    future: Future[tuple[WriteResult, int]],
+    batch: WriteBatch,
+    progress: ProgressCallback | None,
 ) -> None:
-    written = future.result()
+    written, links = future.result()
+    summary.near_links += links
     summary.pages_already_stored += len(batch.pages) - written.pages_new
     summary.pages_new += written.pages_new
     summary.articles_seen += sum(len(p.occurrences) for p in batch.pages)
@@ -122,11 +147,13 @@ def ingest(
     batch_pages: int = BATCH_PAGES,
     progress: ProgressCallback | None = None,
     runner: Runner | None = None,
+    near: Thresholds | None = DEFAULT_NEAR,
 ) -> IngestSummary:
     """Ingest files, directories, globs or feed URLs into the store; safe to re-run or resume.
 
     Reading, the check for pages already stored and the store writes happen here, in order;
-    segmentation runs on the runner. Each batch is written in one transaction.
+    segmentation runs on the runner. Each batch is written in one transaction, then checked for
+    near-duplicates against the whole archive (`near=None` skips that; a later run catches up).
     """
     segmenter = segmenter or Segmenter()
     runner = runner or InlineRunner()
@@ -147,13 +174,13 @@ def ingest(
     # the next batches are read and segmented meanwhile. Batches are still written one at a time,
     # in order, each in its own transaction.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-writer") as writer:
-        writes: deque[tuple[Future[WriteResult], WriteBatch]] = deque()
+        writes: deque[tuple[Future[tuple[WriteResult, int]], WriteBatch]] = deque()
         for results in runner.map(run_segment_task, tasks()):
             pending = in_flight.popleft()
             batch = _write_batch(pending, results)
             summary.pages_read += pending.read
             summary.pages_already_stored += pending.skipped
-            writes.append((writer.submit(store.write, batch, pending.ingested_at), batch))
+            writes.append((writer.submit(_write_and_link, store, batch, pending.ingested_at, near), batch))
             while len(writes) > 1 or (writes and writes[0][0].done()):
                 _account(summary, *writes.popleft(), progress)
         while writes:

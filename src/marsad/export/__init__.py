@@ -14,10 +14,12 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from marsad.dedup.groups import Group
 from marsad.store.base import ArticleRecord, PageRecord
 
 
-def article_object(record: ArticleRecord) -> dict[str, Any]:
+def article_object(record: ArticleRecord, duplicates: int | None = None) -> dict[str, Any]:
+    """`duplicates`: members (pages) in the article's duplicate group, itself included."""
     return {
         "id": record.article_id,
         "title": record.title,
@@ -32,6 +34,17 @@ def article_object(record: ArticleRecord) -> dict[str, Any]:
             for ref in record.pages
         ],
         "first_seen": record.first_seen,
+        "duplicates": duplicates if duplicates is not None else len(record.pages),
+    }
+
+
+def group_object(group: Group) -> dict[str, Any]:
+    return {
+        "canonical": group.canonical,
+        "members": [
+            {"id": m.article_id, "source": m.source, "outlet": m.outlet, "kind": m.kind, "score": m.score}
+            for m in group.members
+        ],
     }
 
 
@@ -71,6 +84,11 @@ def _schema(kind: str) -> pa.Schema:
             ]
         )
     page_ref = pa.struct([("source", text), ("outlet", text), ("position", pa.int32()), ("url", text)])
+    if kind == "groups":
+        member = pa.struct(
+            [("id", text), ("source", text), ("outlet", text), ("kind", text), ("score", pa.float64())]
+        )
+        return pa.schema([("canonical", text), ("members", pa.list_(member))])
     return pa.schema(
         [
             ("id", text),
@@ -83,6 +101,7 @@ def _schema(kind: str) -> pa.Schema:
             ("related", texts),
             ("pages", pa.list_(page_ref)),
             ("first_seen", text),
+            ("duplicates", pa.int32()),
         ]
     )
 

@@ -7,10 +7,12 @@ crash changes nothing that was already committed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from marsad.dedup.near import Archive, Doc, Link
 from marsad.model import Article, Page, ReadFailure
 
 
@@ -92,7 +94,7 @@ class QuarantineRecord:
     quarantined_at: str
 
 
-class Store(Protocol):
+class Store(Archive, Protocol):
     def present_pages(self, page_ids: Sequence[str]) -> set[str]:
         """Which of these pages are already stored (to skip them on re-ingest or resume)."""
         ...
@@ -108,5 +110,21 @@ class Store(Protocol):
     def quarantined(self) -> Iterator[QuarantineRecord]: ...
 
     def counts(self) -> dict[str, int]: ...
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One atomic unit of work (near-duplicate indexing runs in one per batch)."""
+        ...
+
+    def unindexed_docs(self, limit: int) -> list[Doc]:
+        """Articles not yet checked for near-duplicates, oldest first."""
+        ...
+
+    def add_links(self, links: Iterable[Link]) -> None: ...
+
+    def page_counts(self) -> dict[str, int]: ...
+
+    def near_links(self) -> list[tuple[str, str, str, float]]:
+        """(article id, article id, kind, score) of every verified near-duplicate link."""
+        ...
 
     def close(self) -> None: ...

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import orjson
 
+from marsad.dedup.near import Doc, Link
 from marsad.store.base import (
     ArticleRecord,
     Occurrence,
@@ -21,10 +26,11 @@ from marsad.store.base import (
     WriteResult,
 )
 
+T = TypeVar("T")
 _CHUNK = 500  # SQLite's bound-parameter limit is well above this; chunks keep IN (...) lists small
 
 
-def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
+def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -324,6 +330,118 @@ class SqliteStore:
             "outlets": one("SELECT COUNT(DISTINCT outlet) FROM pages WHERE outlet IS NOT NULL"),
             "quarantined": one("SELECT COUNT(*) FROM quarantine"),
         }
+
+    # --- near-duplicate index (the `Archive` protocol of marsad.dedup.near) -------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of work on the writer connection."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def unindexed_docs(self, limit: int) -> list[Doc]:
+        """Articles not yet checked for near-duplicates, oldest first, with their first outlet."""
+        rows = self._db.execute(
+            "SELECT a.seq, a.text, (SELECT p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+            "  WHERE o.article_id = a.article_id ORDER BY o.seen_at, p.source LIMIT 1)"
+            " FROM articles a LEFT JOIN dedup_docs d ON d.seq = a.seq WHERE d.seq IS NULL"
+            " ORDER BY a.seq LIMIT ?",
+            (limit,),
+        )
+        return [Doc(seq, text, outlet) for seq, text, outlet in rows]
+
+    def docs(self, seqs: Sequence[int]) -> list[Doc]:
+        found: list[Doc] = []
+        for chunk in _chunks(list(seqs)):
+            marks = ",".join("?" * len(chunk))
+            found.extend(
+                Doc(seq, text, outlet)
+                for seq, text, outlet in self._db.execute(
+                    "SELECT a.seq, a.text, (SELECT p.outlet FROM occurrences o JOIN pages p"
+                    "  ON p.page_id = o.page_id WHERE o.article_id = a.article_id"
+                    "  ORDER BY o.seen_at, p.source LIMIT 1)"
+                    f" FROM articles a WHERE a.seq IN ({marks})",
+                    chunk,
+                )
+            )
+        return found
+
+    def count_lines(self, hashes: Sequence[int]) -> dict[int, int]:
+        counts = dict.fromkeys(hashes, 0)
+        for chunk in _chunks(list(hashes)):
+            marks = ",".join("?" * len(chunk))
+            counts.update(
+                self._db.execute(
+                    f"SELECT line_hash, articles FROM dedup_lines WHERE line_hash IN ({marks})", chunk
+                )
+            )
+        return counts
+
+    def add_lines(self, hashes: Sequence[int]) -> None:
+        self._db.executemany(
+            "INSERT INTO dedup_lines VALUES (?, ?)"
+            " ON CONFLICT (line_hash) DO UPDATE SET articles = articles + excluded.articles",
+            Counter(hashes).items(),
+        )
+
+    def postings(
+        self, shingles: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        db = self._db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (shingle INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM wanted")
+        db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((v,) for v in shingles.tolist()))
+        rows = db.execute(
+            "SELECT p.shingle, p.seq FROM wanted w JOIN dedup_postings p ON p.shingle = w.shingle"
+        ).fetchall()
+        if not rows:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        pairs = np.array(rows, dtype=np.int64)
+        return pairs[:, 0], pairs[:, 1]
+
+    def add_postings(
+        self, shingles: npt.NDArray[np.int64], seqs: npt.NDArray[np.int64], sizes: dict[int, int]
+    ) -> None:
+        self._db.executemany(
+            "INSERT OR IGNORE INTO dedup_postings VALUES (?, ?)",
+            zip(shingles.tolist(), seqs.tolist(), strict=True),
+        )
+        self._db.executemany("INSERT OR REPLACE INTO dedup_docs VALUES (?, ?)", sizes.items())
+
+    def sample_sizes(self, seqs: Sequence[int]) -> dict[int, int]:
+        sizes: dict[int, int] = {}
+        for chunk in _chunks(list(seqs)):
+            marks = ",".join("?" * len(chunk))
+            sizes.update(
+                self._db.execute(f"SELECT seq, sample_size FROM dedup_docs WHERE seq IN ({marks})", chunk)
+            )
+        return sizes
+
+    def add_links(self, links: Iterable[Link]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO dedup_links VALUES (?, ?, ?, ?)",
+            ((link.a, link.b, link.kind, link.score) for link in links),
+        )
+
+    def near_links(self) -> list[tuple[str, str, str, float]]:
+        """Every verified near-duplicate link, by article id."""
+        return self._reader.execute(
+            "SELECT x.article_id, y.article_id, l.kind, l.score FROM dedup_links l"
+            " JOIN articles x ON x.seq = l.a JOIN articles y ON y.seq = l.b ORDER BY l.a, l.b"
+        ).fetchall()
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the main file, so the file alone holds everything."""
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def page_counts(self) -> dict[str, int]:
+        """How many pages carried each article."""
+        return dict(self._reader.execute("SELECT article_id, COUNT(*) FROM occurrences GROUP BY article_id"))
 
     def close(self) -> None:
         self._reader.close()
