@@ -293,7 +293,7 @@ def make_copy(kind: str, text: str, rng: random.Random, material: Material, inde
 def eligible(kind: str, text: str) -> bool:
     """Whether an anchor suits a kind: the edit must have something to change."""
     if kind == "digits":
-        return len(re.findall(r"\d+", text)) >= 3
+        return len(re.findall("[0-9]+", text)) >= 3  # ASCII digits (\\d would match ٠-٩ too)
     if kind == "sentence":
         return len(sentences_of(text)) >= 3
     return True
@@ -364,20 +364,15 @@ def gather_material(texts: Sequence[str], titles: Sequence[str], rng: random.Ran
     return Material(words=words, sentences=sentences, titles=list(titles))
 
 
-def _unrelated(
-    candidates: list[int], sets: Sequence[Any], threshold: float, keep_first: int = 0
-) -> list[int]:
-    """Greedily keep candidates whose shingle sets overlap no kept one (Jaccard and containment
-    below `threshold`); the first `keep_first` candidates are kept whatever happens."""
-    pairs, _ = exact_pairs_of_sets([sets[k] for k in candidates], threshold, threshold)
+def _unrelated(sets: Sequence[Any], threshold: float, keep_first: int = 0) -> list[int]:
+    """Positions of shingle sets kept greedily so that no two kept ones reach `threshold` in
+    Jaccard or containment; the first `keep_first` sets are kept whatever happens."""
+    pairs, _ = exact_pairs_of_sets(sets, threshold, threshold)
     dropped: set[int] = set()
     for i, j in sorted(pairs["near"] | pairs["contained"]):
         if i not in dropped and j not in dropped:
-            if j < keep_first:
-                dropped.add(i)
-            else:
-                dropped.add(j)
-    return [c for k, c in enumerate(candidates) if k not in dropped]
+            dropped.add(i if j < keep_first else j)
+    return [k for k in range(len(sets)) if k not in dropped]
 
 
 def _first(items: Iterable[int], count: int, keep: Callable[[int], bool]) -> list[int]:
@@ -411,25 +406,27 @@ def plant(
     order = [k for k in range(len(texts)) if k not in exclude]
     rng.shuffle(order)
     pool = _first(order, int(len(kinds) * per_kind * 1.6), lambda k: word_count(texts[k]) >= MIN_ANCHOR_WORDS)
-    pool = _unrelated(pool, shingle_sets([texts[k] for k in pool], workers=1), 0.3)
+    in_pool = set(pool)
+    pool_sets = dict(zip(pool, shingle_sets([texts[k] for k in pool]), strict=True))
+    pool = [pool[k] for k in _unrelated([pool_sets[k] for k in pool], 0.3)]
 
     # Restrictive kinds choose first, so that each finds enough eligible anchors.
     anchors: dict[str, list[int]] = {}
     used: set[int] = set()
-    for kind in sorted(kinds, key=lambda kd: sum(eligible(kd, texts[k]) for k in pool[: 2 * per_kind])):
-        chosen = [k for k in pool if k not in used and eligible(kind, texts[k])][:per_kind]
+    fits = {kind: [eligible(kind, texts[k]) for k in pool] for kind in kinds}
+    for kind in sorted(kinds, key=lambda kd: sum(fits[kd])):
+        chosen = [k for k, fit in zip(pool, fits[kind], strict=True) if fit and k not in used][:per_kind]
         if len(chosen) < per_kind:
             raise ValueError(f"only {len(chosen)} eligible anchors for {kind}")
         anchors[kind] = chosen
         used.update(chosen)
 
     # Trap bodies: the first 20–40 words of other articles, unrelated to each other and to anchors.
-    in_pool = set(pool)
     spare = _first(order, int(trap_size * 1.6), lambda k: k not in in_pool and word_count(texts[k]) >= 45)
     bodies = [short_article(texts[k], rng.randint(20, 40)) for k in spare]
     anchor_list = [k for kind in kinds for k in anchors[kind]]
-    sets = shingle_sets([texts[k] for k in anchor_list] + bodies, workers=1)
-    kept = _unrelated(list(range(len(sets))), sets, 0.2, keep_first=len(anchor_list))
+    sets = [pool_sets[k] for k in anchor_list] + shingle_sets(bodies)
+    kept = _unrelated(sets, 0.2, keep_first=len(anchor_list))
     bodies_kept = [k - len(anchor_list) for k in kept if k >= len(anchor_list)][:trap_size]
     if len(bodies_kept) < trap_size:
         raise ValueError(f"only {len(bodies_kept)} unrelated short articles for the template trap")
@@ -559,14 +556,20 @@ def evaluate_planted(detect: Detect, planted: PlantedSet, use_groups: bool = Fal
 
 
 def evaluate_corpus(
-    detect: Detect, texts: list[str], truth: Truth, use_groups: bool = False
+    detect: Detect,
+    texts: list[str],
+    truth: Truth,
+    use_groups: bool = False,
+    ids: Sequence[str] | None = None,
+    examples: int = 20,
 ) -> dict[str, Any]:
+    """Precision, recall and F1 per kind and overall, a predicted × true kind table, and a few
+    example pairs of each kind of error (ids and exact Jaccard / containment) to look at."""
     started = time.perf_counter()
     by_kind = detect(texts)
     seconds = time.perf_counter() - started
     if use_groups:
-        predicted_all = all_pairs(by_kind)
-        labels = components(predicted_all, len(texts))
+        labels = components(all_pairs(by_kind), len(texts))
         groups: dict[int, list[int]] = {}
         for index, label in enumerate(labels):
             groups.setdefault(label, []).append(index)
@@ -577,21 +580,69 @@ def evaluate_corpus(
         p, r, f = score(predicted, true)
         rows[name] = {"truth": len(true), "predicted": len(predicted), "precision": p, "recall": r, "f1": f}
 
-    sizes = truth.sizes
-    for kind in KINDS:
-        row(kind, by_kind.get(kind, set()), truth.pairs[kind])
-
     def big(pairs: set[Pair]) -> set[Pair]:
-        return {(a, b) for a, b in pairs if min(sizes[a], sizes[b]) >= 10}
+        return {(a, b) for a, b in pairs if min(truth.sizes[a], truth.sizes[b]) >= 10}
 
-    row(
-        "contained, smaller ≥ 10 shingles",
-        big(by_kind.get("contained", set())),
-        big(truth.pairs["contained"]),
-    )
+    if use_groups:  # groups carry no kind: per kind, only recall means something
+        grouped = by_kind["any"]
+        for name, true in (
+            ("near", truth.pairs["near"]),
+            ("contained", truth.pairs["contained"]),
+            ("contained, smaller ≥ 10 shingles", big(truth.pairs["contained"])),
+        ):
+            recall = len(grouped & true) / len(true) if true else 1.0
+            rows[name] = {
+                "truth": len(true),
+                "predicted": None,
+                "precision": None,
+                "recall": recall,
+                "f1": None,
+            }
+    else:
+        for kind in KINDS:
+            row(kind, by_kind.get(kind, set()), truth.pairs[kind])
+        row(
+            "contained, smaller ≥ 10 shingles",
+            big(by_kind.get("contained", set())),
+            big(truth.pairs["contained"]),
+        )
     row("any duplicate", all_pairs(by_kind), all_pairs(truth.pairs))
-    others = {k: len(v) for k, v in by_kind.items() if k not in KINDS}
-    return {"texts": len(texts), "seconds": seconds, "rows": rows, "other_kinds": others}
+
+    true_kind = {pair: kind for kind in KINDS for pair in truth.pairs[kind]}
+    predicted_kind = {pair: kind for kind, pairs in by_kind.items() for pair in pairs}
+    cells: dict[tuple[str, str], list[Pair]] = {}
+    for pair in sorted(set(true_kind) | set(predicted_kind)):
+        cell = (predicted_kind.get(pair, "not linked"), true_kind.get(pair, "neither"))
+        cells.setdefault(cell, []).append(pair)
+    confusion = {cell: len(pairs) for cell, pairs in sorted(cells.items())}
+    errors = {
+        f"predicted {predicted}, truth {true}": random.Random(SEED).sample(pairs, min(examples, len(pairs)))
+        for (predicted, true), pairs in sorted(cells.items())
+        if predicted != true
+    }
+    shown = {
+        name: [
+            {
+                "a": ids[a] if ids else a,
+                "b": ids[b] if ids else b,
+                "jaccard": round(jc[0], 3),
+                "containment": round(jc[1], 3),
+                "sizes": [int(truth.sizes[a]), int(truth.sizes[b])],
+            }
+            for a, b in pairs
+            for jc in [jaccard_containment(texts[a], texts[b])]
+        ]
+        for name, pairs in errors.items()
+    }
+    return {
+        "texts": len(texts),
+        "seconds": seconds,
+        "groups": use_groups,
+        "rows": rows,
+        "confusion": {f"{p} | {t}": n for (p, t), n in sorted(confusion.items())},
+        "other_kinds": {k: len(v) for k, v in by_kind.items() if k not in KINDS},
+        "examples": shown,
+    }
 
 
 # -------------------------------------------------------------------------------------- output
@@ -650,16 +701,29 @@ def print_corpus(report: dict[str, Any], truth: Truth) -> None:
     header = f"{'kind':34} {'truth':>7} {'predicted':>9} {'precision':>9} {'recall':>7} {'F1':>7}  goal"
     print(header)
     print("-" * (len(header) + 14))
+
+    def cell(value: float | None, width: int, spec: str) -> str:
+        return f"{'—':>{width}}" if value is None else f"{value:>{width}{spec}}"
+
     for name, row in report["rows"].items():
         goal = ""
         if name == "near":
-            goal = f"F1 ≥ {NEAR_F1_GOAL} {_verdict(row['f1'], NEAR_F1_GOAL)}"
+            goal = f"F1 ≥ {NEAR_F1_GOAL}"
+            if row["f1"] is not None:
+                goal += f" {_verdict(row['f1'], NEAR_F1_GOAL)}"
         elif name.startswith("contained"):
             goal = "(none stated)"
         print(
-            f"{name:34} {row['truth']:>7,} {row['predicted']:>9,} {row['precision']:>9.3f} "
-            f"{row['recall']:>7.3f} {row['f1']:>7.3f}  {goal}"
+            f"{name:34} {row['truth']:>7,} {cell(row['predicted'], 9, ',')} "
+            f"{cell(row['precision'], 9, '.3f')} {cell(row['recall'], 7, '.3f')} "
+            f"{cell(row['f1'], 7, '.3f')}  {goal}"
         )
+    if report.get("groups"):
+        print("(--groups: every pair inside a linked group counts as predicted; groups have no kind)")
+    print("predicted kind × true kind (pairs):")
+    for key, count in report["confusion"].items():
+        predicted, true = key.split(" | ")
+        print(f"  predicted {predicted:10} true {true:10} {count:>7,}")
     if report["other_kinds"]:
         print(f"predicted kinds not in the truth (counted in 'any duplicate' only): {report['other_kinds']}")
 
@@ -692,7 +756,7 @@ def main() -> None:
         out["planted"] = evaluate_planted(detect, planted, args.groups)
         print_planted(out["planted"])
     if args.only != "planted":
-        out["corpus"] = evaluate_corpus(detect, texts, truth, args.groups)
+        out["corpus"] = evaluate_corpus(detect, texts, truth, args.groups, ids=[i for i, _ in corpus])
         print_corpus(out["corpus"], truth)
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")

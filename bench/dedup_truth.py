@@ -292,7 +292,7 @@ def cached_truth(
         path.parent.mkdir(parents=True, exist_ok=True)
         arrays = {k: np.array(sorted(pairs[k]), dtype=np.int64).reshape(-1, 2) for k in KINDS}
         tmp = path.with_name(path.stem + ".tmp.npz")
-        np.savez_compressed(tmp, sizes=sizes, **arrays)
+        np.savez_compressed(tmp, sizes=sizes, near=arrays["near"], contained=arrays["contained"])
         tmp.replace(path)
     return Truth(pairs, sizes, time.perf_counter() - started, stats)
 

@@ -107,7 +107,7 @@ def _groups(db: Path) -> set[frozenset[str]]:
     groups = [json.loads(line) for line in done.stdout.splitlines()]
     for group in groups:
         assert group["canonical"] in {m["id"] for m in group["members"]}
-        assert {m["kind"] for m in group["members"]} <= {"canonical", "exact", "near", "contained"}
+        assert {m["kind"] for m in group["members"]} <= {"canonical", "exact", "near", "contained", "edited"}
     return {frozenset(m["source"] for m in group["members"]) for group in groups}
 
 

@@ -23,6 +23,7 @@ from marsad.segment import Segmenter
 from marsad.store.base import Occurrence, PageWrite, Store, WriteBatch, WriteResult
 
 BATCH_PAGES = 500
+NEAR_BATCH = 2000  # articles checked for near-duplicates at once (bounds the arrays: ~150 MB)
 DEFAULT_NEAR = Thresholds()
 ProgressCallback = Callable[[IngestSummary], None]
 
@@ -94,14 +95,18 @@ def _write_and_link(
     store: Store, batch: WriteBatch, ingested_at: str, near: Thresholds | None
 ) -> tuple[WriteResult, int]:
     written = store.write(batch, ingested_at)
-    return written, (link_near_duplicates(store, near) if near else 0)
+    return written, (link_near_duplicates(store, near, full_batches_only=True) if near else 0)
 
 
-def link_near_duplicates(store: Store, thresholds: Thresholds, batch_size: int = 5000) -> int:
-    """Check every article not yet checked against the archive; each batch one transaction, so
-    an interrupted run leaves the rest for the next. Returns how many links were made."""
+def link_near_duplicates(
+    store: Store, thresholds: Thresholds, batch_size: int = NEAR_BATCH, full_batches_only: bool = False
+) -> int:
+    """Check the articles not yet checked against the archive, `batch_size` at a time (each batch
+    one transaction, so an interrupted run leaves the rest for the next). During an ingest only
+    full batches run: large batches amortize the vectorized work; the end of the ingest checks
+    the rest. Returns how many links were made."""
     made = 0
-    while docs := store.unindexed_docs(batch_size):
+    while (docs := store.unindexed_docs(batch_size)) and (len(docs) == batch_size or not full_batches_only):
         with store.transaction():
             links = link_batch(docs, store, thresholds)
             store.add_links(links)
@@ -185,4 +190,6 @@ def ingest(
                 _account(summary, *writes.popleft(), progress)
         while writes:
             _account(summary, *writes.popleft(), progress)
+        if near:
+            summary.near_links += writer.submit(link_near_duplicates, store, near).result()
     return summary

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from marsad.store.base import ArticleRecord
 
-_STRENGTH = {"exact": 3, "near": 2, "contained": 1}
+_STRENGTH = {"exact": 4, "near": 3, "contained": 2, "edited": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +20,7 @@ class Member:
     article_id: str
     source: str
     outlet: str | None
-    kind: str  # canonical | exact | near | contained
+    kind: str  # canonical | exact | near | contained | edited
     score: float
 
 

@@ -17,29 +17,32 @@ never merged, while a wire copy wrapped in another site's boilerplate still matc
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from marsad.text import normalize
-from marsad.text.shingle import U64, shingles_of_hashes, token_hashes
+from marsad.dedup.fingerprint import Shingled, Tokenized, shingle, tokenize
+from marsad.dedup.postings import PostingIndex
+from marsad.text.shingle import U64
 
 SHINGLE_SIZE = 5
 NEAR_THRESHOLD = 0.8
 CONTAINMENT_THRESHOLD = 0.9
 SAMPLE_MODULUS = 4
 TEMPLATE_MIN_ARTICLES = 5
+EDITED_MIN_JACCARD = 0.4
+EDITED_WORD_JACCARD = 0.85
+EDITED_MIN_SHINGLES = 30  # word-level agreement means little in a few sentences
+TEMPLATE_GUARD = 0.5  # share of the smaller template-free set two linked docs must have in common
 MIN_SHINGLES = 3  # fewer distinct shingles (under ~7 words of content): too little to call a copy
 MAX_POSTING_ARTICLES = 300  # a sampled shingle in more articles than this is boilerplate, not evidence
-CANDIDATE_SLACK = 0.6  # a candidate shares at least this share of the smaller sample before verifying
+CANDIDATE_SLACK = 0.45  # a candidate shares at least this share of the smaller sample before verifying
 
 I64 = npt.NDArray[np.int64]
-_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,30 +60,8 @@ class Link:
 
     a: int
     b: int
-    kind: str  # "near" or "contained"
+    kind: str  # "near", "contained" or "edited"
     score: float  # Jaccard for near, containment of the smaller in the larger for contained
-
-
-@dataclass(frozen=True, slots=True)
-class DocLines:
-    """A doc's lines in matching form, each with the (outlet, line) hash templates are learned on."""
-
-    hashes: tuple[int, ...]
-    words: tuple[tuple[str, ...], ...]
-
-
-def doc_lines(doc: Doc) -> DocLines:
-    """Normalize once, then split: a line's key is its normalized words (punctuation ignored)."""
-    hashes: list[int] = []
-    line_words: list[tuple[str, ...]] = []
-    prefix = f"{doc.outlet or ''}\x1f".encode()
-    for line in normalize(doc.text).lower().split("\n"):
-        tokens = tuple(_WORDS.findall(line))
-        if tokens:
-            digest = hashlib.blake2b(prefix + " ".join(tokens).encode(), digest_size=8).digest()
-            hashes.append(int.from_bytes(digest, "little", signed=True))
-            line_words.append(tokens)
-    return DocLines(tuple(hashes), tuple(line_words))
 
 
 class Archive(Protocol):
@@ -109,33 +90,26 @@ class Archive(Protocol):
     def docs(self, seqs: Sequence[int]) -> list[Doc]: ...
 
 
-@dataclass
-class Fingerprints:
-    """Shingles of a set of docs (after template removal), by seq."""
-
-    shingles: dict[int, U64] = field(default_factory=dict)
-
-    def sampled(self, seq: int) -> U64:
-        values = self.shingles[seq]
-        return values[values % np.uint64(SAMPLE_MODULUS) == 0]
-
-
-def _fingerprint(lines: DocLines, template: set[int]) -> U64:
-    kept = [
-        word
-        for h, words in zip(lines.hashes, lines.words, strict=True)
-        if h not in template
-        for word in words
-    ]
-    return shingles_of_hashes(token_hashes(kept), SHINGLE_SIZE)
+def fingerprint(
+    docs: Sequence[Doc], archive: Archive, tokens: Tokenized | None = None
+) -> tuple[Shingled, Shingled, Shingled]:
+    """Each doc's shingles in full, without the lines the archive knows as its outlet's template,
+    and its words."""
+    tokens = tokens or tokenize([doc.text for doc in docs], [doc.outlet for doc in docs])
+    unique_lines = np.unique(tokens.line_hashes)
+    counts = archive.count_lines(unique_lines.tolist()) if unique_lines.size else {}
+    template_hashes = np.array([h for h, n in counts.items() if n >= TEMPLATE_MIN_ARTICLES], dtype=np.int64)
+    template = np.isin(tokens.line_hashes, template_hashes)
+    everything = np.zeros(template.size, dtype=bool)
+    full = shingle(tokens, len(docs), everything, SHINGLE_SIZE)
+    free = shingle(tokens, len(docs), template, SHINGLE_SIZE) if template.any() else full
+    return full, free, shingle(tokens, len(docs), everything, 1)
 
 
-def fingerprints(lines_of: dict[int, DocLines], archive: Archive) -> Fingerprints:
-    """Shingles of each doc, leaving out the lines the archive knows as its outlet's template."""
-    every = sorted({h for lines in lines_of.values() for h in lines.hashes})
-    counts = archive.count_lines(every) if every else {}
-    template = {h for h, count in counts.items() if count >= TEMPLATE_MIN_ARTICLES}
-    return Fingerprints({seq: _fingerprint(lines, template) for seq, lines in lines_of.items()})
+def _distinct_lines(tokens: Tokenized) -> list[int]:
+    """Each doc's distinct line hashes, concatenated: one count per article that carries a line."""
+    pairs = np.unique(np.stack([tokens.line_doc, tokens.line_hashes]), axis=1)
+    return pairs[1].tolist()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,18 +118,48 @@ class Thresholds:
     containment: float = CONTAINMENT_THRESHOLD
 
 
-def verify(a: U64, b: U64, thresholds: Thresholds) -> tuple[str, float] | None:
-    """The link between two docs from their real shingle sets, or None: no sketch decides alone."""
+def _overlap(a: U64, b: U64) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller in the larger) of two sorted distinct sets."""
+    common = np.intersect1d(a, b, assume_unique=True).size
+    return common / (a.size + b.size - common), common / min(a.size, b.size)
+
+
+def verify(
+    a: U64, b: U64, thresholds: Thresholds, words: Callable[[], tuple[U64, U64]] | None = None
+) -> tuple[str, float] | None:
+    """The link between two docs from their real shingle sets, or None: no sketch decides alone.
+
+    `near`: shingle Jaccard ≥ threshold; `contained`: the smaller holds ≥ containment of its
+    shingles in the larger; `edited`: a copy with words replaced here and there (each edit breaks
+    five shingles, so 6% of words edited leaves a shingle Jaccard near 0.55) — the shingles still
+    agree on ≥ EDITED_MIN_JACCARD and the word sets on ≥ EDITED_WORD_JACCARD.
+    """
     if a.size < MIN_SHINGLES or b.size < MIN_SHINGLES:
         return None
-    common = np.intersect1d(a, b, assume_unique=True).size
-    jaccard = common / (a.size + b.size - common)
+    jaccard, containment = _overlap(a, b)
     if jaccard >= thresholds.near:
         return "near", round(float(jaccard), 4)
-    containment = common / min(a.size, b.size)
     if containment >= thresholds.containment:
         return "contained", round(float(containment), 4)
+    if words is not None and jaccard >= EDITED_MIN_JACCARD and min(a.size, b.size) >= EDITED_MIN_SHINGLES:
+        word_jaccard, _ = _overlap(*words())  # word sets only for the few pairs that need them
+        if word_jaccard >= EDITED_WORD_JACCARD:
+            return "edited", round(float(word_jaccard), 4)
     return None
+
+
+def shares_content(a: U64, b: U64) -> bool:
+    """The template guard: what is left of two docs once template lines are gone must overlap.
+
+    Two short articles in one long template match on the template alone: their own text is
+    disjoint. Docs that are template through and through (an outlet republishing one text) are
+    compared as they are.
+    """
+    if a.size == 0 and b.size == 0:
+        return True
+    if min(a.size, b.size) < MIN_SHINGLES:
+        return False
+    return np.intersect1d(a, b, assume_unique=True).size >= TEMPLATE_GUARD * min(a.size, b.size)
 
 
 def link_batch(docs: Sequence[Doc], archive: Archive, thresholds: Thresholds | None = None) -> list[Link]:
@@ -165,42 +169,43 @@ def link_batch(docs: Sequence[Doc], archive: Archive, thresholds: Thresholds | N
     thresholds = thresholds or Thresholds()
     if not docs:
         return []
-    lines_of = {doc.seq: doc_lines(doc) for doc in docs}
-    archive.add_lines([h for lines in lines_of.values() for h in set(lines.hashes)])
-    new = fingerprints(lines_of, archive)
-    batch_shingles: list[I64] = []
-    batch_seqs: list[I64] = []
-    for doc in docs:
-        sample = new.sampled(doc.seq)
-        if new.shingles[doc.seq].size >= MIN_SHINGLES and sample.size:
-            batch_shingles.append(sample.view(np.int64))  # SQLite integers are signed
-            batch_seqs.append(np.full(sample.size, doc.seq, dtype=np.int64))
+    tokens = tokenize([doc.text for doc in docs], [doc.outlet for doc in docs])
+    archive.add_lines(_distinct_lines(tokens))
+    full, free, words = fingerprint(docs, archive, tokens)
+    values, owners = full.sample(SAMPLE_MODULUS)
+    seqs = np.array([doc.seq for doc in docs], dtype=np.int64)
     batch_sizes = {doc.seq: 0 for doc in docs}
-    if not batch_shingles:
-        archive.add_postings(np.empty(0, np.int64), np.empty(0, np.int64), batch_sizes)
-        return []
-    shingles_new = np.concatenate(batch_shingles)
-    seqs_new = np.concatenate(batch_seqs)
     batch_sizes.update(
-        {int(s): int(n) for s, n in zip(*np.unique(seqs_new, return_counts=True), strict=True)}
+        {int(seqs[i]): int(n) for i, n in zip(*np.unique(owners, return_counts=True), strict=True)}
     )
+    shingles_new, seqs_new = values.view(np.int64), seqs[owners]  # SQLite integers are signed
     old_shingles, old_seqs = archive.postings(np.unique(shingles_new))
     sizes = archive.sample_sizes(np.unique(old_seqs).tolist()) | batch_sizes
     candidates = _candidate_pairs(shingles_new, seqs_new, old_shingles, old_seqs, sizes, thresholds)
     archive.add_postings(shingles_new, seqs_new, batch_sizes)
     if not candidates:
         return []
-    others = sorted({seq for pair in candidates for seq in pair} - set(new.shingles))
-    known = (
-        fingerprints({d.seq: doc_lines(d) for d in archive.docs(others)}, archive)
-        if others
-        else Fingerprints()
-    )
-    every = {**known.shingles, **new.shingles}
+    position = {doc.seq: index for index, doc in enumerate(docs)}
+    others = archive.docs(sorted({seq for pair in candidates for seq in pair} - set(position)))
+    sets = {doc.seq: (full, free, words, index) for index, doc in enumerate(docs)}
+    if others:
+        old = fingerprint(others, archive)
+        sets.update({doc.seq: (*old, index) for index, doc in enumerate(others)})
+
+    distinct: dict[tuple[int, int], U64] = {}
+
+    def shingles_of(seq: int, which: int) -> U64:
+        """Distinct sorted set `which` (0 full, 1 template-free, 2 words) of a doc, memoized."""
+        if (seq, which) not in distinct:
+            *kinds, index = sets[seq]
+            distinct[seq, which] = kinds[which].of(index)
+        return distinct[seq, which]
+
     links = []
     for a, b in sorted(candidates):
-        verdict = verify(every[a], every[b], thresholds)
-        if verdict:
+        word_sets = partial(lambda x, y: (shingles_of(x, 2), shingles_of(y, 2)), a, b)
+        verdict = verify(shingles_of(a, 0), shingles_of(b, 0), thresholds, word_sets)
+        if verdict and shares_content(shingles_of(a, 1), shingles_of(b, 1)):
             links.append(Link(a, b, *verdict))
     return links
 
@@ -255,8 +260,7 @@ class MemoryArchive:
 
     def __init__(self) -> None:
         self.lines: dict[int, int] = {}
-        self._postings_shingles: list[I64] = []
-        self._postings_seqs: list[I64] = []
+        self._index = PostingIndex()
         self._docs: dict[int, Doc] = {}
         self._sizes: dict[int, int] = {}
 
@@ -271,16 +275,10 @@ class MemoryArchive:
             self.lines[h] = self.lines.get(h, 0) + 1
 
     def postings(self, shingles: I64) -> tuple[I64, I64]:
-        if not self._postings_shingles:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        all_shingles = np.concatenate(self._postings_shingles)
-        all_seqs = np.concatenate(self._postings_seqs)
-        hit = np.isin(all_shingles, shingles)
-        return all_shingles[hit], all_seqs[hit]
+        return self._index.lookup(shingles)
 
     def add_postings(self, shingles: I64, seqs: I64, sizes: dict[int, int]) -> None:
-        self._postings_shingles.append(shingles)
-        self._postings_seqs.append(seqs)
+        self._index.add(shingles, seqs)
         self._sizes.update(sizes)
 
     def sample_sizes(self, seqs: Sequence[int]) -> dict[int, int]:

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import orjson
 
 from marsad.dedup.near import Doc, Link
+from marsad.dedup.postings import PostingIndex
 from marsad.store.base import (
     ArticleRecord,
     Occurrence,
@@ -74,11 +75,16 @@ class SqliteStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # durable against process kills in WAL mode
         self._db.execute("PRAGMA busy_timeout=10000")
+        # The near-duplicate index inserts hash-ordered keys all over its B-tree: with SQLite's
+        # 2 MB default cache every insert re-reads pages. 64 MB keeps the hot index in memory.
+        self._db.execute("PRAGMA cache_size=-65536")
         self._migrate()
         # A second connection for reads that may run while a write is in progress (WAL lets a
         # reader proceed beside the writer; one connection would serialize them).
         self._reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._reader.execute("PRAGMA busy_timeout=10000")
+        self._index: PostingIndex | None = None
+        self._pending_postings: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
 
     def _migrate(self) -> None:
         current = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -335,14 +341,20 @@ class SqliteStore:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic unit of work on the writer connection."""
+        """One atomic unit of work on the writer connection. The in-memory posting index takes
+        the new postings only once they are committed."""
         self._db.execute("BEGIN IMMEDIATE")
+        self._pending_postings = []
         try:
             yield
         except BaseException:
             self._db.execute("ROLLBACK")
+            self._pending_postings = []
             raise
         self._db.execute("COMMIT")
+        for shingles, seqs in self._pending_postings:
+            self._posting_index().add(shingles, seqs)
+        self._pending_postings = []
 
     def unindexed_docs(self, limit: int) -> list[Doc]:
         """Articles not yet checked for near-duplicates, oldest first, with their first outlet."""
@@ -389,29 +401,43 @@ class SqliteStore:
             Counter(hashes).items(),
         )
 
+    def _posting_index(self) -> PostingIndex:
+        """The inverted index over every stored sample, built from the BLOBs on first use."""
+        if self._index is None:
+            index = PostingIndex()
+            seqs, samples = [], []
+            for seq, sample in self._db.execute("SELECT seq, sample FROM dedup_docs WHERE sample_size > 0"):
+                values = np.frombuffer(sample, dtype="<i8").astype(np.int64)
+                samples.append(values)
+                seqs.append(np.full(values.size, seq, dtype=np.int64))
+            if samples:
+                index.add(np.concatenate(samples), np.concatenate(seqs))
+            self._index = index
+        return self._index
+
     def postings(
         self, shingles: npt.NDArray[np.int64]
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        db = self._db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (shingle INTEGER PRIMARY KEY)")
-        db.execute("DELETE FROM wanted")
-        db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((v,) for v in shingles.tolist()))
-        rows = db.execute(
-            "SELECT p.shingle, p.seq FROM wanted w JOIN dedup_postings p ON p.shingle = w.shingle"
-        ).fetchall()
-        if not rows:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        pairs = np.array(rows, dtype=np.int64)
-        return pairs[:, 0], pairs[:, 1]
+        return self._posting_index().lookup(shingles)
 
     def add_postings(
         self, shingles: npt.NDArray[np.int64], seqs: npt.NDArray[np.int64], sizes: dict[int, int]
     ) -> None:
+        order = np.argsort(seqs, kind="stable")
+        sorted_seqs, sorted_shingles = seqs[order], shingles[order]
+        cuts = np.flatnonzero(np.diff(sorted_seqs)) + 1
+        blobs = {
+            int(chunk_seqs[0]): chunk.astype("<i8").tobytes()
+            for chunk, chunk_seqs in zip(
+                np.split(sorted_shingles, cuts), np.split(sorted_seqs, cuts), strict=True
+            )
+            if chunk.size
+        }
         self._db.executemany(
-            "INSERT OR IGNORE INTO dedup_postings VALUES (?, ?)",
-            zip(shingles.tolist(), seqs.tolist(), strict=True),
+            "INSERT OR REPLACE INTO dedup_docs VALUES (?, ?, ?)",
+            ((seq, size, blobs.get(seq, b"")) for seq, size in sizes.items()),
         )
-        self._db.executemany("INSERT OR REPLACE INTO dedup_docs VALUES (?, ?)", sizes.items())
+        self._pending_postings.append((sorted_shingles, sorted_seqs))
 
     def sample_sizes(self, seqs: Sequence[int]) -> dict[int, int]:
         sizes: dict[int, int] = {}

@@ -55,16 +55,31 @@ _KEY_LOOKUP = _LOOKUP.copy()  # for matching keys, every white space becomes one
 for _code in range(0x3001):  # Python's white space (what str.split() splits on) ends at U+3000
     if chr(_code).isspace() and _LOOKUP[_code] != _DELETE:
         _KEY_LOOKUP[_code] = _SPACE
-_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff\uff00-\uffef]")
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff\uff00-\uffef]+")
+
+
+_IS_PRESENTATION = np.zeros(0x10000, dtype=bool)
+for _low, _high in ((0xFB50, 0xFDFF), (0xFE70, 0xFEFF), (0xFF00, 0xFFEF)):
+    _IS_PRESENTATION[_low : _high + 1] = True
+
+
+def _compatibility(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", match.group())
 
 
 def normalize(text: str) -> str:
     """Fold the spelling variants Arabic writers use interchangeably into one form."""
-    if _PRESENTATION_FORMS.search(text):
-        text = unicodedata.normalize("NFKC", text)
     if len(text) < _VECTOR_FROM:
+        if _PRESENTATION_FORMS.search(text):
+            text = _PRESENTATION_FORMS.sub(_compatibility, text)
         return text.translate(_TABLE)
-    codes = _LOOKUP[np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)]
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    if _IS_PRESENTATION[units].any():
+        # NFKC only where presentation forms are: their decompositions are per character, and
+        # NFKC over a whole batch of articles costs seconds.
+        text = _PRESENTATION_FORMS.sub(_compatibility, text)
+        units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    codes = _LOOKUP[units]
     return codes[codes != _DELETE].tobytes().decode("utf-16-le", "surrogatepass")
 
 

@@ -1,0 +1,343 @@
+"""Near-duplicate detection, side by side: Marsad against the MinHash anchors, speed and quality.
+
+On all of SaudiNewsNet (`dedup_truth.load_corpus`: every article with content), each detector runs
+as its own process: the anchors (datatrove, text-dedup, datasketch) in their own virtual
+environments under bench/anchors/.venvs/ (made by bench/anchors/setup.sh; never Marsad
+dependencies), through their runners bench/anchors/run_<anchor>.py; Marsad's
+`find_near_duplicates` in this project's environment, through this script's `--marsad-worker`
+mode. Every process reads the same JSONL input ({"id": index, "text": content}) and writes the
+pairs of indices it calls duplicates. Measured for each:
+
+- wall: the whole process, interpreter start and imports included (what a user waits for);
+- inner: the runner's own time from reading the input to its answer (no interpreter start, no
+  imports);
+- peak RSS and peak PSS of the process tree, sampled every 50 ms with psutil. Forked workers
+  share pages with their parent, so summed RSS counts those twice; PSS divides shared pages.
+- precision / recall / F1 against the exact truth (`dedup_truth.cached_exact_pairs`): pairs
+  with Jaccard ≥ 0.8 on word 5-gram shingles ("near"); and recall on "contained" pairs
+  (containment ≥ 0.9, Jaccard < 0.8). An anchor's pairs carry no kind: all of them are scored as
+  near. Marsad's links do: its "near" links are scored as near, and contained recall counts any
+  of its links.
+
+The goal (issue, section 7): Marsad at least 3× faster (wall) than the fastest anchor, at F1 ≥ 0.97.
+
+    uv run python bench/dedup_speed.py [--setup] [--anchors datatrove,textdedup,datasketch]
+        [--no-marsad] [--limit N] [--workers 2] [--data DIR] [--json results.json]
+
+Anchors whose environment is missing are skipped with a message (`--setup` runs setup.sh first).
+Logs and per-detector outputs go to bench/.cache/dedup_speed/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+BENCH = Path(__file__).resolve().parent
+ANCHORS_DIR = BENCH / "anchors"
+VENVS = ANCHORS_DIR / ".venvs"
+WORK = BENCH / ".cache" / "dedup_speed"
+ANCHORS = ("datatrove", "textdedup", "datasketch")
+GOAL_SPEEDUP = 3.0
+GOAL_F1 = 0.97
+ANCHOR_ENV = {  # no hub access, no progress bars in the logs
+    "HF_HUB_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "HF_DATASETS_DISABLE_PROGRESS_BARS": "1",
+    "TQDM_DISABLE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+Pair = tuple[int, int]
+
+
+# ----------------------------------------------------------------------------------- measuring
+
+
+class TreeMemory:
+    """Peak RSS and PSS, each summed over a process and all its descendants, sampled by a thread."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.peak_rss = 0
+        self.peak_pss = 0
+        self._root = psutil.Process(pid)
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            rss = pss = 0
+            try:
+                procs = [self._root, *self._root.children(recursive=True)]
+            except psutil.Error:
+                procs = []
+            for proc in procs:
+                with contextlib.suppress(psutil.Error):
+                    info = proc.memory_full_info()
+                    rss += info.rss
+                    pss += getattr(info, "pss", info.rss)
+            self.peak_rss = max(self.peak_rss, rss)
+            self.peak_pss = max(self.peak_pss, pss)
+            self._stop.wait(self._interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@dataclass
+class Run:
+    name: str
+    ok: bool = False
+    wall: float = 0.0
+    inner: float = 0.0
+    peak_rss_mb: float = 0.0
+    peak_pss_mb: float = 0.0
+    load_before: float = 0.0
+    near: set[Pair] = field(default_factory=set)  # pairs scored against the truth's near pairs
+    linked: set[Pair] = field(default_factory=set)  # every pair the detector links (contained recall)
+    info: dict[str, object] = field(default_factory=dict)
+    error: str = ""
+
+
+def run_process(name: str, command: list[str], output: Path, log: Path) -> Run:
+    """Run one detector process to completion, measuring its wall time and memory."""
+    run = Run(name, load_before=os.getloadavg()[0])
+    output.unlink(missing_ok=True)
+    env = os.environ | ANCHOR_ENV
+    with log.open("w", encoding="utf-8") as log_file:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=BENCH)
+        memory = TreeMemory(proc.pid)
+        code = proc.wait()
+        run.wall = time.perf_counter() - started
+        memory.stop()
+    run.peak_rss_mb, run.peak_pss_mb = memory.peak_rss / 2**20, memory.peak_pss / 2**20
+    if code != 0 or not output.exists():
+        tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
+        run.error = f"exit code {code}; last lines of {log}:\n    " + "\n    ".join(tail)
+        return run
+    result = json.loads(output.read_text(encoding="utf-8"))
+    run.ok = True
+    run.inner = float(sum(v for k, v in result.get("seconds", {}).items() if k != "import"))
+    run.info = {k: v for k, v in result.items() if k not in ("pairs", "near", "contained")}
+    if "pairs" in result:  # an anchor: pairs without a kind
+        run.near = {(min(a, b), max(a, b)) for a, b in result["pairs"] if a != b}
+        run.linked = run.near
+    else:  # Marsad: links with a kind
+        run.near = {tuple(p) for p in result["near"]}  # type: ignore[misc]
+        run.linked = run.near | {tuple(p) for p in result["contained"]}  # type: ignore[misc]
+    return run
+
+
+# ------------------------------------------------------------------------------- marsad worker
+
+
+def marsad_worker(input_path: Path, output_path: Path) -> None:
+    """Runs in its own process (this project's environment): Marsad's detector on the input."""
+    t0 = time.perf_counter()
+    from marsad.dedup.near import find_near_duplicates
+
+    seconds = {"import": time.perf_counter() - t0}
+    t0 = time.perf_counter()
+    ids: list[int] = []
+    texts: list[str] = []
+    with input_path.open(encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            ids.append(int(record["id"]))
+            texts.append(record["text"])
+    seconds["read"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    links = find_near_duplicates(texts, threshold=0.8, containment=0.9)
+    seconds["detect"] = time.perf_counter() - t0
+    pairs: dict[str, list[Pair]] = {"near": [], "contained": []}
+    for link in links:
+        a, b = ids[link.a], ids[link.b]
+        pairs.setdefault(link.kind, []).append((min(a, b), max(a, b)))
+    result = {"anchor": "marsad", "docs": len(texts), "links": len(links), "seconds": seconds, **pairs}
+    output_path.write_text(json.dumps(result), encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------- report
+
+
+def exact_truth(texts: list[str]) -> dict[str, set[Pair]]:
+    """The exact near/contained pairs from bench/dedup_truth.py (its cache when it has one)."""
+    import dedup_truth
+
+    if hasattr(dedup_truth, "cached_truth"):
+        return dedup_truth.cached_truth(texts).pairs
+    if hasattr(dedup_truth, "cached_exact_pairs"):
+        return dedup_truth.cached_exact_pairs(texts)[0]
+    return dedup_truth.exact_pairs(texts)
+
+
+def score(predicted: set[Pair], truth: set[Pair]) -> tuple[float, float, float]:
+    """(precision, recall, F1): bench/dedup_truth.py's definition."""
+    import dedup_truth
+
+    return dedup_truth.score(predicted, truth)
+
+
+def report(runs: list[Run], truth: dict[str, set[Pair]], docs: int) -> dict[str, object]:
+    print(
+        f"\n{docs:,} articles; truth: {len(truth['near']):,} near pairs (Jaccard ≥ 0.8), "
+        f"{len(truth['contained']):,} contained pairs (containment ≥ 0.9, Jaccard < 0.8)\n"
+    )
+    header = (
+        f"{'detector':12} {'wall s':>8} {'inner s':>8} {'RSS MB':>8} {'PSS MB':>8} {'pairs':>7} "
+        f"{'P':>6} {'R':>6} {'F1':>6} {'R cont':>7} {'load':>5}"
+    )
+    print(header)
+    print("-" * len(header))
+    rows: dict[str, object] = {}
+    for run in runs:
+        if not run.ok:
+            print(f"{run.name:12} FAILED after {run.wall:.1f} s: {run.error}")
+            rows[run.name] = {"ok": False, "error": run.error, "wall": run.wall}
+            continue
+        p, r, f1 = score(run.near, truth["near"])
+        contained_recall = score(run.linked, truth["contained"])[1]
+        print(
+            f"{run.name:12} {run.wall:8.1f} {run.inner:8.1f} {run.peak_rss_mb:8.0f} {run.peak_pss_mb:8.0f} "
+            f"{len(run.near):7,} {p:6.3f} {r:6.3f} {f1:6.3f} {contained_recall:7.3f} {run.load_before:5.2f}"
+        )
+        rows[run.name] = {
+            "ok": True,
+            "wall": run.wall,
+            "inner": run.inner,
+            "peak_rss_mb": run.peak_rss_mb,
+            "peak_pss_mb": run.peak_pss_mb,
+            "pairs": len(run.near),
+            "precision": p,
+            "recall": r,
+            "f1": f1,
+            "contained_recall": contained_recall,
+            "load_before": run.load_before,
+            "info": run.info,
+        }
+    print(
+        "\nwall: whole process; inner: the detector's own time (no interpreter start, no imports);"
+        "\nRSS/PSS: peak, summed over the process tree; P/R/F1: against near pairs; R cont: recall on"
+        "\ncontained pairs; load: 1-minute load average as the run started (> 0.5: other processes"
+        "\nwere competing for the 2 cores, and the times are not comparable)."
+    )
+    anchors = [run for run in runs if run.ok and run.name != "marsad"]
+    marsad = next((run for run in runs if run.ok and run.name == "marsad"), None)
+    if anchors and marsad:
+        fastest = min(anchors, key=lambda run: run.wall)
+        ratio = fastest.wall / marsad.wall
+        f1 = score(marsad.near, truth["near"])[2]
+        met = ratio >= GOAL_SPEEDUP and f1 >= GOAL_F1
+        print(
+            f"\nMarsad vs the fastest anchor ({fastest.name}, {fastest.wall:.1f} s): {ratio:.2f}× faster "
+            f"(wall; inner {fastest.inner / marsad.inner:.2f}×), F1 {f1:.3f} — goal ≥ {GOAL_SPEEDUP:.0f}× at "
+            f"F1 ≥ {GOAL_F1}: {'MET' if met else 'NOT MET'}"
+        )
+        rows["goal"] = {"fastest_anchor": fastest.name, "speedup": ratio, "marsad_f1": f1, "met": met}
+    return rows
+
+
+# ---------------------------------------------------------------------------------------- main
+
+
+def prepare_input(texts: list[str], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        for index, text in enumerate(texts):
+            f.write(json.dumps({"id": index, "text": text}, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=None, help="SaudiNewsNet folder (default: shared data)")
+    parser.add_argument("--setup", action="store_true", help="run bench/anchors/setup.sh first")
+    parser.add_argument("--anchors", default=",".join(ANCHORS), help="comma-separated; empty for none")
+    parser.add_argument("--no-marsad", action="store_true", help="run the anchors only")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N articles (quick runs)")
+    parser.add_argument("--workers", type=int, default=2, help="processes each anchor may use (2 cores here)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--marsad-worker", nargs=2, type=Path, metavar=("INPUT", "OUTPUT"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+
+    if args.marsad_worker:
+        marsad_worker(*args.marsad_worker)
+        return
+
+    sys.path.insert(0, str(BENCH))  # dedup_truth is a sibling script, not a package
+    from dedup_truth import DEFAULT_DATA, load_corpus
+
+    anchors = [a for a in args.anchors.split(",") if a]
+    unknown = sorted(set(anchors) - set(ANCHORS))
+    if unknown:
+        sys.exit(f"unknown anchors: {', '.join(unknown)} (known: {', '.join(ANCHORS)})")
+    if args.setup and anchors:
+        print(f"running bench/anchors/setup.sh {' '.join(anchors)}", flush=True)
+        done = subprocess.run(["bash", str(ANCHORS_DIR / "setup.sh"), *anchors], check=False)
+        if done.returncode != 0:
+            print("setup.sh failed for some anchor (above); those whose environment is missing are skipped")
+
+    started = time.perf_counter()
+    corpus = load_corpus(args.data or DEFAULT_DATA)
+    if args.limit:
+        corpus = corpus[: args.limit]
+    texts = [text for _, text in corpus]
+    work = WORK if args.limit is None else WORK / f"limit-{args.limit}"
+    input_path = work / "input.jsonl"
+    prepare_input(texts, input_path)
+    elapsed = time.perf_counter() - started
+    print(f"input: {len(texts):,} articles → {input_path} ({elapsed:.1f} s)", flush=True)
+    started = time.perf_counter()
+    truth = exact_truth(texts)
+    print(f"truth: {time.perf_counter() - started:.1f} s", flush=True)
+
+    runs: list[Run] = []
+
+    def measure(name: str, command: list[str]) -> None:
+        print(f"running {name} …", flush=True)
+        runs.append(run_process(name, command, work / f"{name}.json", work / f"{name}.log"))
+        print(f"  {runs[-1].wall:.1f} s{'' if runs[-1].ok else ' (failed)'}", flush=True)
+
+    for anchor in anchors:
+        python = VENVS / anchor / "bin" / "python"
+        if not python.exists():
+            print(f"skip {anchor}: no {python} (run bench/anchors/setup.sh, or pass --setup)")
+            continue
+        runner = ANCHORS_DIR / f"run_{anchor}.py"
+        output = work / f"{anchor}.json"
+        measure(
+            anchor, [str(python), str(runner), str(input_path), str(output), "--workers", str(args.workers)]
+        )
+    if not args.no_marsad:
+        output = work / "marsad.json"
+        measure(
+            "marsad",
+            [sys.executable, str(Path(__file__).resolve()), "--marsad-worker", str(input_path), str(output)],
+        )
+
+    rows = report(runs, truth, len(texts))
+    if args.json:
+        args.json.write_text(json.dumps({"docs": len(texts), "runs": rows}, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
