@@ -34,6 +34,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -97,6 +98,21 @@ class TreeMemory:
         self._thread.join()
 
 
+def _cpu_clocks() -> tuple[float, float, float]:
+    """Busy CPU seconds of the machine, of this script's waited-for descendants, and of itself.
+
+    The descendants' figure grows when a child ends and has been waited for (its own children
+    included, once it waited for them), so around one `wait()` it is that process tree's CPU time;
+    the machine's minus both is what other processes used meanwhile."""
+    times = psutil.cpu_times()
+    machine = sum(times) - times.idle - getattr(times, "iowait", 0.0)
+    machine -= getattr(times, "guest", 0.0) + getattr(times, "guest_nice", 0.0)  # already in user/nice
+    machine -= getattr(times, "steal", 0.0)  # the hypervisor's, not this machine's processes'
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return machine, children.ru_utime + children.ru_stime, me.ru_utime + me.ru_stime
+
+
 @dataclass
 class Run:
     name: str
@@ -105,7 +121,8 @@ class Run:
     inner: float = 0.0
     peak_rss_mb: float = 0.0
     peak_pss_mb: float = 0.0
-    load_before: float = 0.0
+    cpu: float = 0.0  # user + system seconds of the whole process tree
+    others: float = 0.0  # share of the machine's CPU time that other processes used meanwhile
     near: set[Pair] = field(default_factory=set)  # pairs scored against the truth's near pairs
     linked: set[Pair] = field(default_factory=set)  # every pair the detector links (contained recall)
     info: dict[str, object] = field(default_factory=dict)
@@ -114,17 +131,22 @@ class Run:
 
 def run_process(name: str, command: list[str], output: Path, log: Path) -> Run:
     """Run one detector process to completion, measuring its wall time and memory."""
-    run = Run(name, load_before=os.getloadavg()[0])
+    run = Run(name)
     output.unlink(missing_ok=True)
     env = os.environ | ANCHOR_ENV
     with log.open("w", encoding="utf-8") as log_file:
+        before = _cpu_clocks()
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=BENCH)
         memory = TreeMemory(proc.pid)
         code = proc.wait()
         run.wall = time.perf_counter() - started
         memory.stop()
+        after = _cpu_clocks()
     run.peak_rss_mb, run.peak_pss_mb = memory.peak_rss / 2**20, memory.peak_pss / 2**20
+    machine, tree, me = (b - a for a, b in zip(before, after, strict=True))
+    run.cpu = tree
+    run.others = max(0.0, machine - tree - me) / (run.wall * (psutil.cpu_count() or 1))
     if code != 0 or not output.exists():
         tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
         run.error = f"exit code {code}; last lines of {log}:\n    " + "\n    ".join(tail)
@@ -199,7 +221,7 @@ def report(runs: list[Run], truth: dict[str, set[Pair]], docs: int) -> dict[str,
     )
     header = (
         f"{'detector':12} {'wall s':>8} {'inner s':>8} {'RSS MB':>8} {'PSS MB':>8} {'pairs':>7} "
-        f"{'P':>6} {'R':>6} {'F1':>6} {'R cont':>7} {'load':>5}"
+        f"{'P':>6} {'R':>6} {'F1':>6} {'R cont':>7} {'cpu s':>7} {'others':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -213,7 +235,8 @@ def report(runs: list[Run], truth: dict[str, set[Pair]], docs: int) -> dict[str,
         contained_recall = score(run.linked, truth["contained"])[1]
         print(
             f"{run.name:12} {run.wall:8.1f} {run.inner:8.1f} {run.peak_rss_mb:8.0f} {run.peak_pss_mb:8.0f} "
-            f"{len(run.near):7,} {p:6.3f} {r:6.3f} {f1:6.3f} {contained_recall:7.3f} {run.load_before:5.2f}"
+            f"{len(run.near):7,} {p:6.3f} {r:6.3f} {f1:6.3f} {contained_recall:7.3f} "
+            f"{run.cpu:7.1f} {run.others:6.0%}"
         )
         rows[run.name] = {
             "ok": True,
@@ -226,14 +249,15 @@ def report(runs: list[Run], truth: dict[str, set[Pair]], docs: int) -> dict[str,
             "recall": r,
             "f1": f1,
             "contained_recall": contained_recall,
-            "load_before": run.load_before,
+            "cpu": run.cpu,
+            "others": run.others,
             "info": run.info,
         }
     print(
         "\nwall: whole process; inner: the detector's own time (no interpreter start, no imports);"
         "\nRSS/PSS: peak, summed over the process tree; P/R/F1: against near pairs; R cont: recall on"
-        "\ncontained pairs; load: 1-minute load average as the run started (> 0.5: other processes"
-        "\nwere competing for the 2 cores, and the times are not comparable)."
+        "\ncontained pairs; cpu s: user + system CPU of the process tree; others: share of the machine's"
+        "\nCPU that other processes took during the run (well above 0%: the times are not comparable)."
     )
     anchors = [run for run in runs if run.ok and run.name != "marsad"]
     marsad = next((run for run in runs if run.ok and run.name == "marsad"), None)

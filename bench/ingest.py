@@ -2,7 +2,8 @@
 
 The floor is what no ingest can beat: read the ZIP files, decompress, JSON-parse and hash every
 article. Marsad does that plus decoding, segmentation, normalization, exact dedup and SQLite
-writes. Each phase runs in its own process; its peak memory covers that process and its worker
+writes. Marsad runs exact-only (issue "Ingest core") and with near-duplicate detection (the default).
+Each phase runs in its own process; its peak memory covers that process and its worker
 processes (proportional set size, sampled every 50 ms). Marsad runs in one process and with two segmenting
 workers (the machine's two cores), on half the corpus and on all of it, to show that memory does
 not grow with the corpus.
@@ -70,14 +71,14 @@ def floor(files: list[Path]) -> int:
     return count
 
 
-def marsad(files: list[Path], workers: int) -> int:
+def marsad(files: list[Path], workers: int, near: bool) -> int:
     from marsad.runner import make_runner
-    from marsad.service import ingest
+    from marsad.service import DEFAULT_NEAR, ingest
     from marsad.store.sqlite import SqliteStore
 
     runner = make_runner(workers)
     with tempfile.TemporaryDirectory() as tmp, SqliteStore(Path(tmp) / "bench.db") as store:
-        summary = ingest([str(f) for f in files], store, runner=runner)
+        summary = ingest([str(f) for f in files], store, runner=runner, near=DEFAULT_NEAR if near else None)
     runner.close()
     return summary.pages_read + summary.quarantined
 
@@ -85,7 +86,11 @@ def marsad(files: list[Path], workers: int) -> int:
 def _child(phase: str, files: list[Path]) -> None:
     memory = PeakMemory()
     start = time.perf_counter()
-    count = floor(files) if phase == "floor" else marsad(files, int(phase.split(":")[1]))
+    if phase == "floor":
+        count = floor(files)
+    else:
+        _, workers, near = phase.split(":")
+        count = marsad(files, int(workers), near == "near")
     elapsed = time.perf_counter() - start
     print(json.dumps({"count": count, "seconds": elapsed, "peak_mb": memory.stop_mb()}))
 
@@ -113,16 +118,17 @@ def main() -> None:
         sys.exit(f"no ZIP files under {args.data}")
     rows = [
         ("floor: read+unzip+parse+hash", _run("floor", files)),
-        ("marsad, 1 process, whole corpus", _run("marsad:1", files)),
-        ("marsad, 2 workers, half corpus", _run("marsad:2", files[: len(files) // 2])),
-        ("marsad, 2 workers, whole corpus", _run("marsad:2", files)),
+        ("ingest, 1 process, exact only", _run("marsad:1:exact", files)),
+        ("ingest, 2 workers, exact only", _run("marsad:2:exact", files)),
+        ("ingest + near-dup, half corpus", _run("marsad:2:near", files[: len(files) // 2])),
+        ("ingest + near-dup, whole corpus", _run("marsad:2:near", files)),
     ]
     floor_rate = rows[0][1]["count"] / rows[0][1]["seconds"]
-    print(f"{'phase':32} {'items':>7} {'seconds':>8} {'items/s':>9} {'×floor':>7} {'peak MB':>8}")
+    print(f"{'phase':34} {'items':>7} {'seconds':>8} {'items/s':>9} {'×floor':>7} {'peak MB':>8}")
     for label, row in rows:
         rate = row["count"] / row["seconds"]
         print(
-            f"{label:32} {row['count']:7.0f} {row['seconds']:8.2f} {rate:9.0f} "
+            f"{label:34} {row['count']:7.0f} {row['seconds']:8.2f} {rate:9.0f} "
             f"{floor_rate / rate:7.2f} {row['peak_mb']:8.0f}"
         )
 

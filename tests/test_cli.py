@@ -146,9 +146,10 @@ def test_kill_9_during_ingest_then_resume_loses_and_doubles_nothing(tmp_path: Pa
             [*MARSAD, "ingest", str(data), "--db", str(db), "--batch-pages", "200"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         time.sleep(rng.uniform(1.0, 4.0))
-        os.kill(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)  # the ingest and its worker processes, at once
         process.wait()
     assert run("ingest", str(data), "--db", str(db), "--batch-pages", "200").returncode in (0, 3)
     resumed = export(db)

@@ -25,6 +25,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from marsad.dedup.exact import article_id
 from marsad.dedup.fingerprint import Shingled, Tokenized, shingle, tokenize
 from marsad.dedup.postings import PostingIndex
 from marsad.text.shingle import U64
@@ -37,7 +38,7 @@ TEMPLATE_MIN_ARTICLES = 5
 EDITED_MIN_JACCARD = 0.4
 EDITED_WORD_JACCARD = 0.85
 EDITED_MIN_SHINGLES = 30  # word-level agreement means little in a few sentences
-TEMPLATE_GUARD = 0.5  # share of the smaller template-free set two linked docs must have in common
+TEMPLATE_GUARD = 0.25  # share of the smaller template-free set two linked docs must have in common
 MIN_SHINGLES = 3  # fewer distinct shingles (under ~7 words of content): too little to call a copy
 MAX_POSTING_ARTICLES = 300  # a sampled shingle in more articles than this is boilerplate, not evidence
 CANDIDATE_SLACK = 0.45  # a candidate shares at least this share of the smaller sample before verifying
@@ -60,7 +61,7 @@ class Link:
 
     a: int
     b: int
-    kind: str  # "near", "contained" or "edited"
+    kind: str  # "near", "contained" or "edited" ("exact" only from find_near_duplicates)
     score: float  # Jaccard for near, containment of the smaller in the larger for contained
 
 
@@ -103,7 +104,10 @@ def fingerprint(
     everything = np.zeros(template.size, dtype=bool)
     full = shingle(tokens, len(docs), everything, SHINGLE_SIZE)
     free = shingle(tokens, len(docs), template, SHINGLE_SIZE) if template.any() else full
-    return full, free, shingle(tokens, len(docs), everything, 1)
+    # Words: one hash per token, already computed; grouped by article like the shingles.
+    owners = tokens.line_doc[tokens.token_line]
+    words = Shingled(tokens.token_hashes, np.searchsorted(owners, np.arange(len(docs) + 1)).astype(np.int64))
+    return full, free, words
 
 
 def _distinct_lines(tokens: Tokenized) -> list[int]:
@@ -152,13 +156,11 @@ def shares_content(a: U64, b: U64) -> bool:
     """The template guard: what is left of two docs once template lines are gone must overlap.
 
     Two short articles in one long template match on the template alone: their own text is
-    disjoint. Docs that are template through and through (an outlet republishing one text) are
-    compared as they are.
+    disjoint. A doc that is template through and through (an outlet that republished one text
+    five times) has nothing left to compare: the full sets decide for it.
     """
-    if a.size == 0 and b.size == 0:
-        return True
     if min(a.size, b.size) < MIN_SHINGLES:
-        return False
+        return True
     return np.intersect1d(a, b, assume_unique=True).size >= TEMPLATE_GUARD * min(a.size, b.size)
 
 
@@ -303,4 +305,22 @@ def find_near_duplicates(
     links: list[Link] = []
     for start in range(0, len(docs), batch_size):
         links.extend(link_batch(docs[start : start + batch_size], archive, thresholds))
-    return links
+    return _exact_links(texts, links) + links
+
+
+def _exact_links(texts: Sequence[str], found: list[Link]) -> list[Link]:
+    """Identical texts (after normalization) not linked already: in an ingest they are one
+    article (exact dedup, `marsad.dedup.exact`); listed here so one-shot runs report them too,
+    however short."""
+    by_id: dict[str, list[int]] = {}
+    for index, text in enumerate(texts):
+        if text.strip():
+            by_id.setdefault(article_id(text), []).append(index)
+    linked = {(link.a, link.b) for link in found}
+    return [
+        Link(a, b, "exact", 1.0)
+        for group in by_id.values()
+        for i, a in enumerate(group)
+        for b in group[i + 1 :]
+        if (a, b) not in linked
+    ]

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 import numpy as np
+import numpy.typing as npt
 
 _ALEFS = "\u0622\u0623\u0625\u0671\u0672\u0673"  # آ أ إ ٱ ٲ ٳ → ا
 _TASHKEEL = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670"  # fathatan..sukun, dagger alef
@@ -63,6 +64,32 @@ for _low, _high in ((0xFB50, 0xFDFF), (0xFE70, 0xFEFF), (0xFF00, 0xFFEF)):
     _IS_PRESENTATION[_low : _high + 1] = True
 
 
+_SINGLE_NFKC = np.arange(0x10000, dtype=np.uint16)
+_EXPANDS = np.zeros(0x10000, dtype=bool)
+for _unit in np.flatnonzero(_IS_PRESENTATION).tolist():
+    _decomposed = unicodedata.normalize("NFKC", chr(_unit))
+    if len(_decomposed) == 1 and ord(_decomposed) < 0x10000:
+        _SINGLE_NFKC[_unit] = ord(_decomposed)
+    else:
+        _EXPANDS[_unit] = True
+
+
+def _expand_runs(text: str, units: npt.NDArray[np.uint16], presentation: npt.NDArray[np.bool_]) -> str:
+    """NFKC on the runs of presentation forms only, found with NumPy instead of a regex scan."""
+    if ((units >= 0xD800) & (units <= 0xDFFF)).any():  # code units ≠ string indices: use the regex
+        return _PRESENTATION_FORMS.sub(_compatibility, text)
+    where = np.flatnonzero(presentation)
+    breaks = np.flatnonzero(np.diff(where) > 1)
+    starts = np.r_[where[0], where[breaks + 1]].tolist()
+    ends = (np.r_[where[breaks], where[-1]] + 1).tolist()
+    pieces, previous = [], 0
+    for start, end in zip(starts, ends, strict=True):
+        pieces += [text[previous:start], unicodedata.normalize("NFKC", text[start:end])]
+        previous = end
+    pieces.append(text[previous:])
+    return "".join(pieces)
+
+
 def _compatibility(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFKC", match.group())
 
@@ -74,11 +101,16 @@ def normalize(text: str) -> str:
             text = _PRESENTATION_FORMS.sub(_compatibility, text)
         return text.translate(_TABLE)
     units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-    if _IS_PRESENTATION[units].any():
-        # NFKC only where presentation forms are: their decompositions are per character, and
-        # NFKC over a whole batch of articles costs seconds.
-        text = _PRESENTATION_FORMS.sub(_compatibility, text)
-        units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    presentation = _IS_PRESENTATION[units]
+    if presentation.any():
+        # NFKC only where presentation forms are (their decompositions are per character; NFKC
+        # over a whole batch of articles costs seconds). Forms that decompose to one character
+        # go through a lookup table; ligatures that expand (ﻻ → لا) need the regex.
+        if _EXPANDS[units[presentation]].any():
+            text = _expand_runs(text, units, presentation)
+            units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+        else:
+            units = np.where(presentation, _SINGLE_NFKC[units], units)
     codes = _LOOKUP[units]
     return codes[codes != _DELETE].tobytes().decode("utf-16-le", "surrogatepass")
 
