@@ -66,11 +66,13 @@ Pair = tuple[int, int]
 
 
 class TreeMemory:
-    """Peak RSS and PSS, each summed over a process and all its descendants, sampled by a thread."""
+    """Peak RSS and PSS, each summed over a process and all its descendants, sampled by a thread;
+    and the CPU time of every process seen in the tree (its last sample: a lower bound)."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         self.peak_rss = 0
         self.peak_pss = 0
+        self.cpu: dict[int, float] = {}
         self._root = psutil.Process(pid)
         self._interval = interval
         self._stop = threading.Event()
@@ -89,6 +91,8 @@ class TreeMemory:
                     info = proc.memory_full_info()
                     rss += info.rss
                     pss += getattr(info, "pss", info.rss)
+                    times = proc.cpu_times()
+                    self.cpu[proc.pid] = times.user + times.system
             self.peak_rss = max(self.peak_rss, rss)
             self.peak_pss = max(self.peak_pss, pss)
             self._stop.wait(self._interval)
@@ -99,11 +103,12 @@ class TreeMemory:
 
 
 def _cpu_clocks() -> tuple[float, float, float]:
-    """Busy CPU seconds of the machine, of this script's waited-for descendants, and of itself.
+    """Busy CPU seconds of the machine, of this script's reaped descendants, and of itself.
 
     The descendants' figure grows when a child ends and has been waited for (its own children
-    included, once it waited for them), so around one `wait()` it is that process tree's CPU time;
-    the machine's minus both is what other processes used meanwhile."""
+    included, once it waited for them), so around one `wait()` it is that process tree's CPU time,
+    unless some worker was never waited for; the machine's minus the tree's and this script's is
+    what other processes used meanwhile."""
     times = psutil.cpu_times()
     machine = sum(times) - times.idle - getattr(times, "iowait", 0.0)
     machine -= getattr(times, "guest", 0.0) + getattr(times, "guest_nice", 0.0)  # already in user/nice
@@ -144,7 +149,10 @@ def run_process(name: str, command: list[str], output: Path, log: Path) -> Run:
         memory.stop()
         after = _cpu_clocks()
     run.peak_rss_mb, run.peak_pss_mb = memory.peak_rss / 2**20, memory.peak_pss / 2**20
-    machine, tree, me = (b - a for a, b in zip(before, after, strict=True))
+    machine, reaped, me = (b - a for a, b in zip(before, after, strict=True))
+    # Reaped descendants' CPU misses workers whose parent never waited for them (datatrove's
+    # forkserver workers); the samples miss each process's last 50 ms: take the larger.
+    tree = max(reaped, sum(memory.cpu.values()))
     run.cpu = tree
     run.others = max(0.0, machine - tree - me) / (run.wall * (psutil.cpu_count() or 1))
     if code != 0 or not output.exists():
