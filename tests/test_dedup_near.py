@@ -56,6 +56,18 @@ def test_copies_with_edits_are_linked_and_unrelated_are_not() -> None:
     assert not any(4 in pair for pair in found)
 
 
+def test_copy_with_words_replaced_is_edited_not_near() -> None:
+    rng = random.Random(5)
+    vocabulary = " ".join(STORY + OTHER).split()
+    words = [rng.choice(vocabulary) for _ in range(300)]  # long enough for word-level agreement
+    edited = list(words)
+    for index in rng.sample(range(len(words)), len(words) * 6 // 100):
+        edited[index] = rng.choice(" ".join(OTHER).split())
+    links = find_near_duplicates([" ".join(words), " ".join(edited), text(OTHER)], outlets=["a", "b", "c"])
+    assert [(link.a, link.b, link.kind) for link in links] == [(0, 1, "edited")]
+    assert links[0].score >= 0.85
+
+
 def test_short_articles_inside_one_template_are_never_merged() -> None:
     rng = random.Random(3)
     header = [f"القائمة الرئيسية للموقع: الأخبار الاقتصاد الرياضة الثقافة رقم {i}" for i in range(8)]

@@ -11,8 +11,14 @@ Candidates are verified on the real shingle sets before any link is made.
 
 Template awareness: a line that recurs in `TEMPLATE_MIN_ARTICLES` or more distinct articles of
 the same outlet ("جميع الحقوق محفوظة", a fixed intro block) is that outlet's template, not
-content: it is left out of the shingles, so two short articles inside one long template are
-never merged, while a wire copy wrapped in another site's boilerplate still matches.
+content. Scores are computed on the full shingle sets (what the published texts share), but a
+link also needs the template-free sets to overlap (`shares_content`): two short articles inside
+one long template are never merged, while a wire copy wrapped in another site's boilerplate
+still is. Sampled shingles held by more than `MAX_POSTING_ARTICLES` articles (site chrome,
+stock phrases) give no candidates.
+
+All hashing runs per batch in NumPy (`fingerprint.py`); the archive behind the `Archive`
+protocol is the store (SQLite: samples as BLOBs, the inverted index in memory) or memory.
 """
 
 from __future__ import annotations
