@@ -46,6 +46,7 @@ EDITED_WORD_JACCARD = 0.85
 EDITED_MIN_SHINGLES = 30  # word-level agreement means little in a few sentences
 TEMPLATE_GUARD = 0.25  # share of the smaller template-free set two linked docs must have in common
 MIN_SHINGLES = 3  # fewer distinct shingles (under ~7 words of content): too little to call a copy
+_SHORT_TEXT = 400  # characters: comfortably more than MIN_SHINGLES + 4 words
 MAX_POSTING_ARTICLES = 300  # a sampled shingle in more articles than this is boilerplate, not evidence
 CANDIDATE_SLACK = 0.45  # a candidate shares at least this share of the smaller sample before verifying
 
@@ -320,7 +321,9 @@ def _exact_links(texts: Sequence[str], found: list[Link]) -> list[Link]:
     however short."""
     by_id: dict[str, list[int]] = {}
     for index, text in enumerate(texts):
-        if text.strip():
+        # Longer identical texts are linked above (Jaccard 1.0); only those too short to shingle
+        # need their ids (hashing every text would cost seconds).
+        if text.strip() and len(text) < _SHORT_TEXT:
             by_id.setdefault(article_id(text), []).append(index)
     linked = {(link.a, link.b) for link in found}
     return [
