@@ -22,7 +22,11 @@ pairs of indices it calls duplicates. Measured for each:
 The goal (issue, section 7): Marsad at least 3× faster (wall) than the fastest anchor, at F1 ≥ 0.97.
 
     uv run python bench/dedup_speed.py [--setup] [--anchors datatrove,textdedup,datasketch]
-        [--no-marsad] [--limit N] [--workers 2] [--data DIR] [--json results.json]
+        [--no-marsad] [--limit N] [--workers 2] [--repeat N] [--data DIR] [--json results.json]
+
+Other processes on the machine skew the times (the anchors use both cores, Marsad one): the
+"others" column says how much CPU they took during each run; "cpu s" (user + system of the
+process tree) is the figure least affected by them. `--repeat N` keeps each detector's fastest run.
 
 Anchors whose environment is missing are skipped with a message (`--setup` runs setup.sh first).
 Logs and per-detector outputs go to bench/.cache/dedup_speed/.
@@ -305,6 +309,7 @@ def main() -> None:
     parser.add_argument("--no-marsad", action="store_true", help="run the anchors only")
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles (quick runs)")
     parser.add_argument("--workers", type=int, default=2, help="processes each anchor may use (2 cores here)")
+    parser.add_argument("--repeat", type=int, default=1, help="run each detector N times, keep the fastest")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument(
         "--marsad-worker", nargs=2, type=Path, metavar=("INPUT", "OUTPUT"), help=argparse.SUPPRESS
@@ -345,9 +350,18 @@ def main() -> None:
     runs: list[Run] = []
 
     def measure(name: str, command: list[str]) -> None:
-        print(f"running {name} …", flush=True)
-        runs.append(run_process(name, command, work / f"{name}.json", work / f"{name}.log"))
-        print(f"  {runs[-1].wall:.1f} s{'' if runs[-1].ok else ' (failed)'}", flush=True)
+        best: Run | None = None
+        for attempt in range(args.repeat):
+            print(f"running {name} ({attempt + 1}/{args.repeat}) …", flush=True)
+            run = run_process(name, command, work / f"{name}.json", work / f"{name}.log")
+            print(f"  {run.wall:.1f} s, others {run.others:.0%}{'' if run.ok else ' (failed)'}", flush=True)
+            if not run.ok:
+                best = run
+                break
+            if best is None or run.wall < best.wall:
+                best = run
+        assert best is not None
+        runs.append(best)
 
     for anchor in anchors:
         python = VENVS / anchor / "bin" / "python"
