@@ -29,7 +29,7 @@ Other processes on the machine skew the times (the anchors use both cores, Marsa
 process tree) is the figure least affected by them. `--repeat N` keeps each detector's fastest run.
 
 Anchors whose environment is missing are skipped with a message (`--setup` runs setup.sh first).
-Logs and per-detector outputs go to bench/.cache/dedup_speed/.
+Logs and per-detector outputs go to bench/.cache/dedup_speed/<run>/ (one folder per run).
 """
 
 from __future__ import annotations
@@ -338,7 +338,9 @@ def main() -> None:
     if args.limit:
         corpus = corpus[: args.limit]
     texts = [text for _, text in corpus]
-    work = WORK if args.limit is None else WORK / f"limit-{args.limit}"
+    # a folder per run: two runs at once must not read each other's outputs
+    run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}" + (f"-limit{args.limit}" if args.limit else "")
+    work = WORK / run_id
     input_path = work / "input.jsonl"
     prepare_input(texts, input_path)
     elapsed = time.perf_counter() - started
@@ -380,7 +382,9 @@ def main() -> None:
             [sys.executable, str(Path(__file__).resolve()), "--marsad-worker", str(input_path), str(output)],
         )
 
+    input_path.unlink()  # ~100 MB; the outputs and logs stay
     rows = report(runs, truth, len(texts))
+    print(f"\noutputs and logs: {work}")
     if args.json:
         args.json.write_text(json.dumps({"docs": len(texts), "runs": rows}, indent=2), encoding="utf-8")
 

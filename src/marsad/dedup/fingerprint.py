@@ -98,7 +98,10 @@ class Shingled:
         """Article `index`'s distinct shingles, sorted (computed on demand: only candidates need it)."""
         values = np.sort(self.values[self.offsets[index] : self.offsets[index + 1]])
         # (np.unique's hash path costs ~60 µs a call on sets this small; sort + mask is ~10 µs)
-        return values[np.r_[True, values[1:] != values[:-1]]] if values.size else values
+        keep = np.empty(values.size, dtype=bool)
+        keep[:1] = True
+        np.not_equal(values[1:], values[:-1], out=keep[1:])
+        return values[keep]
 
     def sample(self, modulus: int) -> tuple[U64, I64]:
         """(shingle, article index) of every distinct shingle ≡ 0 mod `modulus`: the sketch."""
