@@ -179,10 +179,15 @@ def run_process(name: str, command: list[str], output: Path, log: Path) -> Run:
 # ------------------------------------------------------------------------------- marsad worker
 
 
-def marsad_worker(input_path: Path, output_path: Path) -> None:
-    """Runs in its own process (this project's environment): Marsad's detector on the input."""
+def marsad_worker(input_path: Path, output_path: Path, workers: int) -> None:
+    """Runs in its own process (this project's environment): Marsad's detector on the input.
+
+    With the same process budget as the anchors: this process links, `workers - 1` processes
+    prepare the next batches (tokenize, shingle, sample).
+    """
     t0 = time.perf_counter()
     from marsad.dedup.near import find_near_duplicates
+    from marsad.runner import InlineRunner, ProcessRunner, Runner
 
     seconds = {"import": time.perf_counter() - t0}
     t0 = time.perf_counter()
@@ -195,7 +200,9 @@ def marsad_worker(input_path: Path, output_path: Path) -> None:
             texts.append(record["text"])
     seconds["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    links = find_near_duplicates(texts, threshold=0.8, containment=0.9)
+    runner: Runner = ProcessRunner(workers - 1) if workers > 1 else InlineRunner()
+    links = find_near_duplicates(texts, threshold=0.8, containment=0.9, runner=runner)
+    runner.close()
     seconds["detect"] = time.perf_counter() - t0
     pairs: dict[str, list[Pair]] = {"near": [], "contained": []}
     for link in links:
@@ -317,7 +324,7 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.marsad_worker:
-        marsad_worker(*args.marsad_worker)
+        marsad_worker(*args.marsad_worker, args.workers)
         return
 
     sys.path.insert(0, str(BENCH))  # dedup_truth is a sibling script, not a package
@@ -379,7 +386,15 @@ def main() -> None:
         output = work / "marsad.json"
         measure(
             "marsad",
-            [sys.executable, str(Path(__file__).resolve()), "--marsad-worker", str(input_path), str(output)],
+            [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--marsad-worker",
+                str(input_path),
+                str(output),
+                "--workers",
+                str(args.workers),
+            ],
         )
 
     input_path.unlink()  # ~100 MB; the outputs and logs stay
