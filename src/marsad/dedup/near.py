@@ -17,7 +17,7 @@ one long template are never merged, while a wire copy wrapped in another site's 
 still is. Sampled shingles held by more than `MAX_POSTING_ARTICLES` articles (site chrome,
 stock phrases) give no candidates.
 
-All hashing runs per batch in NumPy (`fingerprint.py`); the archive behind the `Archive`
+All hashing runs per batch in NumPy (`marsad.text.shingle`); the archive behind the `Archive`
 protocol is the store (SQLite: samples as BLOBs, the inverted index in memory) or memory.
 """
 
@@ -32,10 +32,9 @@ import numpy as np
 import numpy.typing as npt
 
 from marsad.dedup.exact import article_id
-from marsad.dedup.fingerprint import Shingled, Tokenized, shingle, tokenize
 from marsad.dedup.postings import PostingIndex
 from marsad.runner import InlineRunner, Runner
-from marsad.text.shingle import U64
+from marsad.text.shingle import U64, Shingled, Tokenized, shingle, tokenize
 
 SHINGLE_SIZE = 5
 NEAR_THRESHOLD = 0.8

@@ -1,14 +1,20 @@
-"""Word n-gram shingles as stable 64-bit hashes, computed with NumPy, not a per-shingle loop.
+"""Word n-gram shingles as stable 64-bit hashes, for a whole batch of texts in a few NumPy array
+operations, not a Python loop per word (which cost ~1 ms an article). Near-duplicate detection
+and its benchmarks' exact truth use this one definition of a shingle.
 
-Used by near-duplicate detection (and its benchmarks' exact truth), so it must be fast and the
-same in every process and every run: Python's `hash()` is salted per process, so tokens are
-hashed with blake2b (memoized per process), and n-grams by mixing n token hashes in NumPy.
+The batch text is normalized once; a lookup table marks word characters; token hashes are
+position-weighted sums of code units (np.add.reduceat), finished with SplitMix64; line hashes
+combine a line's token hashes with its outlet; shingles mix five consecutive token hashes of the
+same article. Every hash depends only on the text, so batches and processes agree.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -16,19 +22,7 @@ import numpy.typing as npt
 from marsad.text.normalize import normalize
 
 U64 = npt.NDArray[np.uint64]
-_MIX = np.array(
-    [
-        0x9E3779B97F4A7C15,
-        0xC2B2AE3D27D4EB4F,
-        0x165667B19E3779F9,
-        0x85EBCA77C2B2AE63,
-        0x27D4EB2F165667C5,
-        0xFF51AFD7ED558CCD,
-        0xC4CEB9FE1A85EC53,
-        0x94D049BB133111EB,
-    ],
-    dtype=np.uint64,
-)
+I64 = npt.NDArray[np.int64]
 
 
 def splitmix64(values: U64) -> U64:
@@ -40,24 +34,134 @@ def splitmix64(values: U64) -> U64:
         return z ^ (z >> np.uint64(31))
 
 
-_TOKEN_CACHE: dict[str, int] = {}
-_CACHE_LIMIT = 2_000_000  # distinct words; news vocabularies stay far below this
+_UNITS = np.arange(0x10000)
+# Word characters as Python's \w sees them (letters, digits, underscore), per UTF-16 code unit;
+# surrogate halves count as word characters so emoji and rare scripts stay inside tokens.
+_WORD = np.array([chr(c).isalnum() or c == 0x5F or 0xD800 <= c <= 0xDFFF for c in range(0x10000)])
+_LOWER = np.array([ord(chr(c).lower()) if len(chr(c).lower()) == 1 else c for c in range(0x10000)], np.uint64)
+_POSITION_WEIGHTS = splitmix64(np.arange(1, 65, dtype=np.uint64) * np.uint64(0x632BE59BD9B4E019))
+_LINE_WEIGHTS = splitmix64(np.arange(1, 257, dtype=np.uint64) * np.uint64(0x9E6C63D0676A9A99))
+_SHINGLE_MIX = splitmix64(np.arange(1, 9, dtype=np.uint64) * np.uint64(0xD6E8FEB86659FD93))
+_DOC_BREAK = "\n\x1e\n"  # a record separator line between articles: no word, no line of its own
 
 
-def _token_hash(token: str) -> int:
-    value = int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
-    if len(_TOKEN_CACHE) >= _CACHE_LIMIT:
-        _TOKEN_CACHE.clear()
-    _TOKEN_CACHE[token] = value
-    return value
+@dataclass(frozen=True)
+class Tokenized:
+    """A batch's tokens with the line and article each belongs to, and per-line hashes."""
+
+    token_hashes: U64  # one per token, in text order
+    token_line: I64  # line index of each token
+    line_hashes: I64  # one per non-empty line: hash of (outlet, its words), signed for SQLite
+    line_doc: I64  # article index (position in the batch) of each line
 
 
-def token_hashes(tokens: list[str]) -> U64:
-    """A stable 64-bit hash per token (blake2b), memoized: a corpus reuses the same words."""
-    values = list(map(_TOKEN_CACHE.get, tokens))  # C-speed lookups; misses filled below
-    if None in values:
-        values = [_token_hash(t) if v is None else v for v, t in zip(values, tokens, strict=True)]
-    return np.array(values, dtype=np.uint64)
+@cache
+def _outlet_hash(outlet: str | None) -> int:
+    return int.from_bytes(hashlib.blake2b((outlet or "").encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _outlet_hashes(outlets: Sequence[str | None]) -> U64:
+    return np.array([_outlet_hash(outlet) for outlet in outlets], dtype=np.uint64)
+
+
+def tokenize(texts: Sequence[str], outlets: Sequence[str | None]) -> Tokenized:
+    """Tokens, lines and line hashes of a batch of articles."""
+    joined = normalize(_DOC_BREAK.join(text.replace("\x1e", " ") for text in texts))
+    units = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    is_word = _WORD[units]
+    edges = np.diff(np.r_[False, is_word, False].astype(np.int8))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if starts.size == 0:
+        empty = np.empty(0, np.int64)
+        return Tokenized(np.empty(0, np.uint64), empty, empty, empty)
+    lengths = ends - starts
+    positions = np.arange(units.size)[is_word] - np.repeat(starts, lengths)
+    weighted = _LOWER[units[is_word]] * _POSITION_WEIGHTS[np.minimum(positions, 63)]
+    with np.errstate(over="ignore"):
+        raw = np.add.reduceat(weighted, np.cumsum(np.r_[0, lengths[:-1]]))
+        token_hashes = splitmix64(raw + lengths.astype(np.uint64))
+    newlines = np.flatnonzero(units == 0x0A)
+    separators = np.flatnonzero(units == 0x1E)
+    token_line_raw = np.searchsorted(newlines, starts)  # lines counted over the whole batch
+    token_doc = np.searchsorted(separators, starts)
+    # Keep only lines that hold words, numbered densely (the raw numbers never decrease).
+    first_token = np.flatnonzero(np.r_[True, token_line_raw[1:] != token_line_raw[:-1]])
+    token_line = np.repeat(np.arange(first_token.size), np.diff(np.r_[first_token, token_line_raw.size]))
+    in_line = np.arange(token_line.size) - np.repeat(
+        first_token, np.diff(np.r_[first_token, token_line.size])
+    )
+    line_doc = token_doc[first_token]
+    with np.errstate(over="ignore"):
+        mixed = token_hashes * _LINE_WEIGHTS[np.minimum(in_line, 255)]
+        line_raw = np.add.reduceat(mixed, first_token) + _outlet_hashes(outlets)[line_doc]
+        line_hashes = splitmix64(line_raw).view(np.int64)
+    return Tokenized(token_hashes, token_line.astype(np.int64), line_hashes, line_doc.astype(np.int64))
+
+
+@dataclass(frozen=True)
+class Shingled:
+    """Each article's shingle hashes, as segments of one array grouped by article."""
+
+    values: U64
+    offsets: I64  # values[offsets[i]:offsets[i+1]] are article i's shingles (repeats possible)
+
+    def of(self, index: int) -> U64:
+        """Article `index`'s distinct shingles, sorted (computed on demand: only candidates need it)."""
+        values = np.sort(self.values[self.offsets[index] : self.offsets[index + 1]])
+        # (np.unique's hash path costs ~60 µs a call on sets this small; sort + mask is ~10 µs)
+        keep = np.empty(values.size, dtype=bool)
+        keep[:1] = True
+        np.not_equal(values[1:], values[:-1], out=keep[1:])
+        return values[keep]
+
+    def sample(self, modulus: int) -> tuple[U64, I64]:
+        """(shingle, article index) of every distinct shingle ≡ 0 mod `modulus`: the sketch."""
+        owners = np.repeat(np.arange(self.offsets.size - 1), np.diff(self.offsets))
+        picked = self.values % np.uint64(modulus) == 0
+        values, owners = self.values[picked], owners[picked]
+        order = np.lexsort((values, owners))
+        values, owners = values[order], owners[order]
+        distinct = np.r_[True, (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])]
+        return values[distinct], owners[distinct]
+
+
+def shingle(tokens: Tokenized, count: int, template: npt.NDArray[np.bool_], size: int) -> Shingled:
+    """Distinct `size`-word shingles per article, leaving out tokens of template lines.
+
+    An article with fewer than `size` remaining words gets one shingle of all its words.
+    """
+    keep = ~template[tokens.token_line]
+    hashes = tokens.token_hashes[keep]
+    docs = tokens.line_doc[tokens.token_line[keep]]
+    pieces_values: list[U64] = []
+    pieces_docs: list[I64] = []
+    if hashes.size >= size:
+        span = hashes.size - size + 1
+        same_doc = docs[:span] == docs[size - 1 :]
+        with np.errstate(over="ignore"):
+            combined = np.zeros(span, dtype=np.uint64)
+            for offset in range(size):
+                combined += hashes[offset : offset + span] * _SHINGLE_MIX[offset]
+        pieces_values.append(splitmix64(combined[same_doc]))
+        pieces_docs.append(docs[:span][same_doc])
+    # Short articles: one shingle of all their words (tokens of an article are contiguous).
+    doc_ids, first, doc_tokens = np.unique(docs, return_index=True, return_counts=True)
+    short = doc_tokens < size
+    if short.any():
+        selected = np.repeat(short, doc_tokens)
+        within = np.arange(docs.size) - np.repeat(first, doc_tokens)
+        with np.errstate(over="ignore"):
+            mixed = hashes[selected] * _SHINGLE_MIX[within[selected]]
+            sums = np.add.reduceat(mixed, np.cumsum(np.r_[0, doc_tokens[short][:-1]]))
+        pieces_values.append(splitmix64(sums + doc_tokens[short].astype(np.uint64)))
+        pieces_docs.append(doc_ids[short].astype(np.int64))
+    if not pieces_values:
+        return Shingled(np.empty(0, np.uint64), np.zeros(count + 1, np.int64))
+    values, owners = np.concatenate(pieces_values), np.concatenate(pieces_docs)
+    order = np.argsort(owners, kind="stable")  # group by article (radix sort); sets come lazily
+    values, owners = values[order], owners[order]
+    offsets = np.searchsorted(owners, np.arange(count + 1))
+    return Shingled(values, offsets.astype(np.int64))
 
 
 _NORMALIZED_WORD = re.compile(r"\w+")  # after normalization no tashkeel or tatweel is left inside words
@@ -69,19 +173,6 @@ def matching_tokens(text: str) -> list[str]:
 
 
 def shingles(text: str, size: int = 5) -> U64:
-    """The distinct hashed word `size`-grams of a text (a text shorter than `size` words gives one)."""
-    hashes = token_hashes(matching_tokens(text))
-    return shingles_of_hashes(hashes, size)
-
-
-def shingles_of_hashes(hashes: U64, size: int) -> U64:
-    if hashes.size == 0:
-        return hashes
-    if hashes.size < size:
-        size = int(hashes.size)
-    count = hashes.size - size + 1
-    with np.errstate(over="ignore"):
-        combined = np.zeros(count, dtype=np.uint64)
-        for offset in range(size):
-            combined += hashes[offset : offset + count] * _MIX[offset % _MIX.size]
-    return np.unique(splitmix64(combined))
+    """The distinct hashed word `size`-grams of one text, sorted (fewer than `size` words: one)."""
+    tokens = tokenize([text], [None])
+    return shingle(tokens, 1, np.zeros(tokens.line_hashes.size, dtype=bool), size).of(0)
