@@ -94,25 +94,35 @@ def _compatibility(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFKC", match.group())
 
 
+def _folded_units(text: str, lookup: npt.NDArray[np.uint16]) -> npt.NDArray[np.uint16]:
+    """The text's UTF-16 code units with presentation forms decomposed, then folded through
+    `lookup`, deletions removed: the vectorized core of `normalize` and `matching_key`."""
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    presentation = _IS_PRESENTATION[units]
+    if presentation.any():
+        # NFKC only where presentation forms are (their decompositions are per character; NFKC
+        # over a whole batch of articles costs seconds). Forms that decompose to one character
+        # go through a lookup table; ligatures that expand (ﻻ → لا) are rewritten run by run.
+        if _EXPANDS[units[presentation]].any():
+            text = _expand_runs(text, units, presentation)
+            units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+        else:
+            units = np.where(presentation, _SINGLE_NFKC[units], units)
+    codes = lookup[units]
+    return codes[codes != _DELETE]
+
+
+def _decode(codes: npt.NDArray[np.uint16]) -> str:
+    return codes.tobytes().decode("utf-16-le", "surrogatepass")
+
+
 def normalize(text: str) -> str:
     """Fold the spelling variants Arabic writers use interchangeably into one form."""
     if len(text) < _VECTOR_FROM:
         if _PRESENTATION_FORMS.search(text):
             text = _PRESENTATION_FORMS.sub(_compatibility, text)
         return text.translate(_TABLE)
-    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-    presentation = _IS_PRESENTATION[units]
-    if presentation.any():
-        # NFKC only where presentation forms are (their decompositions are per character; NFKC
-        # over a whole batch of articles costs seconds). Forms that decompose to one character
-        # go through a lookup table; ligatures that expand (ﻻ → لا) need the regex.
-        if _EXPANDS[units[presentation]].any():
-            text = _expand_runs(text, units, presentation)
-            units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-        else:
-            units = np.where(presentation, _SINGLE_NFKC[units], units)
-    codes = _LOOKUP[units]
-    return codes[codes != _DELETE].tobytes().decode("utf-16-le", "surrogatepass")
+    return _decode(_folded_units(text, _LOOKUP))
 
 
 def fold_spaces(text: str) -> str:
@@ -125,15 +135,14 @@ def matching_key(text: str) -> str:
 
     Equal to `fold_spaces(normalize(text))`, in one vectorized pass for long texts.
     """
-    if len(text) < _VECTOR_FROM or _PRESENTATION_FORMS.search(text):
+    if len(text) < _VECTOR_FROM:
         return fold_spaces(normalize(text))
-    codes = _KEY_LOOKUP[np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)]
-    codes = codes[codes != _DELETE]
+    codes = _folded_units(text, _KEY_LOOKUP)
     space = codes == _SPACE
     after_space = np.empty_like(space)
-    after_space[0] = True  # a leading space goes too
+    after_space[:1] = True  # a leading space goes too
     after_space[1:] = space[:-1]
     codes = codes[~(space & after_space)]
     if codes.size and codes[-1] == _SPACE:
         codes = codes[:-1]
-    return codes.tobytes().decode("utf-16-le", "surrogatepass")
+    return _decode(codes)
