@@ -28,7 +28,12 @@ from marsad.store.base import (
 )
 
 T = TypeVar("T")
-_CHUNK = 500  # SQLite's bound-parameter limit is well above this; chunks keep IN (...) lists small
+_CHUNK = 500
+# The outlet of the page that carried article `a` first: the outlet its template is learned for.
+_FIRST_OUTLET = (
+    "(SELECT p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+    " WHERE o.article_id = a.article_id ORDER BY o.seen_at, p.source LIMIT 1)"
+)  # SQLite's bound-parameter limit is well above this; chunks keep IN (...) lists small
 
 
 def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
@@ -121,15 +126,8 @@ class SqliteStore:
         return found
 
     def write(self, batch: WriteBatch, ingested_at: str) -> WriteResult:
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            result = self._write(batch, ingested_at)
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-        return result
+        with self.transaction():
+            return self._write(batch, ingested_at)
 
     def _write(self, batch: WriteBatch, ingested_at: str) -> WriteResult:
         db = self._db
@@ -359,8 +357,7 @@ class SqliteStore:
     def unindexed_docs(self, limit: int) -> list[Doc]:
         """Articles not yet checked for near-duplicates, oldest first, with their first outlet."""
         rows = self._db.execute(
-            "SELECT a.seq, a.text, (SELECT p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
-            "  WHERE o.article_id = a.article_id ORDER BY o.seen_at, p.source LIMIT 1)"
+            f"SELECT a.seq, a.text, {_FIRST_OUTLET}"
             " FROM articles a LEFT JOIN dedup_docs d ON d.seq = a.seq WHERE d.seq IS NULL"
             " ORDER BY a.seq LIMIT ?",
             (limit,),
@@ -374,10 +371,7 @@ class SqliteStore:
             found.extend(
                 Doc(seq, text, outlet)
                 for seq, text, outlet in self._db.execute(
-                    "SELECT a.seq, a.text, (SELECT p.outlet FROM occurrences o JOIN pages p"
-                    "  ON p.page_id = o.page_id WHERE o.article_id = a.article_id"
-                    "  ORDER BY o.seen_at, p.source LIMIT 1)"
-                    f" FROM articles a WHERE a.seq IN ({marks})",
+                    f"SELECT a.seq, a.text, {_FIRST_OUTLET} FROM articles a WHERE a.seq IN ({marks})",
                     chunk,
                 )
             )
