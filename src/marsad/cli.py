@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from marsad import export as exporting
 from marsad import service
@@ -29,6 +30,8 @@ from marsad.dedup.near import NEAR_THRESHOLD, Thresholds
 from marsad.model import IngestSummary
 from marsad.read import ReadOptions
 from marsad.runner import make_runner
+from marsad.search import engine
+from marsad.search.query import QueryError
 from marsad.store.sqlite import SqliteStore
 
 app = typer.Typer(
@@ -261,6 +264,68 @@ def demo(
                 store.checkpoint()
             shutil.copyfile(db, keep)
             console.print(f"demo database kept at {keep}")
+
+
+LimitOption = Annotated[int, typer.Option("--limit", min=1, max=engine.MAX_LIMIT, help="Hits per page.")]
+
+
+def _print_hits(page: engine.SearchPage, as_json: bool) -> None:
+    if as_json:
+        _print_json(page.to_json())
+        return
+    shown = f"{page.offset + 1}–{page.offset + len(page.hits)}" if page.hits else "none"
+    title = f"{page.query}: {page.total} hits ({shown} shown)"
+    table = Table("#", "article", "outlets", "score", title=title)
+    for rank, hit in enumerate(page.hits, page.offset + 1):
+        cell = Text()
+        if hit.title:
+            cell.append(hit.title + "\n", style="bold")
+        start = len(cell)
+        cell.append(hit.snippet.text)
+        for begin, end in hit.snippet.marks:
+            cell.stylize("bold yellow", start + begin, start + end)
+        cell.append("\n" + hit.article_id, style="dim")
+        outlets = f"{len(hit.outlets)}: " + "، ".join(hit.outlets[:3]) + ("…" if len(hit.outlets) > 3 else "")
+        table.add_row(str(rank), cell, outlets, f"{hit.score:.2f}")
+    Console().print(table)
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help='Words, "phrases", -excluded, OR, outlet: wire: tag: date:')],
+    db: DbOption = DEFAULT_DB,
+    limit: LimitOption = 10,
+    page: Annotated[int, typer.Option("--page", min=1, help="Which page of hits.")] = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """Search the archive: one hit per duplicate group, with every spelling and clitic form matched."""
+    with _open_store(db) as store:
+        backlog = store.search_backlog()
+        if backlog > 1000:
+            console.print(f"indexing {backlog} articles for search (once)…")
+        try:
+            result = engine.search(store, query, limit=limit, offset=(page - 1) * limit)
+        except QueryError as error:
+            console.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(2) from None
+    _print_hits(result, as_json)
+
+
+@app.command()
+def similar(
+    article_id: Annotated[str, typer.Argument(help="Article id (from search, export or duplicates).")],
+    db: DbOption = DEFAULT_DB,
+    limit: LimitOption = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Articles most like this one (more-like-this on its salient terms), its own copies left out."""
+    with _open_store(db) as store:
+        try:
+            result = engine.similar(store, article_id, limit=limit)
+        except engine.NotFound as error:
+            console.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(2) from None
+    _print_hits(result, as_json)
 
 
 def _print_syndication(store: SqliteStore) -> None:

@@ -19,6 +19,8 @@ from marsad.dedup.near import Thresholds, link_batch
 from marsad.model import IngestSummary, Page, ReadFailure, SegmentedPage
 from marsad.read import ReadOptions, read_paths
 from marsad.runner import InlineRunner, Runner
+from marsad.search.analyzer import Analyzer, default_analyzer
+from marsad.search.index import index_articles
 from marsad.segment import Segmenter
 from marsad.store.base import Occurrence, PageWrite, Store, WriteBatch, WriteResult
 
@@ -92,10 +94,14 @@ def _write_batch(pending: _Pending, results: list[Segmented]) -> WriteBatch:
 
 
 def _write_and_link(
-    store: Store, batch: WriteBatch, ingested_at: str, near: Thresholds | None
+    store: Store, batch: WriteBatch, ingested_at: str, near: Thresholds | None, analyzer: Analyzer | None
 ) -> tuple[WriteResult, int]:
+    """Write a batch, then bring the near-duplicate links and the search index up to date."""
     written = store.write(batch, ingested_at)
-    return written, (link_near_duplicates(store, near, full_batches_only=True) if near else 0)
+    links = link_near_duplicates(store, near, full_batches_only=True) if near else 0
+    if analyzer:
+        index_articles(store, analyzer)
+    return written, links
 
 
 def link_near_duplicates(
@@ -153,13 +159,16 @@ def ingest(
     progress: ProgressCallback | None = None,
     runner: Runner | None = None,
     near: Thresholds | None = DEFAULT_NEAR,
+    search: bool = True,
 ) -> IngestSummary:
     """Ingest files, directories, globs or feed URLs into the store; safe to re-run or resume.
 
     Reading, the check for pages already stored and the store writes happen here, in order;
     segmentation runs on the runner. Each batch is written in one transaction, then checked for
-    near-duplicates against the whole archive (`near=None` skips that; a later run catches up).
+    near-duplicates against the whole archive (`near=None` skips that; a later run catches up)
+    and added to the search index (`search=False` leaves that to the first search).
     """
+    analyzer = default_analyzer() if search else None
     segmenter = segmenter or Segmenter()
     runner = runner or InlineRunner()
     summary = IngestSummary()
@@ -185,7 +194,9 @@ def ingest(
             batch = _write_batch(pending, results)
             summary.pages_read += pending.read
             summary.pages_already_stored += pending.skipped
-            writes.append((writer.submit(_write_and_link, store, batch, pending.ingested_at, near), batch))
+            writes.append(
+                (writer.submit(_write_and_link, store, batch, pending.ingested_at, near, analyzer), batch)
+            )
             while len(writes) > 1 or (writes and writes[0][0].done()):
                 _account(summary, *writes.popleft(), progress)
         while writes:

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from marsad.dedup.near import Archive, Doc, Link
 from marsad.model import Article, Page, ReadFailure
+from marsad.search.query import Query
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,31 @@ class QuarantineRecord:
     quarantined_at: str
 
 
+@dataclass(frozen=True, slots=True)
+class SearchSource:
+    """What the search index is built from, for one article."""
+
+    seq: int
+    title: str | None
+    text: str
+    tags: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHitRecord:
+    """The best-scoring article of one matching duplicate group."""
+
+    article_id: str
+    seq: int
+    score: float
+    title: str | None
+    text: str
+    first_seen: str | None
+    group: list[str]  # article ids in its duplicate group, itself first
+    outlets: list[str]  # every outlet that carried the group, first seen first
+    pages: int  # pages that carried the group
+
+
 class Store(Archive, Protocol):
     def present_pages(self, page_ids: Sequence[str]) -> set[str]:
         """Which of these pages are already stored (to skip them on re-ingest or resume)."""
@@ -126,5 +152,24 @@ class Store(Archive, Protocol):
     def near_links(self) -> list[tuple[str, str, str, float]]:
         """(article id, article id, kind, score) of every verified near-duplicate link."""
         ...
+
+    # full-text search (marsad.search builds the terms, the store keeps and queries them)
+    def search_version(self) -> str | None: ...
+
+    def reset_search(self, version: str) -> None: ...
+
+    def search_backlog(self) -> int: ...
+
+    def unsearched(self, limit: int) -> list[SearchSource]: ...
+
+    def add_search_terms(self, version: str, rows: Sequence[tuple[int, str, str, str]]) -> None: ...
+
+    def search(
+        self, query: Query, limit: int, offset: int, exclude_group_of: str | None = None
+    ) -> tuple[int, list[SearchHitRecord]]: ...
+
+    def indexed_terms(self, article_id: str) -> tuple[str, str, str] | None: ...
+
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]: ...
 
     def close(self) -> None: ...

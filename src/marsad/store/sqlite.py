@@ -17,15 +17,19 @@ import orjson
 
 from marsad.dedup.near import Doc, Link
 from marsad.dedup.postings import PostingIndex
+from marsad.search.query import Query
 from marsad.store.base import (
     ArticleRecord,
     Occurrence,
     PageRecord,
     PageRef,
     QuarantineRecord,
+    SearchHitRecord,
+    SearchSource,
     WriteBatch,
     WriteResult,
 )
+from marsad.store.sqlite_search import search_sql
 
 T = TypeVar("T")
 _CHUNK = 500
@@ -96,6 +100,9 @@ class SqliteStore:
         for version, sql in migrations():
             if version > current:
                 self._db.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;")
+                if version == 3:  # groups of the links made before groups were kept
+                    with self.transaction():
+                        self._group(self._db.execute("SELECT a, b FROM dedup_links").fetchall())
 
     @property
     def schema_version(self) -> int:
@@ -205,6 +212,11 @@ class SqliteStore:
             for index, (article_id, e) in enumerate(item for item in known.items() if item[1].get("new"))
         ]
         db.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", new_rows)
+        changed = [article_id for article_id, e in known.items() if e.get("changed") and not e.get("new")]
+        db.executemany(
+            "INSERT OR IGNORE INTO search_stale SELECT seq FROM articles WHERE article_id = ?",
+            [(article_id,) for article_id in changed],
+        )
         db.executemany(
             "UPDATE articles SET title=?, wire=?, publisher=?, tags=?, related=?, first_seen=?"
             " WHERE article_id=?",
@@ -443,10 +455,155 @@ class SqliteStore:
         return sizes
 
     def add_links(self, links: Iterable[Link]) -> None:
+        links = list(links)
         self._db.executemany(
             "INSERT OR REPLACE INTO dedup_links VALUES (?, ?, ?, ?)",
             ((link.a, link.b, link.kind, link.score) for link in links),
         )
+        self._group([(link.a, link.b) for link in links])
+
+    def _group(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """Merge the groups of linked articles (each group is named by its smallest seq), so a
+        search can show one hit per group without rebuilding groups from all links."""
+        db = self._db
+        for a, b in pairs:
+            groups = []
+            for seq in (a, b):
+                row = db.execute("SELECT group_seq FROM article_groups WHERE seq = ?", (seq,)).fetchone()
+                groups.append(row[0] if row else seq)
+            keep, merged = min(groups), max(groups)
+            db.execute("UPDATE article_groups SET group_seq = ? WHERE group_seq = ?", (keep, merged))
+            db.executemany(
+                "INSERT OR REPLACE INTO article_groups VALUES (?, ?)",
+                [(seq, keep) for seq in {a, b, keep, merged}],
+            )
+
+    # --- full-text search -------------------------------------------------------------------
+
+    def _state(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM search_state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_state(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO search_state VALUES (?, ?)", (key, value))
+
+    def search_version(self) -> str | None:
+        """The analyzer the search index was built with (None: nothing indexed yet)."""
+        return self._state("analyzer")
+
+    def reset_search(self, version: str) -> None:
+        """Empty the search index, to rebuild it with another analyzer."""
+        with self.transaction():
+            self._db.execute("DELETE FROM search_terms")
+            self._db.execute("DELETE FROM search_stale")
+            self._set_state("analyzer", version)
+            self._set_state("indexed_seq", "0")
+
+    def search_backlog(self) -> int:
+        """Articles not yet (or no longer) in the search index."""
+        indexed = int(self._state("indexed_seq") or 0)
+        row = self._db.execute(
+            "SELECT (SELECT COUNT(*) FROM articles WHERE seq > ?) + (SELECT COUNT(*) FROM search_stale)",
+            (indexed,),
+        ).fetchone()
+        return int(row[0])
+
+    def unsearched(self, limit: int) -> list[SearchSource]:
+        """Articles to index next, oldest first: changed ones, then new ones."""
+        indexed = int(self._state("indexed_seq") or 0)
+        rows = self._db.execute(
+            "SELECT seq, title, text, tags FROM articles WHERE seq IN (SELECT seq FROM search_stale)"
+            " UNION ALL SELECT * FROM (SELECT seq, title, text, tags FROM articles WHERE seq > ?"
+            " ORDER BY seq LIMIT ?)",
+            (indexed, limit),
+        ).fetchall()
+        return [SearchSource(seq, title, text, json.loads(tags)) for seq, title, text, tags in rows[:limit]]
+
+    def add_search_terms(self, version: str, rows: Sequence[tuple[int, str, str, str]]) -> None:
+        """Index analyzed (title, body, tags) of articles by seq, replacing what was there."""
+        with self.transaction():
+            db = self._db
+            db.executemany("DELETE FROM search_terms WHERE rowid = ?", [(row[0],) for row in rows])
+            db.executemany("INSERT INTO search_terms (rowid, title, body, tags) VALUES (?, ?, ?, ?)", rows)
+            db.executemany("DELETE FROM search_stale WHERE seq = ?", [(row[0],) for row in rows])
+            indexed = int(self._state("indexed_seq") or 0)
+            self._set_state("indexed_seq", str(max([indexed, *(row[0] for row in rows)])))
+            self._set_state("analyzer", version)
+
+    def search(
+        self, query: Query, limit: int, offset: int, exclude_group_of: str | None = None
+    ) -> tuple[int, list[SearchHitRecord]]:
+        """One page of hits (best article of each duplicate group) and how many groups matched."""
+        db = self._reader
+        newest = db.execute("SELECT MAX(first_seen) FROM articles").fetchone()[0]
+        exclude = None
+        if exclude_group_of is not None:
+            row = db.execute(
+                "SELECT COALESCE(g.group_seq, a.seq) FROM articles a"
+                " LEFT JOIN article_groups g ON g.seq = a.seq WHERE a.article_id = ?",
+                (exclude_group_of,),
+            ).fetchone()
+            exclude = row[0] if row else None
+        sql, params = search_sql(query, newest, exclude)
+        rows = db.execute(sql, [*params, limit, offset]).fetchall()
+        total = rows[0][3] if rows else 0
+        if not rows and offset:  # a page past the end still reports how many there are
+            first = db.execute(sql, [*params, 1, 0]).fetchone()
+            total = first[3] if first else 0
+        return total, [self._hit(seq, group, score) for seq, group, score, _ in rows]
+
+    def _hit(self, seq: int, group: int, score: float) -> SearchHitRecord:
+        db = self._reader
+        article_id, title, text, first_seen = db.execute(
+            "SELECT article_id, title, text, first_seen FROM articles WHERE seq = ?", (seq,)
+        ).fetchone()
+        members = [
+            row[0]
+            for row in db.execute(
+                "SELECT a.article_id FROM articles a JOIN article_groups g ON g.seq = a.seq"
+                " WHERE g.group_seq = ? ORDER BY a.seq",
+                (group,),
+            )
+        ]
+        group_ids = [article_id, *(m for m in members if m != article_id)]
+        marks = ",".join("?" * len(group_ids))
+        outlets = [
+            row[0]
+            for row in db.execute(
+                "SELECT p.outlet, MIN(o.seen_at) AS first"
+                " FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+                f" WHERE o.article_id IN ({marks}) AND p.outlet IS NOT NULL GROUP BY p.outlet ORDER BY first",
+                group_ids,
+            )
+        ]
+        pages = db.execute(
+            f"SELECT COUNT(*) FROM occurrences WHERE article_id IN ({marks})", group_ids
+        ).fetchone()[0]
+        return SearchHitRecord(article_id, seq, score, title, text, first_seen, group_ids, outlets, pages)
+
+    def indexed_terms(self, article_id: str) -> tuple[str, str, str] | None:
+        """The analyzed title, body and tags the index holds for an article."""
+        row = self._reader.execute(
+            "SELECT t.title, t.body, t.tags FROM articles a JOIN search_terms t ON t.rowid = a.seq"
+            " WHERE a.article_id = ?",
+            (article_id,),
+        ).fetchone()
+        return (row[0] or "", row[1] or "", row[2] or "") if row else None
+
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """How many indexed articles there are, and how many contain each term."""
+        db = self._reader
+        db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_terms, 'row')"
+        )
+        total = db.execute("SELECT COUNT(*) FROM search_terms").fetchone()[0]
+        found: dict[str, int] = dict.fromkeys(terms, 0)
+        for chunk in _chunks(list(terms)):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                db.execute(f"SELECT term, doc FROM temp.search_vocab WHERE term IN ({marks})", chunk)
+            )
+        return int(total), found
 
     def near_links(self) -> list[tuple[str, str, str, float]]:
         """Every verified near-duplicate link, by article id."""

@@ -1,0 +1,744 @@
+"""Known-item search quality: Marsad against plain SQLite FTS5, and Marsad with other stemmers.
+
+1. Known-item search on all of SaudiNewsNet, ingested by ``marsad ingest`` (exact and
+   near-duplicate detection; the ingested database is cached in bench/.cache, keyed by the input
+   files' sizes and mtimes and Marsad's source, and copied for every system). A fixed random
+   sample (``--sample``, ``--seed``) of the articles whose title has ≥ 3 content words; for each,
+   2–4 of those words (title order) make a query, rewritten into five variant sets (clean,
+   spelling, clitics, tashkeel, all: see bench/search_variants.py). success@1 and MRR@10 per set:
+   - Marsad: ``search(store, query, limit=10)``; a hit is correct when the target is in its
+     duplicate group (``hit.group``, the hit's own id included);
+   - plain SQLite FTS5 (the baseline, same run, same articles): ``fts5(title, body,
+     tokenize='unicode61')`` over the raw title and text, the query words each double-quoted and
+     ANDed, ranked by ``bm25(t, 4.0, 1.0)``. It does not collapse duplicates; a hit is correct
+     when it is the target or in the target's near-duplicate group (the store's links, the groups
+     Marsad collapses), and a second row counts the target id only. Exact duplicates are already
+     one article in the store, so "same normalized text" is the target id itself.
+   - Marsad's pipeline with the stemmer swapped (``Analyzer(stem=...)``): Lucene light stemming
+     without a guard, Snowball (PyStemmer), ISRI (NLTK), Tashaphyne, and no stemmer (the analyzer
+     memoizes each word's term, so slow stemmers cost once per distinct word).
+   Goal (issue): Marsad success@1 ≥ 0.95 on the variant sets and ≥ 20 points above plain FTS5.
+
+2. Name integrity on ANERcorp: for each analyzer, the share of distinct entity words (PERS, LOC,
+   ORG tokens) whose term is shared with an ordinary (O) word form that is not the same name with
+   a clitic (و ب ل ف ك ال وال بال لل) attached or removed, i.e. names the stemmer conflates with
+   unrelated words (Snowball: بوتين → وتين). Lower is better.
+
+    uv run python bench/search_quality.py [--sample 1000] [--seed N] [--jobs 2] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import pickle
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from marsad.text import normalize
+from search_variants import ARABIC_WORD, VARIANT_SETS, content_words, make_queries, vocabulary
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "saudinewsnet"
+DEFAULT_ANERCORP = ROOT.parent / "shared" / "data" / "anercorp" / "ANERCorp.txt"
+CACHE_DIR = Path(__file__).resolve().parent / ".cache"
+WORK_DIR = CACHE_DIR / "search_quality"  # per-system copies of the ingested database, removed after use
+SEED = 20150721
+LIMIT = 10
+GOAL_SUCCESS = 0.95
+GOAL_MARGIN = 0.20
+GOAL_SETS = ("spelling", "clitics", "tashkeel", "all")  # the variant sets the goal is about
+_CACHE_VERSION = "search-ingest-v1"
+
+PLAIN = "plain FTS5 (unicode61, raw text)"
+PLAIN_STRICT = "plain FTS5, target id only"
+DEFAULT = "Marsad (default analyzer)"
+SYSTEMS = (
+    DEFAULT,
+    "stem: Lucene light, no guard",
+    "stem: Snowball (PyStemmer)",
+    "stem: ISRI (NLTK)",
+    "stem: Tashaphyne light",
+    "no stemmer (normalization only)",
+)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------------------- ingest (cached)
+
+
+def _ingest_key(files: Sequence[Path]) -> str:
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(_CACHE_VERSION.encode())
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}|".encode())
+    # Ingest also links duplicates, keeps the search groups and indexes: any change to Marsad's
+    # source (code, migrations, word lists) makes a new database.
+    spec = importlib.util.find_spec("marsad")
+    package = Path(spec.origin).parent if spec and spec.origin else ROOT / "src" / "marsad"
+    for source in sorted(package.rglob("*")):
+        if source.is_file() and "__pycache__" not in source.parts:
+            digest.update(str(source.relative_to(package)).encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def cached_ingest(data: Path) -> tuple[Path, float, bool]:
+    """The database `marsad ingest DATA` makes, from bench/.cache when the input and the ingest
+    code are unchanged. Returns (path, seconds, from cache)."""
+    files = sorted(data.glob("*.zip"))
+    if not files:
+        sys.exit(f"no ZIP files under {data}")
+    path = CACHE_DIR / f"search-ingest-{_ingest_key(files)}.db"
+    started = time.perf_counter()
+    if path.exists():
+        return path, time.perf_counter() - started, True
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.stem + ".tmp.db")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
+    log(f"ingesting {data} ({len(files)} ZIP files) into {path.name} …")
+    done = subprocess.run(
+        [sys.executable, "-m", "marsad", "ingest", str(data), "--db", str(tmp)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode not in (0, 3):  # 3: some records quarantined (SaudiNewsNet has empty ones)
+        sys.exit(f"marsad ingest failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    with sqlite3.connect(tmp) as db:  # one self-contained file to copy
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("PRAGMA journal_mode=DELETE")
+    db.close()
+    for stale in CACHE_DIR.glob("search-ingest-*"):  # earlier inputs or code: 300 MB each
+        if not stale.name.endswith(".tmp.db"):
+            stale.unlink()
+    tmp.replace(path)
+    return path, time.perf_counter() - started, False
+
+
+# ----------------------------------------------------------------------------------- articles
+
+
+@dataclass
+class Corpus:
+    ids: list[str]
+    titles: list[str]
+    texts: list[str]
+    group: dict[str, int]  # article id → near-duplicate group label (union-find over the links)
+    members: dict[int, frozenset[str]]  # group label → its article ids
+    links: int
+
+
+def load_corpus(db: Path) -> Corpus:
+    from marsad.store.sqlite import SqliteStore
+
+    ids, titles, texts = [], [], []
+    with SqliteStore(db) as store:
+        for record in store.articles():
+            ids.append(record.article_id)
+            titles.append(record.title or "")
+            texts.append(record.text)
+        links = store.near_links()
+    parent = {article_id: article_id for article_id in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, _, _ in links:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    labels: dict[str, int] = {}
+    group = {article_id: labels.setdefault(find(article_id), len(labels)) for article_id in ids}
+    grouped: dict[int, set[str]] = defaultdict(set)
+    for article_id, label in group.items():
+        grouped[label].add(article_id)
+    members = {label: frozenset(ids) for label, ids in grouped.items()}
+    return Corpus(ids, titles, texts, group, members, len(links))
+
+
+def cached_vocabulary(db: Path, corpus: Corpus) -> set[str]:
+    """Word forms of the corpus (titles and texts) seen at least twice, cached beside the cached
+    ingest (not beside a database given with --db)."""
+    path = db.with_suffix(".vocabulary.pickle")
+    if db.parent != CACHE_DIR:
+        return vocabulary(corpus.titles + corpus.texts)
+    if path.exists():
+        with path.open("rb") as handle:
+            return set(pickle.load(handle))
+    words = vocabulary(corpus.titles + corpus.texts)
+    with path.open("wb") as handle:
+        pickle.dump(sorted(words), handle)
+    return words
+
+
+# ------------------------------------------------------------------------------------ systems
+
+
+@dataclass
+class Run:
+    """One system's answers: for every variant set, the rank (1..LIMIT, 0: not found) of the
+    first correct hit of each query, and timings."""
+
+    system: str
+    build_seconds: float
+    ranks: dict[str, list[int]] = field(default_factory=dict)
+    empty: dict[str, int] = field(default_factory=dict)  # queries with no hit at all
+    latencies: list[float] = field(default_factory=list)  # seconds per query
+    top: dict[str, list[str | None]] = field(default_factory=dict)  # id of the first hit, per query
+    notes: dict[str, int] = field(default_factory=dict)  # API checks (group mismatches, …)
+
+
+def _analyzer(stem: Callable[[str], str] | None, system: str) -> Any:
+    """Marsad's pipeline with this stemmer, named after the system when the Analyzer takes a name
+    (its `version` tells indexes apart: without a name every custom analyzer has the same one)."""
+    from marsad.search.analyzer import Analyzer
+
+    name = "bench-" + hashlib.blake2b(system.encode(), digest_size=4).hexdigest()
+    try:
+        return Analyzer(stem=stem, name=name)
+    except TypeError:
+        return Analyzer(stem=stem)
+
+
+def make_analyzer(system: str) -> Any:
+    from marsad.search.analyzer import default_analyzer
+
+    if system == DEFAULT:
+        return default_analyzer()
+    if system.startswith("no stemmer"):
+        return _analyzer(None, system)
+    if "Lucene" in system:
+        from marsad.search.stemmers import light_stem
+
+        return _analyzer(light_stem, system)
+    if "Snowball" in system:
+        import Stemmer
+
+        return _analyzer(Stemmer.Stemmer("arabic").stemWord, system)
+    if "ISRI" in system:
+        from nltk.stem.isri import ISRIStemmer
+
+        return _analyzer(ISRIStemmer().stem, system)
+    if "Tashaphyne" in system:
+        from tashaphyne.stemming import ArabicLightStemmer
+
+        light = ArabicLightStemmer()
+
+        def tashaphyne(word: str) -> str:
+            light.light_stem(word)
+            return str(light.get_stem())
+
+        return _analyzer(tashaphyne, system)
+    raise ValueError(system)
+
+
+def run_marsad(system: str, db: Path, queries: dict[str, dict[str, str]], corpus: Corpus) -> Run:
+    """Copy the ingested DB, index it with the system's analyzer, ask every query."""
+    from marsad.search.engine import search
+    from marsad.search.index import index_articles
+    from marsad.store.sqlite import SqliteStore
+
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    copy = WORK_DIR / f"{hashlib.blake2b(system.encode(), digest_size=6).hexdigest()}.db"
+    shutil.copyfile(db, copy)
+    try:
+        analyzer = make_analyzer(system)
+        with SqliteStore(copy) as store:
+            started = time.perf_counter()
+            indexed = index_articles(store, analyzer, rebuild=True)
+            run = Run(system, time.perf_counter() - started)
+            log(f"  {system}: indexed {indexed:,} articles in {run.build_seconds:.1f} s")
+            run.notes = {"indexed": int(indexed), "group mismatches": 0, "uncollapsed pages": 0}
+            run.notes["query errors"] = 0
+            for name in VARIANT_SETS:
+                ranks, empty, top = [], 0, []
+                for target, variants in queries.items():
+                    started = time.perf_counter()
+                    try:
+                        hits = list(search(store, variants[name], limit=LIMIT, analyzer=analyzer).hits)
+                    except ValueError:  # QueryError: e.g. every word a stopword
+                        hits = []
+                        run.notes["query errors"] += 1
+                    run.latencies.append(time.perf_counter() - started)
+                    hits = hits[:LIMIT]
+                    empty += not hits
+                    top.append(hits[0].article_id if hits else None)
+                    rank = next((k for k, hit in enumerate(hits, 1) if target in hit.group), 0)
+                    ranks.append(rank)
+                    labels = [corpus.group.get(hit.article_id) for hit in hits]
+                    run.notes["uncollapsed pages"] += len(labels) != len(set(labels))
+                    run.notes["group mismatches"] += sum(
+                        frozenset(hit.group) != corpus.members.get(label, frozenset([hit.article_id]))
+                        for hit, label in zip(hits, labels, strict=True)
+                    )
+                run.ranks[name], run.empty[name], run.top[name] = ranks, empty, top
+            log(f"  {system}: {len(run.latencies):,} queries in {sum(run.latencies):.1f} s")
+    finally:
+        for path in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+            path.unlink(missing_ok=True)
+    return run
+
+
+def plain_query(query: str) -> str:
+    return " AND ".join('"' + word.replace('"', '""') + '"' for word in query.split())
+
+
+def run_plain(queries: dict[str, dict[str, str]], corpus: Corpus) -> tuple[Run, Run]:
+    """The baseline: FTS5 unicode61 over the raw titles and texts; (group credit, target id only)."""
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    path = WORK_DIR / "plain.db"
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-journal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        db = sqlite3.connect(path, isolation_level=None)
+        started = time.perf_counter()
+        db.execute("CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='unicode61')")
+        db.execute("BEGIN")
+        db.executemany(
+            "INSERT INTO t (rowid, title, body) VALUES (?, ?, ?)",
+            zip(range(len(corpus.ids)), corpus.titles, corpus.texts, strict=True),
+        )
+        db.execute("COMMIT")
+        run = Run(PLAIN, time.perf_counter() - started)
+        strict = Run(PLAIN_STRICT, run.build_seconds)
+        log(f"  {PLAIN}: indexed {len(corpus.ids):,} articles in {run.build_seconds:.1f} s")
+        sql = f"SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 4.0, 1.0) LIMIT {LIMIT}"
+        for name in VARIANT_SETS:
+            ranks, strict_ranks, empty, top = [], [], 0, []
+            for target, variants in queries.items():
+                started = time.perf_counter()
+                try:
+                    rows = db.execute(sql, (plain_query(variants[name]),)).fetchall()
+                except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
+                    rows = []
+                run.latencies.append(time.perf_counter() - started)
+                found = [corpus.ids[rowid] for (rowid,) in rows]
+                empty += not found
+                top.append(found[0] if found else None)
+                group = corpus.members[corpus.group[target]]
+                ranks.append(next((k for k, hit in enumerate(found, 1) if hit in group), 0))
+                strict_ranks.append(next((k for k, hit in enumerate(found, 1) if hit == target), 0))
+            run.ranks[name], run.empty[name], run.top[name] = ranks, empty, top
+            strict.ranks[name], strict.empty[name], strict.top[name] = strict_ranks, empty, top
+        strict.latencies = run.latencies
+        db.close()
+        log(f"  {PLAIN}: {len(run.latencies):,} queries in {sum(run.latencies):.1f} s")
+    finally:
+        path.unlink(missing_ok=True)
+    return run, strict
+
+
+# ---------------------------------------------------------------------------------- scoring
+
+
+def success_at_1(ranks: Sequence[int]) -> float:
+    return sum(rank == 1 for rank in ranks) / len(ranks) if ranks else 0.0
+
+
+def mrr(ranks: Sequence[int]) -> float:
+    return sum(1 / rank for rank in ranks if rank) / len(ranks) if ranks else 0.0
+
+
+def distinctive(queries: dict[str, dict[str, str]], corpus: Corpus) -> list[bool]:
+    """For each query: whether its target's duplicate group is the only one whose title has every
+    clean query word (normalized, as a whole word). The other queries are ambiguous as known-item
+    queries: another story's headline has the same words."""
+    index: dict[str, set[int]] = defaultdict(set)
+    for k, title in enumerate(corpus.titles):
+        for word in ARABIC_WORD.findall(normalize(title)):
+            index[word].add(k)
+    out = []
+    for target, variants in queries.items():
+        words = normalize(variants["clean"]).split()
+        found = set.intersection(*(index.get(word, set()) for word in words))
+        out.append({corpus.group[corpus.ids[k]] for k in found} == {corpus.group[target]})
+    return out
+
+
+def figures(run: Run, mask: Sequence[bool]) -> dict[str, Any]:
+    latencies = sorted(run.latencies)
+    return {
+        "build_seconds": round(run.build_seconds, 3),
+        "query_seconds": round(sum(latencies), 3),
+        "query_ms_mean": round(1000 * statistics.fmean(latencies), 3) if latencies else None,
+        "query_ms_p95": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 3) if latencies else None,
+        "sets": {
+            name: {
+                "success_at_1": round(success_at_1(run.ranks[name]), 4),
+                "mrr_at_10": round(mrr(run.ranks[name]), 4),
+                "found_in_10": round(sum(rank > 0 for rank in run.ranks[name]) / len(run.ranks[name]), 4),
+                "no_hits": run.empty[name],
+            }
+            for name in VARIANT_SETS
+        },
+        "distinctive_success_at_1": {
+            name: round(success_at_1([r for r, keep in zip(run.ranks[name], mask, strict=True) if keep]), 4)
+            for name in VARIANT_SETS
+        },
+        "notes": run.notes,
+    }
+
+
+# --------------------------------------------------------------------------- name integrity
+
+ENTITY_TYPES = ("PERS", "LOC", "ORG")
+TAGS = {"O"} | {f"{p}-{t}" for p in "BI" for t in (*ENTITY_TYPES, "MISC")}
+PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
+
+
+def read_anercorp(path: Path) -> tuple[list[tuple[str, str]], int]:
+    """(token, tag) of every well-formed line, and how many lines were not (no token or no tag,
+    or a tag glued to the next token): those are skipped."""
+    tokens, malformed = [], 0
+    for line in path.read_text("utf-8").splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) == 2 and parts[1] in TAGS:
+            tokens.append((parts[0], parts[1]))
+        else:
+            malformed += 1
+    return tokens, malformed
+
+
+def _bases(word: str) -> set[str]:
+    """The word and what is left of it with one proclitic removed (للرئيس → الرئيس too)."""
+    out = {word}
+    for prefix in PROCLITICS:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            out.add(word[len(prefix) :])
+            if prefix == "لل":
+                out.add("ال" + word[2:])
+    return out
+
+
+# Suffixes that make an inflection or a nisba of the same word (ة and ى already folded to ه, ي).
+INFLECTIONS = ("ه", "ي", "يه", "يا", "يون", "يين", "ون", "ين", "ان", "ات", "يات", "ها")
+
+
+def same_name(name: str, other: str) -> bool:
+    """Whether `other` is `name` itself, or with a clitic attached or removed (compared normalized)."""
+    return bool(_bases(normalize(name)) & _bases(normalize(other)))
+
+
+def inflection(name: str, other: str) -> bool:
+    """Whether one is the other (clitics aside) plus an inflection suffix: لبنان / لبنانية."""
+    for a in _bases(normalize(name)):
+        for b in _bases(normalize(other)):
+            short, long = sorted((a, b), key=len)
+            if long.startswith(short) and long[len(short) :] in INFLECTIONS:
+                return True
+    return False
+
+
+def name_integrity(
+    analyzers: dict[str, Any], tokens: Sequence[tuple[str, str]], examples: int = 4
+) -> dict[str, Any]:
+    """Per analyzer: how many distinct entity words share a term with an ordinary word form that
+    is not the name with a clitic (``conflated``), and with one that is not an inflection of it
+    either (``unrelated``: بوتين ~ وتين, not لبنان ~ لبنانية)."""
+    names: Counter[str] = Counter()
+    ordinary: set[str] = set()
+    for token, tag in tokens:
+        if not ARABIC_WORD.fullmatch(normalize(token)) or len(normalize(token)) < 2:
+            continue
+        if tag[2:] in ENTITY_TYPES:
+            names[token] += 1
+        elif tag == "O":
+            ordinary.add(token)
+    out: dict[str, Any] = {"entity_words": len(names), "ordinary_words": len(ordinary), "analyzers": {}}
+    for system, analyzer in analyzers.items():
+        started = time.perf_counter()
+        terms = {word: frozenset(analyzer.terms(word)) for word in sorted(names.keys() | ordinary)}
+        by_term: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(ordinary):
+            for term in terms[word]:
+                by_term[term].append(word)
+        conflated: dict[str, list[str]] = {}
+        unrelated: dict[str, list[str]] = {}
+        for name in names:
+            others = {o for term in terms[name] for o in by_term.get(term, ()) if not same_name(name, o)}
+            if others:
+                conflated[name] = sorted(others, key=lambda o: (len(o), o))
+                far = [o for o in conflated[name] if not inflection(name, o)]
+                if far:
+                    unrelated[name] = far
+        shown = sorted(unrelated, key=lambda n: (-names[n], n))[:examples]
+        out["analyzers"][system] = {
+            "conflated": len(conflated),
+            "conflated_share": len(conflated) / len(names) if names else 0.0,
+            "unrelated": len(unrelated),
+            "unrelated_share": len(unrelated) / len(names) if names else 0.0,
+            "no_term": sum(not terms[name] for name in names),
+            "seconds": time.perf_counter() - started,
+            "examples": [
+                {"name": n, "terms": sorted(terms[n]), "ordinary": unrelated[n][:3], "count": names[n]}
+                for n in shown
+            ],
+        }
+    return out
+
+
+# ------------------------------------------------------------------------------------ output
+
+
+def print_search(report: dict[str, Any]) -> None:
+    print(
+        f"\nKnown-item search: {report['sample']:,} articles (seed {report['seed']}) of "
+        f"{report['eligible']:,} with ≥ 3 content title words; {report['articles']:,} articles in "
+        f"the index, {report['near_links']:,} near-duplicate links; ingest {report['ingest_seconds']:.1f} s"
+        f"{' (cached)' if report['ingest_cached'] else ''}; queries of 2–4 title words, top {LIMIT}"
+    )
+    sets = VARIANT_SETS
+    head1 = f"{'system':34}" + "".join(f" {name:^13}" for name in sets) + f" {'build':>7} {'query':>7}"
+    head2 = f"{'':34}" + "".join(f" {'S@1':>6} {'MRR':>6}" for _ in sets) + f" {'s':>7} {'ms':>7}"
+    print(head1)
+    print(head2)
+    print("-" * len(head2))
+    for system, row in report["systems"].items():
+        cells = "".join(
+            f" {row['sets'][name]['success_at_1']:>6.3f} {row['sets'][name]['mrr_at_10']:>6.3f}"
+            for name in sets
+        )
+        print(f"{system:34}{cells} {row['build_seconds']:>7.1f} {row['query_ms_mean']:>7.2f}")
+    print(
+        "(S@1: success@1; MRR: MRR@10. Correct: Marsad, the target is in the hit's duplicate group; "
+        f"'{PLAIN}', the hit is the target or in its near-duplicate group; '{PLAIN_STRICT}', the hit "
+        "is the target. build: index build, s; query: mean ms a query.)"
+    )
+    print(
+        f"\nsuccess@1 on the {report['distinctive']:,} distinctive queries (no other story's title has "
+        f"every clean query word; in the other {report['sample'] - report['distinctive']:,} another "
+        "headline has the same words, so rank 1 is partly luck):"
+    )
+    print(f"{'system':34}" + "".join(f" {name:>9}" for name in sets))
+    for system, row in report["systems"].items():
+        print(f"{system:34}" + "".join(f" {row['distinctive_success_at_1'][name]:>9.3f}" for name in sets))
+    print("example query: " + " | ".join(f"{name}: {query}" for name, query in report["example"].items()))
+    empty = {s: r["sets"] for s, r in report["systems"].items()}
+    print(
+        "queries with no hit at all: "
+        + "; ".join(
+            f"{system.split(' (')[0]}: " + "/".join(str(sets_[name]["no_hits"]) for name in sets)
+            for system, sets_ in empty.items()
+            if system != PLAIN_STRICT
+        )
+        + f" (per set: {'/'.join(sets)})"
+    )
+    notes = report["systems"].get(DEFAULT, {}).get("notes", {})
+    if notes.get("group mismatches") or notes.get("uncollapsed pages"):
+        print(
+            f"API check: {notes['group mismatches']} hits whose hit.group differs from the store's "
+            f"near-duplicate group; {notes['uncollapsed pages']} result pages with two hits of one group"
+        )
+
+
+def print_goal(report: dict[str, Any]) -> None:
+    rows = report["systems"]
+    if DEFAULT not in rows:
+        return
+    print(
+        f"\nGoal: Marsad success@1 ≥ {GOAL_SUCCESS} on the variant sets and "
+        f"≥ {GOAL_MARGIN * 100:.0f} points above plain FTS5"
+    )
+    met = True
+    for name in GOAL_SETS:
+        ours = rows[DEFAULT]["sets"][name]["success_at_1"]
+        plain = rows[PLAIN]["sets"][name]["success_at_1"]
+        ok = ours >= GOAL_SUCCESS and ours - plain >= GOAL_MARGIN
+        met &= ok
+        print(
+            f"  {name:9} Marsad {ours:.3f}, plain {plain:.3f}, +{(ours - plain) * 100:.1f} points: "
+            f"{'met' if ok else 'NOT MET'}"
+        )
+    clean = rows[DEFAULT]["sets"]["clean"]["success_at_1"]
+    print(f"  (clean queries: Marsad {clean:.3f}, plain {rows[PLAIN]['sets']['clean']['success_at_1']:.3f})")
+    print(f"  goal {'MET' if met else 'NOT MET'}")
+    report["goal_met"] = met
+
+
+def print_misses(report: dict[str, Any], per_set: int = 3) -> None:
+    misses = report.get("misses", {})
+    if not any(misses.values()):
+        return
+    print(f"\nMarsad (default) misses at rank 1, first {per_set} per variant set (query → target | top hit):")
+    for name in VARIANT_SETS:
+        for miss in misses.get(name, [])[:per_set]:
+            print(f"  {name:9} {miss['query']} → {miss['target_title']} | {miss['top_title'] or '(no hit)'}")
+
+
+def print_names(report: dict[str, Any]) -> None:
+    print(
+        f"\nName integrity on ANERcorp: {report['entity_words']:,} distinct entity words (PERS/LOC/ORG), "
+        f"{report['ordinary_words']:,} distinct O words; {report['malformed']} malformed lines skipped"
+    )
+    header = (
+        f"{'analyzer':34} {'conflated':>15} {'unrelated':>15}  "
+        "examples of unrelated (name [its term] ~ O words with that term)"
+    )
+    print(header)
+    print("-" * len(header))
+    for system, row in report["analyzers"].items():
+        shown = "; ".join(
+            f"{e['name']} [{'/'.join(e['terms'])}] ~ {'، '.join(e['ordinary'])}" for e in row["examples"]
+        )
+        print(
+            f"{system:34} {row['conflated']:>6,} {row['conflated_share']:>7.2%} "
+            f"{row['unrelated']:>6,} {row['unrelated_share']:>7.2%}  {shown}"
+        )
+    print(
+        "(conflated: the name's term is also the term of an O-tagged word form that is not the name with "
+        "و ب ل ف ك ال وال بال لل attached or removed; unrelated: nor an inflection of it (+ه ي يه يا يون "
+        "يين ون ين ان ات يات ها: لبنان ~ لبنانية is not counted). Share of entity words; lower is better)"
+    )
+
+
+# -------------------------------------------------------------------------------------- main
+
+
+_SHARED: dict[str, Any] = {}  # what forked workers inherit instead of receiving it pickled
+
+
+def _run_system(system: str) -> Run | tuple[Run, Run]:
+    db, queries, corpus = _SHARED["db"], _SHARED["queries"], _SHARED["corpus"]
+    if system == PLAIN:
+        return run_plain(queries, corpus)
+    return run_marsad(system, db, queries, corpus)
+
+
+def run_systems(
+    systems: Sequence[str], db: Path, queries: dict[str, dict[str, str]], corpus: Corpus, jobs: int
+) -> list[Run]:
+    """Every system, `jobs` at a time (each system runs whole in one process: its timings are
+    its own, though two at once share the memory bus and the disk)."""
+    _SHARED.update(db=db, queries=queries, corpus=corpus)
+    if jobs <= 1:
+        results = [_run_system(system) for system in systems]
+    else:
+        with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+            results = list(pool.map(_run_system, systems))
+    runs: list[Run] = []
+    for result in results:
+        runs.extend(result if isinstance(result, tuple) else [result])
+    return runs
+
+
+def collect_misses(run: Run, queries: dict[str, dict[str, str]], corpus: Corpus) -> dict[str, list[dict]]:
+    title_of = dict(zip(corpus.ids, corpus.titles, strict=True))
+    out: dict[str, list[dict]] = {}
+    for name in VARIANT_SETS:
+        out[name] = [
+            {
+                "target": target,
+                "query": variants[name],
+                "rank": rank,
+                "target_title": title_of[target],
+                "top": top,
+                "top_title": title_of.get(top) if top else None,
+            }
+            for (target, variants), rank, top in zip(
+                queries.items(), run.ranks[name], run.top[name], strict=True
+            )
+            if rank != 1
+        ]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--anercorp", type=Path, default=DEFAULT_ANERCORP)
+    parser.add_argument("--sample", type=int, default=1000, help="articles to query (default 1000)")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--jobs", type=int, default=min(2, len(os.sched_getaffinity(0))), help="systems at once"
+    )
+    parser.add_argument("--systems", help="comma-separated substrings: run only the matching Marsad systems")
+    parser.add_argument("--only", choices=("search", "names"))
+    parser.add_argument(
+        "--db", type=Path, help="an already ingested database to use (default: ingest, cached)"
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+
+    systems = [s for s in SYSTEMS if not args.systems or any(p in s for p in args.systems.split(","))]
+    out: dict[str, Any] = {"seed": args.seed, "sample": args.sample, "jobs": args.jobs}
+    started = time.perf_counter()
+    if args.only != "names":
+        if args.db:
+            db, ingest_seconds, cached = args.db, 0.0, True
+        else:
+            db, ingest_seconds, cached = cached_ingest(args.data)
+        log(f"ingested database: {db.name} ({'cached' if cached else f'{ingest_seconds:.0f} s'})")
+        corpus = load_corpus(db)
+        words = cached_vocabulary(db, corpus)
+        eligible = sorted(
+            i for i, t in zip(corpus.ids, corpus.titles, strict=True) if len(content_words(t)) >= 3
+        )
+        if len(eligible) < args.sample:
+            sys.exit(f"only {len(eligible)} articles have a title with ≥ 3 content words")
+        chosen = random.Random(args.seed).sample(eligible, args.sample)
+        title_of = dict(zip(corpus.ids, corpus.titles, strict=True))
+        queries = make_queries(((i, title_of[i]) for i in chosen), args.seed, words)
+        log(f"{len(corpus.ids):,} articles, {len(queries):,} queries × {len(VARIANT_SETS)} variant sets")
+        example = next(iter(queries.values()))
+        log("example: " + " | ".join(f"{name}: {q}" for name, q in example.items()))
+        mask = distinctive(queries, corpus)
+        runs = run_systems([PLAIN, *systems], db, queries, corpus, args.jobs)
+        out.update(
+            articles=len(corpus.ids),
+            eligible=len(eligible),
+            near_links=corpus.links,
+            ingest_seconds=ingest_seconds,
+            ingest_cached=cached,
+            example=example,
+            distinctive=sum(mask),
+            systems={run.system: figures(run, mask) for run in runs},
+        )
+        default = next((run for run in runs if run.system == DEFAULT), None)
+        if default is not None:
+            out["misses"] = collect_misses(default, queries, corpus)
+        print_search(out)
+        print_goal(out)
+        print_misses(out)
+    if args.only != "search":
+        tokens, malformed = read_anercorp(args.anercorp)
+        analyzers = {system: make_analyzer(system) for system in systems}
+        log(f"ANERcorp: {len(tokens):,} tokens; name integrity for {len(analyzers)} analyzers")
+        out["names"] = {"malformed": malformed, **name_integrity(analyzers, tokens)}
+        print_names(out["names"])
+    out["seconds"] = time.perf_counter() - started
+    log(f"done in {out['seconds']:.0f} s")
+    if args.json:
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""The search analyzer: text → terms, the same way for the index and for queries.
+
+A chain in Lucene's manner: normalize (marsad.text) → words → drop stopwords → stem. The
+stemmer is a parameter so that benchmarks can swap it; `default_analyzer()` is Marsad's choice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+
+from marsad.search.stemmers import GuardedStemmer
+from marsad.text.normalize import normalize
+from marsad.text.tokenize import WORD
+
+Stem = Callable[[str], str]
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    text = resources.files("marsad.search").joinpath("stopwords.txt").read_text("utf-8")
+    lines = (line for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(normalize(word) for line in lines for word in line.split())
+
+
+class Analyzer:
+    """Turns text into index terms; `version` names the configuration, so an index built with
+    another analyzer (or another lexicon) is detected and rebuilt rather than silently mismatched."""
+
+    def __init__(self, stem: Stem | None = None, name: str = "custom") -> None:
+        self.stem = stem
+        self.stopwords = stopwords()
+        self.version = (
+            f"{name}:{hashlib.blake2b(''.join(sorted(self.stopwords)).encode(), digest_size=4).hexdigest()}"
+        )
+        self._terms: dict[str, str | None] = {}
+
+    def term(self, word: str) -> str | None:
+        """The term of one normalized word, or None for a stopword (memoized: a corpus has far
+        fewer distinct words than words)."""
+        try:
+            return self._terms[word]
+        except KeyError:
+            pass
+        term: str | None
+        if word in self.stopwords:
+            term = None
+        else:
+            term = self.stem(word) if self.stem and not word.isascii() else word
+        if len(self._terms) < 2_000_000:
+            self._terms[word] = term
+        return term
+
+    def words(self, text: str) -> list[str]:
+        """The normalized, lower-cased words of a text."""
+        return WORD.findall(normalize(text).lower())
+
+    def terms(self, text: str) -> list[str]:
+        """The terms of a text, in order, stopwords left out."""
+        found = []
+        for word in self.words(text):
+            term = self.term(word)
+            if term:
+                found.append(term)
+        return found
+
+
+@cache
+def default_analyzer() -> Analyzer:
+    """Normalization, Marsad's stopwords, and Lucene's light stemmer guarded by the lexicon."""
+    stemmer = GuardedStemmer()
+    return Analyzer(stemmer, name=f"guarded-{stemmer.lexicon.version}")

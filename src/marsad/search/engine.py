@@ -1,0 +1,144 @@
+"""Search and "similar articles": plain functions over a store, used by the CLI and the web app."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from marsad.search.analyzer import Analyzer, default_analyzer
+from marsad.search.index import index_articles
+from marsad.search.query import Clause, Phrase, Query, parse_query
+from marsad.search.snippet import Snippet, make_snippet
+from marsad.store.base import Store
+
+MAX_LIMIT = 100
+SIMILAR_TERMS = 25  # salient terms a "more like this" query is made of
+SIMILAR_MAX_SHARE = 0.1  # terms in more than this share of articles say little about a story
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    article_id: str
+    title: str | None
+    score: float
+    snippet: Snippet
+    outlets: list[str]
+    group: list[str]
+    pages: int
+    first_seen: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.article_id,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "snippet": self.snippet.text,
+            "highlights": [list(mark) for mark in self.snippet.marks],
+            "outlets": self.outlets,
+            "outlet_count": len(self.outlets),
+            "duplicates": self.group[1:],
+            "pages": self.pages,
+            "first_seen": self.first_seen,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    query: str
+    total: int
+    offset: int
+    limit: int
+    hits: list[Hit] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "offset": self.offset,
+            "limit": self.limit,
+            "hits": [hit.to_json() for hit in self.hits],
+        }
+
+
+class NotFound(LookupError):
+    pass
+
+
+def _checked(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if offset < 0:
+        raise ValueError(f"offset cannot be negative ({offset})")
+
+
+def _page(
+    store: Store,
+    text: str,
+    query: Query,
+    limit: int,
+    offset: int,
+    analyzer: Analyzer,
+    exclude_group_of: str | None = None,
+) -> SearchPage:
+    total, records = store.search(query, limit, offset, exclude_group_of)
+    hits = [
+        Hit(
+            r.article_id,
+            r.title,
+            r.score,
+            make_snippet(r.text, query.highlight, analyzer),
+            r.outlets,
+            r.group,
+            r.pages,
+            r.first_seen,
+        )
+        for r in records
+    ]
+    return SearchPage(text, total, offset, limit, hits)
+
+
+def search(
+    store: Store, text: str, limit: int = 10, offset: int = 0, analyzer: Analyzer | None = None
+) -> SearchPage:
+    """Hits for a query (see marsad.search.query for the language), one per duplicate group,
+    best first. Raises QueryError for a malformed query, ValueError for a bad limit/offset."""
+    _checked(limit, offset)
+    analyzer = analyzer or default_analyzer()
+    query = parse_query(text, analyzer)
+    index_articles(store, analyzer)  # catch up with anything ingested without indexing
+    return _page(store, text, query, limit, offset, analyzer)
+
+
+def salient_terms(store: Store, article_id: str, count: int = SIMILAR_TERMS) -> list[str]:
+    """The article's most telling terms: frequent in it (title words count double), rare in the
+    archive (tf·idf), leaving out terms so common they would match a tenth of everything."""
+    indexed = store.indexed_terms(article_id)
+    if indexed is None:
+        raise NotFound(f"no article with id {article_id}")
+    title, body, tags = indexed
+    frequency = Counter(body.split())
+    for term in title.split() + tags.split():
+        frequency[term] += 2
+    total, documents = store.document_frequencies(list(frequency))
+    # in a small archive a tenth is a handful of articles: there, only drop terms in half of them
+    most = SIMILAR_MAX_SHARE * total if total >= 200 else total / 2
+    scored = []
+    for term, tf in frequency.items():
+        df = documents.get(term, 0)
+        if df and df <= most and not term.isdigit():  # numbers (1.2 مليار) say little about a story
+            scored.append((tf * math.log(1 + total / df), term))
+    return [term for _, term in sorted(scored, reverse=True)[:count]]
+
+
+def similar(store: Store, article_id: str, limit: int = 10, analyzer: Analyzer | None = None) -> SearchPage:
+    """The most similar distinct articles (its own duplicate group left out), more-like-this:
+    an OR query of its salient terms, ranked by BM25."""
+    _checked(limit, 0)
+    analyzer = analyzer or default_analyzer()
+    index_articles(store, analyzer)
+    terms = salient_terms(store, article_id)
+    if not terms:
+        return SearchPage(f"similar:{article_id}", 0, 0, limit)
+    query = Query(required=(Clause(tuple(Phrase((t,)) for t in terms)),), highlight=frozenset(terms))
+    return _page(store, f"similar:{article_id}", query, limit, 0, analyzer, exclude_group_of=article_id)

@@ -1,0 +1,52 @@
+"""Keeping the search index in step with the archive, incrementally.
+
+Ingest calls `index_articles` after each batch; it indexes what is new or changed since the
+last call. An index built by another analyzer (another stemmer, another lexicon) is rebuilt
+rather than queried with terms it was not made with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from marsad.search.analyzer import Analyzer, default_analyzer
+from marsad.store.base import SearchSource, Store
+
+INDEX_BATCH = 2000
+
+
+def analyzed(source: SearchSource, analyzer: Analyzer) -> tuple[int, str, str, str]:
+    """The index row of one article: its analyzed title, body and tags, as space-joined terms."""
+    tags = " ".join(" ".join(analyzer.terms(tag)) for tag in source.tags)
+    return (
+        source.seq,
+        " ".join(analyzer.terms(source.title or "")),
+        " ".join(analyzer.terms(source.text)),
+        tags,
+    )
+
+
+def needs_rebuild(store: Store, analyzer: Analyzer) -> bool:
+    version = store.search_version()
+    return version is not None and version != analyzer.version
+
+
+def index_articles(
+    store: Store,
+    analyzer: Analyzer | None = None,
+    rebuild: bool = False,
+    batch_size: int = INDEX_BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Index every article not yet indexed (all of them with `rebuild`, or when the index was
+    built by another analyzer); one transaction per batch. Returns how many were indexed."""
+    analyzer = analyzer or default_analyzer()
+    if rebuild or needs_rebuild(store, analyzer):
+        store.reset_search(analyzer.version)
+    done = 0
+    while sources := store.unsearched(batch_size):
+        store.add_search_terms(analyzer.version, [analyzed(source, analyzer) for source in sources])
+        done += len(sources)
+        if progress:
+            progress(len(sources))
+    return done

@@ -1,0 +1,104 @@
+"""SQLite FTS5 side of search: a parsed `Query` becomes an FTS5 MATCH expression and a
+parameterized SQL statement. Terms come out of the analyzer (word characters only) and are
+still quoted as FTS5 strings, and every value is a bound parameter: nothing a user types is
+pasted into SQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marsad.search.query import Phrase, Query
+
+TITLE_WEIGHT = 4.0  # bm25 column weights: a word in the title counts four times one in the body
+BODY_WEIGHT = 1.0
+TAGS_WEIGHT = 2.0
+RECENCY_BOOST = 0.15  # the newest articles score up to 15% higher, decaying over ~a month
+RECENCY_DAYS = 30.0
+
+
+def _string(phrase: Phrase) -> str:
+    return '"' + " ".join(term.replace('"', '""') for term in phrase.terms) + '"'
+
+
+def fts_match(query: Query) -> str | None:
+    """The FTS5 expression for the query's words, or None when only filters were given."""
+    positive = []
+    for clause in query.required:
+        alternatives = [_string(p) for p in clause.alternatives]
+        positive.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
+    negative = [_string(p) for p in query.excluded]
+    for tag in query.tags:
+        expression = "{tags} : " + _string(Phrase(tag.terms))
+        (negative if tag.negated else positive).append(expression)
+    if not positive:
+        return None
+    match = " AND ".join(positive)
+    if negative:
+        match = f"({match}) NOT ({' OR '.join(negative)})"
+    return match
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def filter_sql(query: Query) -> tuple[list[str], list[Any]]:
+    """WHERE conditions on `articles a` for the query's non-word filters, with their parameters."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    for outlet in query.outlets:
+        conditions.append(
+            ("NOT " if outlet.negated else "")
+            + "EXISTS (SELECT 1 FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+            " WHERE o.article_id = a.article_id AND lower(p.outlet) LIKE ? ESCAPE '\\')"
+        )
+        params.append(_like(outlet.value))
+    for wire in query.wires:
+        conditions.append(
+            ("NOT " if wire.negated else "")
+            + "EXISTS (SELECT 1 FROM json_each(a.wire) WHERE lower(json_each.value) = lower(?))"
+        )
+        params.append(wire.value)
+    if query.date_from:
+        conditions.append("a.first_seen >= ?")
+        params.append(query.date_from)
+    if query.date_to:
+        conditions.append("a.first_seen < date(?, '+1 day')")
+        params.append(query.date_to)
+    return conditions, params
+
+
+def search_sql(query: Query, newest: str | None, exclude_group: int | None) -> tuple[str, list[Any]]:
+    """One statement: match, filter, score (bm25 with a mild recency boost), keep the best hit
+    of each duplicate group, count the groups, and page through them (two trailing params:
+    LIMIT and OFFSET)."""
+    match = fts_match(query)
+    conditions, params = filter_sql(query)
+    if match is not None:
+        source = (
+            "SELECT rowid AS seq, -bm25(search_terms, ?, ?, ?) AS relevance"
+            " FROM search_terms WHERE search_terms MATCH ?"
+        )
+        source_params: list[Any] = [TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT, match]
+    else:
+        source, source_params = "SELECT seq, 1.0 AS relevance FROM articles", []
+    if exclude_group is not None:
+        conditions.append("COALESCE(g.group_seq, h.seq) != ?")
+        params.append(exclude_group)
+    where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+    sql = (
+        f"WITH hits AS ({source}),"
+        " scored AS ("
+        "  SELECT h.seq, COALESCE(g.group_seq, h.seq) AS grp,"
+        "   h.relevance * (1.0 + COALESCE("
+        "    ? / (1.0 + MAX(0.0, julianday(?) - julianday(a.first_seen)) / ?), 0)) AS score"
+        "  FROM hits h JOIN articles a ON a.seq = h.seq LEFT JOIN article_groups g ON g.seq = h.seq"
+        f"  {where}),"
+        " best AS (SELECT seq, grp, score,"
+        "  ROW_NUMBER() OVER (PARTITION BY grp ORDER BY score DESC, seq) AS rank FROM scored)"
+        " SELECT seq, grp, score, COUNT(*) OVER () FROM best WHERE rank = 1"
+        " ORDER BY score DESC, seq LIMIT ? OFFSET ?"
+    )
+    return sql, [*source_params, RECENCY_BOOST, newest, RECENCY_DAYS, *params]

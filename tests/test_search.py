@@ -1,0 +1,241 @@
+"""Search end to end on real SQLite files: the bundled sample corpus and the seed pages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from marsad import service
+from marsad.search import engine
+from marsad.search.analyzer import Analyzer, default_analyzer
+from marsad.search.query import QueryError, parse_query
+from marsad.search.stemmers import light_stem
+from marsad.store.base import Store
+from marsad.store.sqlite import SqliteStore
+from tests.test_cli import run
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("search") / "sample.db"
+    pages = resources.files("marsad.sample").joinpath("pages")
+    with resources.as_file(pages) as folder, SqliteStore(db) as store:
+        service.ingest([str(folder)], store)
+        store.checkpoint()
+    return db
+
+
+@pytest.fixture
+def store(sample_db: Path, tmp_path: Path) -> Iterator[SqliteStore]:
+    copy = tmp_path / "copy.db"
+    shutil.copyfile(sample_db, copy)
+    with SqliteStore(copy) as opened:
+        yield opened
+
+
+def _most_syndicated(store: Store) -> tuple[str, str]:
+    record = max((r for r in store.articles() if r.title), key=lambda r: len({p.outlet for p in r.pages}))
+    assert record.title
+    return record.article_id, record.title
+
+
+def test_ingest_indexes_everything(store: SqliteStore) -> None:
+    assert store.search_backlog() == 0
+    assert store.search_version() == default_analyzer().version
+
+
+def test_title_words_in_other_spellings_and_clitics_find_the_article(store: SqliteStore) -> None:
+    article_id, title = _most_syndicated(store)
+    words = [w for w in title.split() if len(w) > 3][:3]
+    rewritten = [("و" + w) if not w.startswith("ال") else ("بال" + w[2:]) for w in words]
+    rewritten = [w.replace("أ", "ا").replace("إ", "ا").replace("ة", "ه") for w in rewritten]
+    for query in (" ".join(words), " ".join(rewritten), " ".join(w[:2] + "َ" + w[2:] for w in words)):
+        page = engine.search(store, query, limit=5)
+        assert page.hits, query
+        assert article_id in page.hits[0].group, query
+
+
+def test_one_hit_per_duplicate_group_with_its_outlets(store: SqliteStore) -> None:
+    article_id, title = _most_syndicated(store)
+    page = engine.search(store, title, limit=20)
+    groups = [frozenset(hit.group) for hit in page.hits]
+    assert all(not (a & b) for i, a in enumerate(groups) for b in groups[i + 1 :])
+    top = page.hits[0]
+    assert article_id in top.group
+    record = next(r for r in store.articles() if r.article_id == article_id)
+    assert {p.outlet for p in record.pages} <= set(top.outlets)
+    assert len(top.outlets) >= 3
+    near = dict(((a, b), k) for a, b, k, _ in store.near_links())
+    for other in top.group[1:]:  # every other member is linked into the group
+        assert any(other in pair for pair in near)
+
+
+def test_phrase_exclusion_or_and_filters(store: SqliteStore) -> None:
+    article_id, title = _most_syndicated(store)
+    words = [w for w in title.split() if len(w) > 3]
+    both = engine.search(store, f"{words[0]} {words[1]}", limit=100)
+    phrase = engine.search(store, f'"{words[0]} {words[1]}"', limit=100)
+    assert 0 < phrase.total <= both.total
+    excluded = engine.search(store, f"{words[0]} -{words[1]}", limit=100)
+    assert all(article_id not in hit.group for hit in excluded.hits)
+    either = engine.search(store, f"{words[0]} OR {words[1]}", limit=100)
+    assert either.total >= both.total
+    outlet = next(iter(next(r for r in store.articles() if r.article_id == article_id).pages)).outlet
+    assert outlet
+    only = engine.search(store, f"{words[0]} outlet:{outlet}", limit=100)
+    assert only.total >= 1
+    assert all(outlet in hit.outlets for hit in only.hits)
+    none = engine.search(store, f"{words[0]} -outlet:{outlet}", limit=100)
+    assert all(article_id not in hit.group for hit in none.hits)
+    assert engine.search(store, "date:1990-01-01..1990-12-31").total == 0
+    dated = next(r for r in store.articles() if r.first_seen)
+    assert dated.first_seen
+    day = dated.first_seen[:10]
+    in_day = engine.search(store, f"date:{day}", limit=100)
+    assert in_day.total >= 1
+    assert all(hit.first_seen and hit.first_seen[:10] == day for hit in in_day.hits)
+
+
+def test_wire_and_tag_filters_match_spelling_variants(store: SqliteStore) -> None:
+    tagged = next(r for r in store.articles() if r.tags and r.wire)
+    tag = tagged.tags[0].replace("أ", "ا").replace("ة", "ه")
+    page = engine.search(store, f'tag:"{tag}"', limit=100)
+    assert any(tagged.article_id in hit.group for hit in page.hits)
+    wire = tagged.wire[0]
+    wired = engine.search(store, f"wire:{wire.lower()}", limit=100)
+    assert any(tagged.article_id in hit.group for hit in wired.hits)
+    others = {r.article_id for r in store.articles() if wire not in r.wire}
+    for hit in wired.hits:
+        assert hit.article_id not in others
+
+
+def test_pages_split_the_ranking_without_overlap(store: SqliteStore) -> None:
+    everything = engine.search(store, "date:2000..2100", limit=100)
+    assert everything.total == len(everything.hits) > 6
+    first = engine.search(store, "date:2000..2100", limit=3)
+    second = engine.search(store, "date:2000..2100", limit=3, offset=3)
+    assert [h.article_id for h in first.hits + second.hits] == [h.article_id for h in everything.hits[:6]]
+    beyond = engine.search(store, "date:2000..2100", limit=3, offset=1000)
+    assert beyond.hits == [] and beyond.total == everything.total
+
+
+def test_snippets_mark_matches_in_the_original_text(store: SqliteStore) -> None:
+    _, title = _most_syndicated(store)
+    word = max(title.split(), key=len)
+    analyzer = default_analyzer()
+    wanted = set(analyzer.terms(word))
+    page = engine.search(store, "و" + word, limit=3)
+    for hit in page.hits:
+        assert hit.snippet.text.strip("… ") in " ".join(r.text for r in store.articles()).replace("\n", " ")
+        assert hit.snippet.marks
+        for start, end in hit.snippet.marks:
+            assert set(analyzer.terms(hit.snippet.text[start:end])) & wanted
+
+
+def test_similar_articles_leave_out_the_articles_own_group(store: SqliteStore) -> None:
+    article_id, _ = _most_syndicated(store)
+    similar = engine.similar(store, article_id, limit=5)
+    own = set(engine.search(store, _most_syndicated(store)[1], limit=1).hits[0].group)
+    assert similar.hits
+    assert all(not (set(hit.group) & own) for hit in similar.hits)
+    scores = [hit.score for hit in similar.hits]
+    assert scores == sorted(scores, reverse=True)
+    with pytest.raises(engine.NotFound):
+        engine.similar(store, "no-such-article")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"بوتين', "quotation mark"),
+        ("OR بوتين", "OR needs"),
+        ("بوتين OR", "OR needs"),
+        ("-بوتين", "cannot only exclude"),
+        ("في من", "common words"),
+        ("", "empty query"),
+        ("source:x", "unknown filter"),
+        ("date:2015-02-30", "not a real date"),
+        ("date:yesterday", "not a date"),
+    ],
+)
+def test_malformed_queries_get_a_clear_message(query: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        parse_query(query, default_analyzer())
+
+
+@pytest.mark.parametrize(
+    "query", ["'); DROP TABLE articles; --", 'x" OR 1=1 --', "NEAR(a b) * ^x", "{title}: y", "a AND NOT b"]
+)
+def test_hostile_queries_are_words_or_a_clear_error_never_sql(store: SqliteStore, query: str) -> None:
+    articles = store.counts()["articles"]
+    try:
+        engine.search(store, query)
+    except QueryError as error:
+        assert "quotation mark" in str(error)
+    assert store.counts()["articles"] == articles
+
+
+def test_changing_the_analyzer_rebuilds_the_index(store: SqliteStore) -> None:
+    lucene = Analyzer(light_stem, name="lucene")
+    page = engine.search(store, "والرئيس", analyzer=lucene)
+    assert store.search_version() == lucene.version
+    assert page.total == engine.search(store, "الرئيس", analyzer=lucene).total
+    engine.search(store, "الرئيس")
+    assert store.search_version() == default_analyzer().version
+
+
+def test_incremental_indexing_equals_one_shot(tmp_path: Path, seeds: list[Path]) -> None:
+    with SqliteStore(tmp_path / "a.db") as store:
+        service.ingest([str(seeds[0])], store)
+        assert engine.search(store, "ماسك").total >= 1
+        service.ingest([str(seeds[1])], store, search=False)
+        assert store.search_backlog() > 0
+        stepwise = engine.search(store, "ايلون ماسك", limit=10)
+        assert store.search_backlog() == 0
+    with SqliteStore(tmp_path / "b.db") as store:
+        service.ingest(list(map(str, seeds)), store)
+        once = engine.search(store, "ايلون ماسك", limit=10)
+    assert [h.article_id for h in stepwise.hits] == [h.article_id for h in once.hits]
+    assert stepwise.total == once.total == 2
+
+
+def test_putin_finds_the_seed_article_and_not_unrelated_words(tmp_path: Path, seeds: list[Path]) -> None:
+    with SqliteStore(tmp_path / "seeds.db") as store:
+        service.ingest(list(map(str, seeds)), store)
+        kremlin = next(r.article_id for r in store.articles() if r.text.startswith("رد الكرملين"))
+        queries = ["بوتين", "وبوتين", "لبوتين", "بوتِين", 'tag:"فلاديمير بوتين"']
+        queries += ['wire:"فرانس برس"', "wire:afp"]
+        for query in queries:
+            page = engine.search(store, query)
+            assert page.hits, query
+            assert page.hits[0].article_id == kremlin, query
+            assert page.hits[0].pages == 2  # both seed pages carried it
+        assert engine.search(store, "وتين").total == 0  # what Snowball would have made of بوتين
+
+
+def test_cli_search_and_similar(sample_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    shutil.copyfile(sample_db, db)
+    with SqliteStore(db) as store:
+        article_id, title = _most_syndicated(store)
+    done = run("search", title, "--db", str(db), "--json", "--limit", "3")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["total"] >= 1 and len(result["hits"]) <= 3
+    hit = result["hits"][0]
+    assert {"id", "title", "score", "snippet", "outlets", "highlights"} <= set(hit)
+    assert article_id == hit["id"] or article_id in hit["duplicates"]
+    table = run("search", title, "--db", str(db))
+    assert table.returncode == 0 and hit["id"][:12] in table.stdout
+    similar = run("similar", hit["id"], "--db", str(db), "--json")
+    assert similar.returncode == 0, similar.stderr
+    assert all(h["id"] != hit["id"] for h in json.loads(similar.stdout)["hits"])
+    bad = run("search", '"unclosed', "--db", str(db))
+    assert bad.returncode == 2 and "quotation mark" in bad.stderr and "Traceback" not in bad.stderr
+    missing = run("similar", "nope", "--db", str(db))
+    assert missing.returncode == 2 and "no article" in missing.stderr
