@@ -239,3 +239,30 @@ def test_cli_search_and_similar(sample_db: Path, tmp_path: Path) -> None:
     assert bad.returncode == 2 and "quotation mark" in bad.stderr and "Traceback" not in bad.stderr
     missing = run("similar", "nope", "--db", str(db))
     assert missing.returncode == 2 and "no article" in missing.stderr
+
+
+def test_broad_queries_rank_the_same_without_scoring_every_match(
+    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past EXACT_TOTAL_MAX matches the store ranks the title tier alone (and the body tier only
+    for pages that reach it): the hits must be the ones the exact path gives, page after page."""
+    import marsad.store.sqlite as sqlite_module
+
+    queries = ["جديد", "مليار", "الحكومة OR المياه", "اليوم -مداد", "date:2000..2100 دولار"]
+    exact = {q: [engine.search(store, q, limit=2, offset=o) for o in (0, 2, 4)] for q in queries}
+    assert all(pages[0].total >= 3 for pages in exact.values())
+    monkeypatch.setattr(sqlite_module, "EXACT_TOTAL_MAX", 0)
+    for query, pages in exact.items():
+        for offset, page in zip((0, 2, 4), pages, strict=True):
+            broad = engine.search(store, query, limit=2, offset=offset)
+            assert [h.article_id for h in broad.hits] == [h.article_id for h in page.hits], (query, offset)
+            assert page.total_exact and not broad.total_exact
+            assert broad.total >= page.total
+
+
+def test_a_title_match_ranks_above_body_only_matches(store: SqliteStore) -> None:
+    page = engine.search(store, "جديد", limit=100)
+    analyzer = default_analyzer()
+    in_title = ["جديد" in analyzer.terms(hit.title or "") for hit in page.hits]
+    assert any(in_title) and not all(in_title)
+    assert in_title == sorted(in_title, reverse=True)

@@ -36,6 +36,7 @@ class Analyzer:
             f"{name}:{hashlib.blake2b(''.join(sorted(self.stopwords)).encode(), digest_size=4).hexdigest()}"
         )
         self._terms: dict[str, str | None] = {}
+        self._surface: dict[str, str | None] = {}
 
     def term(self, word: str) -> str | None:
         """The term of one normalized word, or None for a stopword (memoized: a corpus has far
@@ -51,6 +52,18 @@ class Analyzer:
             term = self.stem(word) if self.stem and not word.isascii() else word
         if len(self._terms) < 2_000_000:
             self._terms[word] = term
+        return term
+
+    def surface_term(self, surface: str) -> str | None:
+        """The term of one word as written (memoized too: snippets look up every word of a hit)."""
+        try:
+            return self._surface[surface]
+        except KeyError:
+            pass
+        words = self.words(surface)
+        term = self.term(words[0]) if words else None
+        if len(self._surface) < 2_000_000:
+            self._surface[surface] = term
         return term
 
     def words(self, text: str) -> list[str]:

@@ -50,11 +50,13 @@ class SearchPage:
     offset: int
     limit: int
     hits: list[Hit] = field(default_factory=list)
+    total_exact: bool = True  # False: `total` counts matching articles, before duplicates fold
 
     def to_json(self) -> dict[str, object]:
         return {
             "query": self.query,
             "total": self.total,
+            "total_exact": self.total_exact,
             "offset": self.offset,
             "limit": self.limit,
             "hits": [hit.to_json() for hit in self.hits],
@@ -81,7 +83,7 @@ def _page(
     analyzer: Analyzer,
     exclude_group_of: str | None = None,
 ) -> SearchPage:
-    total, records = store.search(query, limit, offset, exclude_group_of)
+    results = store.search(query, limit, offset, exclude_group_of)
     hits = [
         Hit(
             r.article_id,
@@ -93,9 +95,9 @@ def _page(
             r.pages,
             r.first_seen,
         )
-        for r in records
+        for r in results.hits
     ]
-    return SearchPage(text, total, offset, limit, hits)
+    return SearchPage(text, results.total, offset, limit, hits, results.exact)
 
 
 def search(
@@ -140,5 +142,7 @@ def similar(store: Store, article_id: str, limit: int = 10, analyzer: Analyzer |
     terms = salient_terms(store, article_id)
     if not terms:
         return SearchPage(f"similar:{article_id}", 0, 0, limit)
-    query = Query(required=(Clause(tuple(Phrase((t,)) for t in terms)),), highlight=frozenset(terms))
+    query = Query(
+        required=(Clause(tuple(Phrase((t,)) for t in terms)),), highlight=frozenset(terms), title_first=False
+    )
     return _page(store, f"similar:{article_id}", query, limit, 0, analyzer, exclude_group_of=article_id)

@@ -75,6 +75,9 @@ class Query:
     date_from: str | None = None  # inclusive, YYYY-MM-DD
     date_to: str | None = None  # inclusive
     highlight: frozenset[str] = field(default_factory=frozenset)
+    # hits with a query word in the title first (see marsad.store.sqlite_search.tiers); off for
+    # more-like-this, whose many OR'ed terms would put any shared title word first
+    title_first: bool = True
 
     @property
     def has_terms(self) -> bool:

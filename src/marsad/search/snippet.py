@@ -3,6 +3,7 @@ matches marked by character offsets, so any front end can highlight them its own
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -27,12 +28,25 @@ class Snippet:
         return "".join(out)
 
 
-def _span_terms(text: str, spans: list[tuple[int, int]], analyzer: Analyzer) -> list[str | None]:
-    terms: list[str | None] = []
-    for start, end in spans:
-        words = analyzer.words(text[start:end])
-        terms.append(analyzer.term(words[0]) if words else None)
-    return terms
+def _best_window(matched: list[str | None], size: int) -> int:
+    """Start of the `size`-word window with the most distinct matched terms, then the most
+    matches, earliest on ties: one pass, the window's term counts kept as it slides."""
+    counts: Counter[str] = Counter()
+    matches = 0
+    best, best_score = 0, (-1, -1)
+    for end, term in enumerate(matched):
+        if term is not None:
+            counts[term] += 1
+            matches += 1
+        start = end - size + 1
+        if start > 0 and (gone := matched[start - 1]) is not None:
+            counts[gone] -= 1
+            matches -= 1
+            if not counts[gone]:
+                del counts[gone]
+        if (start >= 0 or end == len(matched) - 1) and (len(counts), matches) > best_score:
+            best, best_score = max(start, 0), (len(counts), matches)
+    return best
 
 
 def make_snippet(text: str, terms: Collection[str], analyzer: Analyzer, size: int = SNIPPET_WORDS) -> Snippet:
@@ -40,15 +54,14 @@ def make_snippet(text: str, terms: Collection[str], analyzer: Analyzer, size: in
     spans = word_spans(text)
     if not spans:
         return Snippet(text[:200], [])
-    found = _span_terms(text, spans, analyzer) if terms else [None] * len(spans)
-    hits = [term is not None and term in terms for term in found]
-    best, best_score = 0, -1
-    for start in range(0, max(1, len(spans) - size + 1)):
-        window = range(start, min(len(spans), start + size))
-        distinct = {found[i] for i in window if hits[i]}
-        score = len(distinct) * 1000 + sum(hits[i] for i in window)
-        if score > best_score:
-            best, best_score = start, score
+    matched: list[str | None] = [None] * len(spans)
+    if terms:
+        for i, (start, end) in enumerate(spans):
+            term = analyzer.surface_term(text[start:end])
+            if term in terms:
+                matched[i] = term
+    hits = [term is not None for term in matched]
+    best = _best_window(matched, size)
     last = min(len(spans), best + size) - 1
     begin, end = spans[best][0], spans[last][1]
     prefix = "… " if best > 0 else ""

@@ -120,6 +120,13 @@ class SearchHitRecord:
     pages: int  # pages that carried the group
 
 
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    total: int  # matching duplicate groups, or (exact=False) matching articles, an upper bound
+    exact: bool
+    hits: list[SearchHitRecord]
+
+
 class Store(Archive, Protocol):
     def present_pages(self, page_ids: Sequence[str]) -> set[str]:
         """Which of these pages are already stored (to skip them on re-ingest or resume)."""
@@ -166,7 +173,7 @@ class Store(Archive, Protocol):
 
     def search(
         self, query: Query, limit: int, offset: int, exclude_group_of: str | None = None
-    ) -> tuple[int, list[SearchHitRecord]]: ...
+    ) -> SearchResults: ...
 
     def indexed_terms(self, article_id: str) -> tuple[str, str, str] | None: ...
 

@@ -25,14 +25,16 @@ from marsad.store.base import (
     PageRef,
     QuarantineRecord,
     SearchHitRecord,
+    SearchResults,
     SearchSource,
     WriteBatch,
     WriteResult,
 )
-from marsad.store.sqlite_search import search_sql
+from marsad.store.sqlite_search import search_sql, tiers
 
 T = TypeVar("T")
 _CHUNK = 500
+EXACT_TOTAL_MAX = 3_000  # matching articles up to which a search counts its groups exactly
 # The outlet of the page that carried article `a` first: the outlet its template is learned for.
 _FIRST_OUTLET = (
     "(SELECT p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
@@ -532,7 +534,7 @@ class SqliteStore:
 
     def search(
         self, query: Query, limit: int, offset: int, exclude_group_of: str | None = None
-    ) -> tuple[int, list[SearchHitRecord]]:
+    ) -> SearchResults:
         """One page of hits (best article of each duplicate group) and how many groups matched."""
         db = self._reader
         newest = db.execute("SELECT MAX(first_seen) FROM articles").fetchone()[0]
@@ -544,13 +546,44 @@ class SqliteStore:
                 (exclude_group_of,),
             ).fetchone()
             exclude = row[0] if row else None
-        sql, params = search_sql(query, newest, exclude)
-        rows = db.execute(sql, [*params, limit, offset]).fetchall()
-        total = rows[0][3] if rows else 0
-        if not rows and offset:  # a page past the end still reports how many there are
-            first = db.execute(sql, [*params, 1, 0]).fetchone()
-            total = first[3] if first else 0
-        return total, [self._hit(seq, group, score) for seq, group, score, _ in rows]
+        tiered = tiers(query)
+        if tiered is None:  # filters alone: every article, newest first
+            total, rows = self._ranked(search_sql(query, None, newest, exclude), limit, offset)
+            return SearchResults(total, True, [self._hit(*row) for row in rows])
+        match, first, second = tiered
+        matching = db.execute(
+            "SELECT COUNT(*) FROM search_terms WHERE search_terms MATCH ?", (match,)
+        ).fetchone()[0]
+        if not query.title_first:
+            total, rows = self._ranked(search_sql(query, match, newest, exclude), limit, offset)
+            return SearchResults(total, True, [self._hit(*row) for row in rows])
+        if matching <= EXACT_TOTAL_MAX:  # few matches: both tiers in one statement, exact count
+            total, rows = self._ranked(
+                search_sql(query, match, newest, exclude, first_tier=first), limit, offset
+            )
+            return SearchResults(total, True, [self._hit(*row) for row in rows])
+        # many matches: rank the first tier alone, and the second only for a page that reaches it;
+        # counting groups exactly would mean looking at every match, so the total counts matching
+        # articles (an upper bound)
+        first_total, rows = self._ranked(search_sql(query, first, newest, exclude), limit, offset)
+        if offset + limit > first_total:
+            _, more = self._ranked(
+                search_sql(query, second, newest, exclude, skip_groups_matching=first),
+                limit - len(rows),
+                max(0, offset - first_total),
+            )
+            rows += more
+        return SearchResults(matching, False, [self._hit(*row) for row in rows])
+
+    def _ranked(
+        self, statement: tuple[str, list[Any]], limit: int, offset: int
+    ) -> tuple[int, list[tuple[int, int, float]]]:
+        sql, params = statement
+        rows = self._reader.execute(sql, [*params, limit, offset]).fetchall()
+        if rows:
+            return rows[0][3], [(seq, group, score) for seq, group, score, _ in rows]
+        first = self._reader.execute(sql, [*params, 1, 0]).fetchone()  # past the end: still count
+        return (first[3] if first else 0), []
 
     def _hit(self, seq: int, group: int, score: float) -> SearchHitRecord:
         db = self._reader

@@ -70,35 +70,75 @@ def filter_sql(query: Query) -> tuple[list[str], list[Any]]:
     return conditions, params
 
 
-def search_sql(query: Query, newest: str | None, exclude_group: int | None) -> tuple[str, list[Any]]:
-    """One statement: match, filter, score (bm25 with a mild recency boost), keep the best hit
-    of each duplicate group, count the groups, and page through them (two trailing params:
-    LIMIT and OFFSET)."""
+def _terms_in_title(query: Query) -> str:
+    terms = sorted({t for clause in query.required for p in clause.alternatives for t in p.terms})
+    terms += sorted({t for tag in query.tags if not tag.negated for t in tag.terms} - set(terms))
+    return "{title} : (" + " OR ".join(_string(Phrase((t,))) for t in terms) + ")"
+
+
+def tiers(query: Query) -> tuple[str, str, str] | None:
+    """(whole match, first tier, second tier): hits with a query word in their title rank above
+    hits without one, each tier by score. Ranking the first tier alone is what lets a broad
+    query ("الرئيس" matches a tenth of a news archive) be answered without scoring every match:
+    bm25 costs microseconds per matching row, and most rows of a broad query are second tier."""
     match = fts_match(query)
-    conditions, params = filter_sql(query)
-    if match is not None:
-        source = (
-            "SELECT rowid AS seq, -bm25(search_terms, ?, ?, ?) AS relevance"
-            " FROM search_terms WHERE search_terms MATCH ?"
-        )
-        source_params: list[Any] = [TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT, match]
-    else:
-        source, source_params = "SELECT seq, 1.0 AS relevance FROM articles", []
+    if match is None:
+        return None
+    title = _terms_in_title(query)
+    return match, f"({match}) AND {title}", f"({match}) NOT {title}"
+
+
+def _filtered(source: str, where: str) -> str:
+    return (
+        f"SELECT h.seq, h.relevance, a.first_seen, COALESCE(g.group_seq, h.seq) AS grp FROM ({source}) h"
+        f" JOIN articles a ON a.seq = h.seq LEFT JOIN article_groups g ON g.seq = h.seq{where}"
+    )
+
+
+def search_sql(
+    query: Query,
+    match: str | None,
+    newest: str | None,
+    exclude_group: int | None,
+    skip_groups_matching: str | None = None,
+    first_tier: str | None = None,
+) -> tuple[str, list[Any]]:
+    """One statement: match (`match`, or every article for filters alone), filter, score (bm25
+    with a mild recency boost), keep the best hit of each duplicate group, count the groups,
+    and page through them (two trailing params: LIMIT and OFFSET). Groups with a member that
+    matches `skip_groups_matching` (and the filters) are left out: they were in an earlier tier.
+    With `first_tier`, hits matching it rank above the others (both tiers in one statement)."""
+    conditions, filter_params = filter_sql(query)
     if exclude_group is not None:
         conditions.append("COALESCE(g.group_seq, h.seq) != ?")
-        params.append(exclude_group)
+        filter_params.append(exclude_group)
     where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+    fts = "SELECT rowid AS seq, {score} AS relevance FROM search_terms WHERE search_terms MATCH ?"
+    params: list[Any] = []
+    ctes = []
+    if skip_groups_matching is not None:
+        ctes.append(f"earlier AS ({_filtered(fts.format(score='0'), where)})")
+        params += [skip_groups_matching, *filter_params]
+    if match is not None:
+        source = fts.format(score="-bm25(search_terms, ?, ?, ?)")
+        params += [TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT, match]
+    else:
+        source = "SELECT seq, 1.0 AS relevance FROM articles"
+    ctes.append(f"hits AS ({_filtered(source, where)})")
+    params += filter_params
+    skip = " WHERE grp NOT IN (SELECT grp FROM earlier)" if skip_groups_matching is not None else ""
+    tier = "0"
+    if first_tier is not None:
+        tier = "seq IN (SELECT rowid FROM search_terms WHERE search_terms MATCH ?)"
+        params.append(first_tier)
     sql = (
-        f"WITH hits AS ({source}),"
-        " scored AS ("
-        "  SELECT h.seq, COALESCE(g.group_seq, h.seq) AS grp,"
-        "   h.relevance * (1.0 + COALESCE("
-        "    ? / (1.0 + MAX(0.0, julianday(?) - julianday(a.first_seen)) / ?), 0)) AS score"
-        "  FROM hits h JOIN articles a ON a.seq = h.seq LEFT JOIN article_groups g ON g.seq = h.seq"
-        f"  {where}),"
-        " best AS (SELECT seq, grp, score,"
-        "  ROW_NUMBER() OVER (PARTITION BY grp ORDER BY score DESC, seq) AS rank FROM scored)"
+        f"WITH {', '.join(ctes)},"
+        f" scored AS (SELECT seq, grp, {tier} AS tier, relevance * (1.0 + COALESCE("
+        "   ? / (1.0 + MAX(0.0, julianday(?) - julianday(first_seen)) / ?), 0)) AS score"
+        f"  FROM hits{skip}),"
+        " best AS (SELECT seq, grp, tier, score,"
+        "  ROW_NUMBER() OVER (PARTITION BY grp ORDER BY tier DESC, score DESC, seq) AS rank FROM scored)"
         " SELECT seq, grp, score, COUNT(*) OVER () FROM best WHERE rank = 1"
-        " ORDER BY score DESC, seq LIMIT ? OFFSET ?"
+        " ORDER BY tier DESC, score DESC, seq LIMIT ? OFFSET ?"
     )
-    return sql, [*source_params, RECENCY_BOOST, newest, RECENCY_DAYS, *params]
+    return sql, [*params, RECENCY_BOOST, newest, RECENCY_DAYS]
