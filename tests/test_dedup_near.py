@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+import marsad
 from marsad.dedup.near import Doc, Link, MemoryArchive, find_near_duplicates, link_batch
+from marsad.store.sqlite import SqliteStore
 from tests.conftest import shared_path
 from tests.test_cli import export, run
 
@@ -143,3 +145,22 @@ def test_no_near_flag_and_threshold(tmp_path: Path, seeds: list[Path]) -> None:
     assert run("ingest", *map(str, seeds), "--db", str(db), "--near-threshold", "0.3").returncode == 2
     kremlin = next(a for a in export(db) if a["text"].startswith("رد الكرملين"))
     assert kremlin["duplicates"] == 2
+
+
+def test_no_near_and_no_search_skip_their_work_and_a_later_run_catches_up(tmp_path: Path) -> None:
+    sample = str(Path(marsad.__file__).parent / "sample" / "pages")
+    db = tmp_path / "s.db"
+    assert run("ingest", sample, "--db", str(db), "--no-near", "--no-search").returncode == 3
+    with SqliteStore(db) as store:
+        assert store.near_links() == []
+        assert store.search_backlog() == store.counts()["articles"] > 0
+    assert run("ingest", sample, "--db", str(db)).returncode == 3  # nothing new, but the passes run
+    with SqliteStore(db) as store:
+        links = store.near_links()
+        assert store.search_backlog() == 0
+    assert any(kind == "near" and score < 0.99 for *_, kind, score in links)
+    strict = tmp_path / "strict.db"
+    assert run("ingest", sample, "--db", str(strict), "--near-threshold", "0.99").returncode == 3
+    with SqliteStore(strict) as store:
+        strict_links = store.near_links()
+    assert strict_links and all(score >= 0.99 for *_, kind, score in strict_links if kind == "near")

@@ -78,6 +78,7 @@ def _run_ingest(
     batch_pages: int = service.BATCH_PAGES,
     workers: int = 1,
     near: Thresholds | None = service.DEFAULT_NEAR,
+    search: bool = True,
 ) -> IngestSummary:
     columns = (
         SpinnerColumn(),
@@ -98,7 +99,14 @@ def _run_ingest(
         runner = make_runner(workers)
         try:
             return service.ingest(
-                paths, store, options, batch_pages=batch_pages, progress=report, runner=runner
+                paths,
+                store,
+                options,
+                batch_pages=batch_pages,
+                progress=report,
+                runner=runner,
+                near=near,
+                search=search,
             )
         finally:
             runner.close()
@@ -145,13 +153,16 @@ def ingest(
         typer.Option(min=0.5, max=1.0, help="Jaccard at or above which two articles are near-duplicates."),
     ] = NEAR_THRESHOLD,
     no_near: Annotated[bool, typer.Option("--no-near", help="Skip near-duplicate detection.")] = False,
+    no_search: Annotated[
+        bool, typer.Option("--no-search", help="Leave search indexing to the first search.")
+    ] = False,
 ) -> None:
     """Read pages, segment them into articles, deduplicate (exact and near), and store them."""
     options = ReadOptions(
         outlet=outlet, fields=_parse_fields(field or []), max_page_bytes=int(max_page_mb * 1024 * 1024)
     )
     near = None if no_near else Thresholds(near=near_threshold)
-    summary = _run_ingest(paths, db, options, batch_pages, workers, near)
+    summary = _run_ingest(paths, db, options, batch_pages, workers, near, not no_search)
     _print_summary(summary, db)
     if summary.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
