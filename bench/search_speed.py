@@ -91,7 +91,7 @@ def synthesize(real: Path, size: int, seed: int) -> Path:
     with SqliteStore(partial) as store:
         db = store._db  # synthesis writes rows directly: there are no pages to read or segment
         base = db.execute(
-            "SELECT a.seq, a.title, substr(a.text, 1, 1500), t.title, t.body FROM articles a"
+            "SELECT a.seq, a.title, substr(a.text, 1, 1500), t.title, t.body, t.title_exact FROM articles a"
             " JOIN search_terms t ON t.rowid = a.seq ORDER BY a.seq"
         ).fetchall()
         vocabulary = [term for row in base[:5000] for term in row[4].split()]
@@ -101,7 +101,7 @@ def synthesize(real: Path, size: int, seed: int) -> Path:
         while made < size:
             articles, pages, occurrences, groups, terms = [], [], [], [], []
             for _ in range(min(20_000, size - made)):
-                seq, title, text, title_terms, body_terms = base[rng.randrange(len(base))]
+                seq, title, text, title_terms, body_terms, exact_title = base[rng.randrange(len(base))]
                 body = body_terms.split()
                 if len(body) > 8:
                     keep = rng.randint(len(body) // 2, len(body))
@@ -121,7 +121,7 @@ def synthesize(real: Path, size: int, seed: int) -> Path:
                 occurrences.append((page_id, 0, article_id, title, None, day))
                 if rng.random() < 0.2:
                     groups.append((next_seq, seq))
-                terms.append((next_seq, " ".join(heading), " ".join(body), ""))
+                terms.append((next_seq, " ".join(heading), " ".join(body), "", exact_title))
                 next_seq += 1
             with store.transaction():
                 db.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", articles)

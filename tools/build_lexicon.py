@@ -25,7 +25,7 @@ from pathlib import Path
 
 import wordfreq
 
-from marsad.search.stemmers import strip_article
+from marsad.search.stemmers import SUFFIXES, without_article
 from marsad.text.normalize import normalize
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "marsad" / "search" / "lexicon.tsv.gz"
@@ -34,6 +34,7 @@ SIBLING_SHARE = 0.1
 REMAINDER_SHARE = 0.5
 GUARDED = ("ين", "ان", "ون")
 SIBLINGS = ("ين", "ان", "ون", "ات")
+ARTICLE_BOUND = 50  # "ال" + r at least this many times as frequent as r: the ال is part of the word
 ARABIC_WORD = re.compile(r"^[\u0621-\u064a]{2,}$")
 
 
@@ -47,19 +48,39 @@ def is_name_like(word: str, counts: Counter[str]) -> bool:
     return siblings < SIBLING_SHARE * whole or siblings + counts.get(root, 0) < REMAINDER_SHARE * whole
 
 
+def article_bound(forms: Counter[str]) -> set[str]:
+    """Words whose leading ال is not an article: after hamza folding آلاف and ألمانيا read as
+    ال+اف and ال+مانيا. Their bare remainder is rare next to the whole (اف، مانيا), unlike a real
+    article's (رئيس beside الرئيس). Words with an inflection ending are left out: the bare
+    plural (ناخبين) must still stem like the one with the article (الناخبين)."""
+    return {
+        word[2:]
+        for word, count in forms.items()
+        if word.startswith("ال")
+        and len(word) >= 5
+        and count >= MIN_PER_BILLION
+        and count >= ARTICLE_BOUND * forms.get(word[2:], 0)
+        and not word.endswith(SUFFIXES)
+    }
+
+
 def build() -> bytes:
-    counts: Counter[str] = Counter()
+    forms: Counter[str] = Counter()
     for word, share in wordfreq.get_frequency_dict("ar", wordlist="large").items():
         normalized = normalize(word)
         if ARABIC_WORD.match(normalized):
-            counts[strip_article(normalized)] += share * 1e9
+            forms[normalized] += share * 1e9
+    bound = article_bound(forms)
+    counts: Counter[str] = Counter()
+    for word, count in forms.items():
+        counts[without_article(word, bound)] += count
     rows = []
     for word, count in sorted(counts.items()):
-        if count >= MIN_PER_BILLION:
-            rows.append(f"{word}\t{round(count)}\t{int(is_name_like(word, counts))}")
+        if count >= MIN_PER_BILLION or word in bound:
+            rows.append(f"{word}\t{round(count)}\t{int(is_name_like(word, counts))}\t{int(word in bound)}")
     body = "\n".join(rows) + "\n"
     version = hashlib.blake2b(body.encode(), digest_size=6).hexdigest()
-    header = f"# version {version}\n# word\tper_billion\tkeep_whole (tools/build_lexicon.py, from wordfreq)\n"
+    header = f"# version {version}\n# word\tper_billion\tkeep_whole\tarticle_bound (tools/build_lexicon.py)\n"
     return gzip.compress((header + body).encode("utf-8"), mtime=0)
 
 

@@ -2,6 +2,8 @@
 
 A chain in Lucene's manner: normalize (marsad.text) → words → drop stopwords → stem. The
 stemmer is a parameter so that benchmarks can swap it; `default_analyzer()` is Marsad's choice.
+Beside the stems, titles are also indexed in their "exact" forms (clitics off, inflection kept):
+stems give recall (اتفاقية finds اتفاق), exact forms give precision in the ranking.
 """
 
 from __future__ import annotations
@@ -29,13 +31,22 @@ class Analyzer:
     """Turns text into index terms; `version` names the configuration, so an index built with
     another analyzer (or another lexicon) is detected and rebuilt rather than silently mismatched."""
 
-    def __init__(self, stem: Stem | None = None, name: str = "custom") -> None:
+    def __init__(
+        self,
+        stem: Stem | None = None,
+        name: str = "custom",
+        unclitic: Stem | None = None,
+        alternative: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.stem = stem
+        self.unclitic = unclitic
+        self.alternative = alternative
         self.stopwords = stopwords()
         self.version = (
             f"{name}:{hashlib.blake2b(''.join(sorted(self.stopwords)).encode(), digest_size=4).hexdigest()}"
         )
         self._terms: dict[str, str | None] = {}
+        self._exact: dict[str, str | None] = {}
         self._surface: dict[str, str | None] = {}
 
     def term(self, word: str) -> str | None:
@@ -53,6 +64,39 @@ class Analyzer:
         if len(self._terms) < 2_000_000:
             self._terms[word] = term
         return term
+
+    def exact_term(self, word: str) -> str | None:
+        """The exact form of one normalized word: clitics off, inflection kept (None: stopword)."""
+        try:
+            return self._exact[word]
+        except KeyError:
+            pass
+        term: str | None
+        if word in self.stopwords:
+            term = None
+        else:
+            term = self.unclitic(word) if self.unclitic and not word.isascii() else word
+        if len(self._exact) < 2_000_000:
+            self._exact[word] = term
+        return term
+
+    def exact_terms(self, text: str) -> list[str]:
+        """The exact forms of a text's words, in order, stopwords left out."""
+        found = []
+        for word in self.words(text):
+            term = self.exact_term(word)
+            if term:
+                found.append(term)
+        return found
+
+    def alternatives(self, text: str) -> list[tuple[str, str]]:
+        """Other (term, exact form) readings of a one-word query, for words the stemmer reads
+        two ways (بلدية: ب + لديه, or the word itself)."""
+        words = self.words(text)
+        if len(words) != 1 or self.alternative is None or self.term(words[0]) is None:
+            return []
+        other = self.alternative(words[0])
+        return [] if other is None or other == self.term(words[0]) else [(other, words[0])]
 
     def surface_term(self, surface: str) -> str | None:
         """The term of one word as written (memoized too: snippets look up every word of a hit)."""
@@ -84,4 +128,9 @@ class Analyzer:
 def default_analyzer() -> Analyzer:
     """Normalization, Marsad's stopwords, and Lucene's light stemmer guarded by the lexicon."""
     stemmer = GuardedStemmer()
-    return Analyzer(stemmer, name=f"guarded-{stemmer.lexicon.version}")
+    return Analyzer(
+        stemmer,
+        name=f"guarded-{stemmer.lexicon.version}",
+        unclitic=stemmer.strip_clitics,
+        alternative=stemmer.alternative,
+    )

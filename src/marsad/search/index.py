@@ -15,14 +15,17 @@ from marsad.store.base import SearchSource, Store
 INDEX_BATCH = 2000
 
 
-def analyzed(source: SearchSource, analyzer: Analyzer) -> tuple[int, str, str, str]:
-    """The index row of one article: its analyzed title, body and tags, as space-joined terms."""
+def analyzed(source: SearchSource, analyzer: Analyzer) -> tuple[int, str, str, str, str]:
+    """The index row of one article: its analyzed title, body and tags, and its title's exact
+    word forms, each as space-joined terms."""
     tags = " ".join(" ".join(analyzer.terms(tag)) for tag in source.tags)
+    title = source.title or ""
     return (
         source.seq,
-        " ".join(analyzer.terms(source.title or "")),
+        " ".join(analyzer.terms(title)),
         " ".join(analyzer.terms(source.text)),
         tags,
+        " ".join(analyzer.exact_terms(title)),
     )
 
 

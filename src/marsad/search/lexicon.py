@@ -19,23 +19,27 @@ LEXICON_FILE = "lexicon.tsv.gz"
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     frequency: dict[str, int]  # normalized word (no article) → occurrences per billion words
-    whole: frozenset[str]  # words that dominate their stem's family: kept whole (mostly names)
+    whole: frozenset[str]  # words ending like a plural/dual that are not one: kept whole (mostly names)
+    article_bound: frozenset[str]  # r where "ال" + r is one word (آلاف → الاف, not ال + اف)
     version: str  # changes whenever the file does; the search index records it
 
 
 def parse_lexicon(data: bytes) -> Lexicon:
     frequency: dict[str, int] = {}
     whole: set[str] = set()
+    bound: set[str] = set()
     lines = data.decode("utf-8").splitlines()
     version = lines[0].removeprefix("# version ").strip()
     for line in lines[1:]:
         if not line or line.startswith("#"):
             continue
-        word, count, keep = line.split("\t")
+        word, count, keep, article = line.split("\t")
         frequency[word] = int(count)
         if keep == "1":
             whole.add(word)
-    return Lexicon(frequency, frozenset(whole), version)
+        if article == "1":
+            bound.add(word)
+    return Lexicon(frequency, frozenset(whole), frozenset(bound), version)
 
 
 @cache

@@ -41,9 +41,11 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """Terms that must appear in this order (one term for a single word)."""
+    """Terms that must appear in this order (one term for a single word), and the same words'
+    exact forms (for ranking: a hit with the very words typed ranks higher)."""
 
     terms: tuple[str, ...]
+    exact: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +126,16 @@ class _Builder:
         if not terms:
             self.dropped.append(text)
             return None
-        return Phrase(terms)
+        return Phrase(terms, tuple(self.analyzer.exact_terms(text)))
 
     def positive(self, text: str) -> None:
         phrase = self.phrase(text)
+        if phrase and not self.pending_or:
+            readings = [Phrase((term,), (exact,)) for term, exact in self.analyzer.alternatives(text)]
+            if readings:  # a word read two ways: either reading matches
+                self.clauses.append([phrase, *readings])
+                self.highlight.update(phrase.terms + tuple(r.terms[0] for r in readings))
+                return
         if self.pending_or:
             self.pending_or = False
             if not self.clauses:

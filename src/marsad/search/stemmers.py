@@ -12,6 +12,8 @@ vectors as tests.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from marsad.search.lexicon import Lexicon, lexicon
 
 # Lucene ArabicStemmer: at most one prefix (first match wins), then every suffix in turn.
@@ -47,10 +49,24 @@ def strip_article(word: str) -> str:
     return _strip_prefix(word, ARTICLE_PREFIXES)
 
 
+def without_article(word: str, bound: Collection[str]) -> str:
+    """The word with its article and what stacks before it taken off, except where the ال is
+    the word's own: before two letters (الحج، آلاف → الاف: too short to tell), or a word the
+    lexicon marks as article-bound (ألمانيا → المانيا). Then only what came before the ال goes."""
+    stem = strip_article(word)
+    if stem != word and (len(stem) <= 2 or stem in bound):
+        return "ال" + stem
+    return stem
+
+
+ALTERNATIVE_MIN = 1000  # per billion words: a whole word this common is a reading of its own
+
+
 class GuardedStemmer:
     """Lucene's light stemmer with guards from word frequencies, so names stay whole.
 
-    - Articles (ال، وال، بال، لل…, also stacked: وبال، وللـ) always go, as in Lucene.
+    - Articles (ال، وال، بال، لل…, also stacked: وبال، وللـ) go, as in Lucene, unless the ال is
+      part of the word (آلاف and ألمانيا fold to الاف and المانيا: بآلاف → الاف).
     - A one-letter proclitic (و، ف، ب، ك، ل, up to two: وب، فل…) goes only when the rest is at least
       as frequent a word as the whole: ومصر → مصر, but بوتين, وليد, لبنان stay.
     - Suffixes go as in Lucene unless the lexicon marks the word as dominating its stem's family
@@ -62,15 +78,32 @@ class GuardedStemmer:
         self.lexicon = words if words is not None else lexicon()
 
     def __call__(self, word: str) -> str:
-        stem = strip_article(word)
-        if stem == word:
-            stem = self._strip_proclitics(word)
+        return self._strip_suffixes(self.strip_clitics(word))
+
+    def _strip_suffixes(self, stem: str) -> str:
         if stem in self.lexicon.whole:
             return stem
         for suffix in SUFFIXES:
             if len(stem) >= len(suffix) + 2 and stem.endswith(suffix):
                 stem = stem[: -len(suffix)]
         return stem
+
+    def alternative(self, word: str) -> str | None:
+        """The other reading of a query word whose first letter was taken for a proclitic though
+        the whole word is common too (بلدية: ب + لديه, or the word بلدية): a query looks for both."""
+        if word[:1] not in "بكل" or self.strip_clitics(word) == word:
+            return None  # و and ف are near enough always conjunctions; articles are not ambiguous
+        if without_article(word, self.lexicon.article_bound) != word:
+            return None
+        if self.lexicon.frequency.get(word, 0) < ALTERNATIVE_MIN:
+            return None
+        return self._strip_suffixes(word)
+
+    def strip_clitics(self, word: str) -> str:
+        """The word without its article and proclitics, suffixes kept: its "exact" form, which
+        ranks a hit with the very word typed (اتفاق) above one with a relative (اتفاقية)."""
+        stem = without_article(word, self.lexicon.article_bound)
+        return self._strip_proclitics(word) if stem == word else stem
 
     def _strip_proclitics(self, word: str) -> str:
         frequency = self.lexicon.frequency

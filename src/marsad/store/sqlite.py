@@ -521,12 +521,16 @@ class SqliteStore:
         ).fetchall()
         return [SearchSource(seq, title, text, json.loads(tags)) for seq, title, text, tags in rows[:limit]]
 
-    def add_search_terms(self, version: str, rows: Sequence[tuple[int, str, str, str]]) -> None:
-        """Index analyzed (title, body, tags) of articles by seq, replacing what was there."""
+    def add_search_terms(self, version: str, rows: Sequence[tuple[int, str, str, str, str]]) -> None:
+        """Index the analyzed title, body, tags and exact title of articles by seq, replacing
+        what was there."""
         with self.transaction():
             db = self._db
             db.executemany("DELETE FROM search_terms WHERE rowid = ?", [(row[0],) for row in rows])
-            db.executemany("INSERT INTO search_terms (rowid, title, body, tags) VALUES (?, ?, ?, ?)", rows)
+            db.executemany(
+                "INSERT INTO search_terms (rowid, title, body, tags, title_exact) VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
             db.executemany("DELETE FROM search_stale WHERE seq = ?", [(row[0],) for row in rows])
             indexed = int(self._state("indexed_seq") or 0)
             self._set_state("indexed_seq", str(max([indexed, *(row[0] for row in rows)])))

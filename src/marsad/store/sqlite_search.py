@@ -13,21 +13,36 @@ from marsad.search.query import Phrase, Query
 TITLE_WEIGHT = 4.0  # bm25 column weights: a word in the title counts four times one in the body
 BODY_WEIGHT = 1.0
 TAGS_WEIGHT = 2.0
-RECENCY_BOOST = 0.15  # the newest articles score up to 15% higher, decaying over ~a month
+EXACT_WEIGHT = 4.0  # the title's exact word forms: the same weight again for the very words typed
+STEMMED = "{title body tags}"
+RECENCY_BOOST = 0.1  # the newest articles score up to 10% higher, decaying over ~a month
 RECENCY_DAYS = 30.0
 
 
 def _string(phrase: Phrase) -> str:
-    return '"' + " ".join(term.replace('"', '""') for term in phrase.terms) + '"'
+    return _quoted(phrase.terms)
+
+
+def _quoted(terms: tuple[str, ...]) -> str:
+    return '"' + " ".join(term.replace('"', '""') for term in terms) + '"'
+
+
+def _matching(phrase: Phrase) -> str:
+    """A phrase on the stemmed columns, or its exact forms in the title: the exact alternative
+    adds nothing to what matches (an exact form's stem is the stem), only to the bm25 score."""
+    stemmed = f"{STEMMED} : {_string(phrase)}"
+    if not phrase.exact or len(phrase.exact) != len(phrase.terms):
+        return stemmed
+    return f"({stemmed} OR {{title_exact}} : {_quoted(phrase.exact)})"
 
 
 def fts_match(query: Query) -> str | None:
     """The FTS5 expression for the query's words, or None when only filters were given."""
     positive = []
     for clause in query.required:
-        alternatives = [_string(p) for p in clause.alternatives]
+        alternatives = [_matching(p) for p in clause.alternatives]
         positive.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
-    negative = [_string(p) for p in query.excluded]
+    negative = [f"{STEMMED} : {_string(p)}" for p in query.excluded]
     for tag in query.tags:
         expression = "{tags} : " + _string(Phrase(tag.terms))
         (negative if tag.negated else positive).append(expression)
@@ -120,8 +135,8 @@ def search_sql(
         ctes.append(f"earlier AS ({_filtered(fts.format(score='0'), where)})")
         params += [skip_groups_matching, *filter_params]
     if match is not None:
-        source = fts.format(score="-bm25(search_terms, ?, ?, ?)")
-        params += [TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT, match]
+        source = fts.format(score="-bm25(search_terms, ?, ?, ?, ?)")
+        params += [TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT, EXACT_WEIGHT, match]
     else:
         source = "SELECT seq, 1.0 AS relevance FROM articles"
     ctes.append(f"hits AS ({_filtered(source, where)})")

@@ -5,6 +5,7 @@
 -- links are added), so a search shows one hit per group.
 CREATE VIRTUAL TABLE search_terms USING fts5 (
     title, body, tags,
+    title_exact,                            -- the title's exact word forms (ranking precision)
     tokenize = 'unicode61 remove_diacritics 0'
 );
 
