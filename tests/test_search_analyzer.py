@@ -96,3 +96,20 @@ def test_shipped_lexicon_is_loaded_and_versioned() -> None:
 
 def test_stopwords_are_dropped_and_latin_is_lowercased() -> None:
     assert default_analyzer().terms("في الذين NASA من Reuters") == ["nasa", "reuters"]
+
+
+def test_shipped_lexicon_is_what_the_builder_makes_from_wordfreq() -> None:
+    """The lexicon is derived data: rebuilding it with today's stemmer rules gives the shipped
+    file, so a rule change that would need a new lexicon cannot go unnoticed."""
+    import gzip
+    import importlib.util
+    from importlib import resources
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "build_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_lexicon", path)
+    assert spec and spec.loader
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    shipped = resources.files("marsad.search").joinpath("lexicon.tsv.gz").read_bytes()
+    assert gzip.decompress(builder.build()) == gzip.decompress(shipped)
