@@ -248,7 +248,14 @@ def test_broad_queries_rank_the_same_without_scoring_every_match(
     for pages that reach it): the hits must be the ones the exact path gives, page after page."""
     import marsad.store.sqlite as sqlite_module
 
-    queries = ["جديد", "مليار", "الحكومة OR المياه", "اليوم -مداد", "date:2000..2100 دولار"]
+    queries = [
+        "جديد",
+        "مليار",
+        "الحكومة OR المياه",
+        "اليوم -مداد",
+        "date:2000..2100 دولار",
+        '"مليار دولار"',
+    ]
     exact = {q: [engine.search(store, q, limit=2, offset=o) for o in (0, 2, 4)] for q in queries}
     assert all(pages[0].total >= 3 for pages in exact.values())
     monkeypatch.setattr(sqlite_module, "EXACT_TOTAL_MAX", 0)

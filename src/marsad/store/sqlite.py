@@ -563,7 +563,7 @@ class SqliteStore:
             return SearchResults(total, True, [self._hit(*row) for row in rows])
         if matching <= EXACT_TOTAL_MAX:  # few matches: both tiers in one statement, exact count
             total, rows = self._ranked(
-                search_sql(query, match, newest, exclude, first_tier=first), limit, offset
+                search_sql(query, match, newest, exclude, title_first=True), limit, offset
             )
             return SearchResults(total, True, [self._hit(*row) for row in rows])
         # many matches: rank the first tier alone, and the second only for a page that reaches it;

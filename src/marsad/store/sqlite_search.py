@@ -85,10 +85,15 @@ def filter_sql(query: Query) -> tuple[list[str], list[Any]]:
     return conditions, params
 
 
-def _terms_in_title(query: Query) -> str:
-    terms = sorted({t for clause in query.required for p in clause.alternatives for t in p.terms})
-    terms += sorted({t for tag in query.tags if not tag.negated for t in tag.terms} - set(terms))
-    return "{title} : (" + " OR ".join(_string(Phrase((t,))) for t in terms) + ")"
+def _in_title(query: Query) -> str:
+    """Any of the query's words or phrases in the title: exactly the rows whose bm25 with the
+    title column alone weighted is non-zero (TITLE_TIER), so both ways of telling the first tier
+    agree."""
+    phrases = sorted({_string(p) for clause in query.required for p in clause.alternatives})
+    return "{title} : (" + " OR ".join(phrases) + ")"
+
+
+TITLE_TIER = "bm25(search_terms, 1.0, 0.0, 0.0, 0.0) < 0"
 
 
 def tiers(query: Query) -> tuple[str, str, str] | None:
@@ -99,13 +104,16 @@ def tiers(query: Query) -> tuple[str, str, str] | None:
     match = fts_match(query)
     if match is None:
         return None
-    title = _terms_in_title(query)
+    if not query.required:  # tags and filters only: no title tier
+        return match, match, f"({match}) NOT ({match})"
+    title = _in_title(query)
     return match, f"({match}) AND {title}", f"({match}) NOT {title}"
 
 
 def _filtered(source: str, where: str) -> str:
     return (
-        f"SELECT h.seq, h.relevance, a.first_seen, COALESCE(g.group_seq, h.seq) AS grp FROM ({source}) h"
+        f"SELECT h.seq, h.relevance, h.tier, a.first_seen, COALESCE(g.group_seq, h.seq) AS grp"
+        f" FROM ({source}) h"
         f" JOIN articles a ON a.seq = h.seq LEFT JOIN article_groups g ON g.seq = h.seq{where}"
     )
 
@@ -116,39 +124,40 @@ def search_sql(
     newest: str | None,
     exclude_group: int | None,
     skip_groups_matching: str | None = None,
-    first_tier: str | None = None,
+    title_first: bool = False,
 ) -> tuple[str, list[Any]]:
     """One statement: match (`match`, or every article for filters alone), filter, score (bm25
     with a mild recency boost), keep the best hit of each duplicate group, count the groups,
     and page through them (two trailing params: LIMIT and OFFSET). Groups with a member that
     matches `skip_groups_matching` (and the filters) are left out: they were in an earlier tier.
-    With `first_tier`, hits matching it rank above the others (both tiers in one statement)."""
+    With `title_first`, hits with a query word or phrase in the title rank above the others
+    (both tiers in one statement, told apart by a title-only bm25 in the same scan)."""
     conditions, filter_params = filter_sql(query)
     if exclude_group is not None:
         conditions.append("COALESCE(g.group_seq, h.seq) != ?")
         filter_params.append(exclude_group)
     where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
-    fts = "SELECT rowid AS seq, {score} AS relevance FROM search_terms WHERE search_terms MATCH ?"
+    fts = (
+        "SELECT rowid AS seq, {score} AS relevance, {tier} AS tier"
+        " FROM search_terms WHERE search_terms MATCH ?"
+    )
     params: list[Any] = []
     ctes = []
     if skip_groups_matching is not None:
-        ctes.append(f"earlier AS ({_filtered(fts.format(score='0'), where)})")
+        ctes.append(f"earlier AS ({_filtered(fts.format(score='0', tier='0'), where)})")
         params += [skip_groups_matching, *filter_params]
     if match is not None:
-        source = fts.format(score="-bm25(search_terms, ?, ?, ?, ?)")
+        tier = TITLE_TIER if title_first else "0"
+        source = fts.format(score="-bm25(search_terms, ?, ?, ?, ?)", tier=tier)
         params += [TITLE_WEIGHT, BODY_WEIGHT, TAGS_WEIGHT, EXACT_WEIGHT, match]
     else:
-        source = "SELECT seq, 1.0 AS relevance FROM articles"
+        source = "SELECT seq, 1.0 AS relevance, 0 AS tier FROM articles"
     ctes.append(f"hits AS ({_filtered(source, where)})")
     params += filter_params
     skip = " WHERE grp NOT IN (SELECT grp FROM earlier)" if skip_groups_matching is not None else ""
-    tier = "0"
-    if first_tier is not None:
-        tier = "seq IN (SELECT rowid FROM search_terms WHERE search_terms MATCH ?)"
-        params.append(first_tier)
     sql = (
         f"WITH {', '.join(ctes)},"
-        f" scored AS (SELECT seq, grp, {tier} AS tier, relevance * (1.0 + COALESCE("
+        " scored AS (SELECT seq, grp, tier, relevance * (1.0 + COALESCE("
         "   ? / (1.0 + MAX(0.0, julianday(?) - julianday(first_seen)) / ?), 0)) AS score"
         f"  FROM hits{skip}),"
         " best AS (SELECT seq, grp, tier, score,"
