@@ -113,3 +113,13 @@ def test_shipped_lexicon_is_what_the_builder_makes_from_wordfreq() -> None:
     spec.loader.exec_module(builder)
     shipped = resources.files("marsad.search").joinpath("lexicon.tsv.gz").read_bytes()
     assert gzip.decompress(builder.build()) == gzip.decompress(shipped)
+
+
+def test_a_stopword_with_a_clitic_is_a_stopword_and_folding_does_not_make_stopwords() -> None:
+    analyzer = default_analyzer()
+    assert analyzer.terms("ومعه وفيها") == []
+    assert analyzer.terms("آلية") == analyzer.terms("الآلية") != []
+
+
+def test_unnamed_analyzers_with_different_stemmers_have_different_versions() -> None:
+    assert Analyzer(light_stem).version != Analyzer(None).version != default_analyzer().version

@@ -34,7 +34,7 @@ class Analyzer:
     def __init__(
         self,
         stem: Stem | None = None,
-        name: str = "custom",
+        name: str | None = None,
         unclitic: Stem | None = None,
         alternative: Callable[[str], str | None] | None = None,
     ) -> None:
@@ -42,9 +42,10 @@ class Analyzer:
         self.unclitic = unclitic
         self.alternative = alternative
         self.stopwords = stopwords()
-        self.version = (
-            f"{name}:{hashlib.blake2b(''.join(sorted(self.stopwords)).encode(), digest_size=4).hexdigest()}"
-        )
+        # without a name, the stemmer's own name tells analyzers apart
+        name = name or f"{getattr(stem, '__module__', '')}.{getattr(stem, '__qualname__', repr(stem))}"
+        words = "".join(sorted(self.stopwords)).encode()
+        self.version = f"{name}:{hashlib.blake2b(words, digest_size=4).hexdigest()}"
         self._terms: dict[str, str | None] = {}
         self._exact: dict[str, str | None] = {}
         self._surface: dict[str, str | None] = {}
@@ -57,8 +58,8 @@ class Analyzer:
         except KeyError:
             pass
         term: str | None
-        if word in self.stopwords:
-            term = None
+        if word in self.stopwords or self.exact_term(word) is None:
+            term = None  # ومعه is معه: a stopword with a clitic is still a stopword
         else:
             term = self.stem(word) if self.stem and not word.isascii() else word
         if len(self._terms) < 2_000_000:
@@ -71,11 +72,12 @@ class Analyzer:
             return self._exact[word]
         except KeyError:
             pass
-        term: str | None
+        term: str | None = word
         if word in self.stopwords:
             term = None
-        else:
-            term = self.unclitic(word) if self.unclitic and not word.isascii() else word
+        elif self.unclitic and not word.isascii():
+            term = self.unclitic(word)
+            term = None if term in self.stopwords else term
         if len(self._exact) < 2_000_000:
             self._exact[word] = term
         return term
