@@ -9,7 +9,8 @@ query does not change when the sample grows or another set is added):
   ة ↔ ه and ى ↔ ي at the end of a word;
 - ``clitics``: و / ب / ل / ف / وال / بال / لل / ال attached the way Arabic attaches them
   (الرئيس → والرئيس, بالرئيس, للرئيس, رئيس; رئيس → ورئيس, برئيس, الرئيس, للرئيس; a word that
-  already has وال/بال/فال/كال swaps it; a present-tense verb only takes و / ف / ل);
+  already has وال/بال/فال/كال swaps it; a present-tense verb only takes و / ف / ل; only forms
+  the corpus attests at least twice are used, so no بالسويسرا: failing those, و + the word);
 - ``tashkeel``: harakat, sukun, shadda and tanween on random letters, and now and then a
   tatweel between two letters that join;
 - ``all``: clitics, then spelling, then tashkeel.
