@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-from marsad.search.stemmers import GuardedStemmer
+from marsad.search.stemmers import RULES_VERSION, GuardedStemmer
 from marsad.text.normalize import normalize
 from marsad.text.tokenize import WORD
 
@@ -132,7 +132,7 @@ def default_analyzer() -> Analyzer:
     stemmer = GuardedStemmer()
     return Analyzer(
         stemmer,
-        name=f"guarded-{stemmer.lexicon.version}",
+        name=f"guarded{RULES_VERSION}-{stemmer.lexicon.version}",
         unclitic=stemmer.strip_clitics,
         alternative=stemmer.alternative,
     )

@@ -59,6 +59,7 @@ def without_article(word: str, bound: Collection[str]) -> str:
     return stem
 
 
+RULES_VERSION = 2  # bump with any change to the rules below: indexes built before are rebuilt
 ALTERNATIVE_MIN = 1000  # per billion words: a whole word this common is a reading of its own
 
 
@@ -69,8 +70,9 @@ class GuardedStemmer:
       part of the word (آلاف and ألمانيا fold to الاف and المانيا: بآلاف → الاف).
     - A one-letter proclitic (و، ف، ب، ك، ل, up to two: وب، فل…) goes only when the rest is at least
       as frequent a word as the whole: ومصر → مصر, but بوتين, وليد, لبنان stay.
-    - Suffixes go as in Lucene unless the lexicon marks the word as dominating its stem's family
-      (names: بوتين is not بوت+ين, حسين is not حس+ين); see tools/build_lexicon.py.
+    - Suffixes go as in Lucene, but leave at least three letters (جدة، غزة، مكة stay whole), and
+      not from a word the lexicon marks as a name-like ending (بوتين is not بوت+ين, حسين is not
+      حس+ين); see tools/build_lexicon.py.
     Words the lexicon does not know fall back to Lucene's rules.
     """
 
@@ -84,7 +86,8 @@ class GuardedStemmer:
         if stem in self.lexicon.whole:
             return stem
         for suffix in SUFFIXES:
-            if len(stem) >= len(suffix) + 2 and stem.endswith(suffix):
+            # three letters must stay (Lucene: two): مكة، جدة، غزة are not مك، جد، غز
+            if len(stem) >= len(suffix) + 3 and stem.endswith(suffix):
                 stem = stem[: -len(suffix)]
         return stem
 
