@@ -2,7 +2,8 @@
 
 The floor is what no ingest can beat: read the ZIP files, decompress, JSON-parse and hash every
 article. Marsad does that plus decoding, segmentation, normalization, exact dedup and SQLite
-writes. Marsad runs exact-only (issue "Ingest core") and with near-duplicate detection (the default).
+writes. Marsad runs exact-only (issue "Ingest core"), with the search index, and as by default
+(near-duplicate detection and the search index).
 Each phase runs in its own process; its peak memory covers that process and its worker
 processes (proportional set size, sampled every 50 ms). Marsad runs in one process and with two segmenting
 workers (the machine's two cores), on half the corpus and on all of it, to show that memory does
@@ -71,14 +72,16 @@ def floor(files: list[Path]) -> int:
     return count
 
 
-def marsad(files: list[Path], workers: int, near: bool) -> int:
+def marsad(files: list[Path], workers: int, near: bool, search: bool) -> int:
     from marsad.runner import make_runner
     from marsad.service import DEFAULT_NEAR, ingest
     from marsad.store.sqlite import SqliteStore
 
     runner = make_runner(workers)
     with tempfile.TemporaryDirectory() as tmp, SqliteStore(Path(tmp) / "bench.db") as store:
-        summary = ingest([str(f) for f in files], store, runner=runner, near=DEFAULT_NEAR if near else None)
+        summary = ingest(
+            [str(f) for f in files], store, runner=runner, near=DEFAULT_NEAR if near else None, search=search
+        )
     runner.close()
     return summary.pages_read + summary.quarantined
 
@@ -89,8 +92,8 @@ def _child(phase: str, files: list[Path]) -> None:
     if phase == "floor":
         count = floor(files)
     else:
-        _, workers, near = phase.split(":")
-        count = marsad(files, int(workers), near == "near")
+        _, workers, near, search = phase.split(":")
+        count = marsad(files, int(workers), near == "near", search == "search")
     elapsed = time.perf_counter() - start
     print(json.dumps({"count": count, "seconds": elapsed, "peak_mb": memory.stop_mb()}))
 
@@ -118,10 +121,11 @@ def main() -> None:
         sys.exit(f"no ZIP files under {args.data}")
     rows = [
         ("floor: read+unzip+parse+hash", _run("floor", files)),
-        ("ingest, 1 process, exact only", _run("marsad:1:exact", files)),
-        ("ingest, 2 workers, exact only", _run("marsad:2:exact", files)),
-        ("ingest + near-dup, half corpus", _run("marsad:2:near", files[: len(files) // 2])),
-        ("ingest + near-dup, whole corpus", _run("marsad:2:near", files)),
+        ("ingest, 1 process, exact only", _run("marsad:1:exact:-", files)),
+        ("ingest, 2 workers, exact only", _run("marsad:2:exact:-", files)),
+        ("ingest, 2 workers, exact + search", _run("marsad:2:exact:search", files)),
+        ("default (near + search), half", _run("marsad:2:near:search", files[: len(files) // 2])),
+        ("default (near + search), whole", _run("marsad:2:near:search", files)),
     ]
     floor_rate = rows[0][1]["count"] / rows[0][1]["seconds"]
     print(f"{'phase':34} {'items':>7} {'seconds':>8} {'items/s':>9} {'×floor':>7} {'peak MB':>8}")

@@ -18,6 +18,7 @@ from marsad.text.normalize import normalize
 from marsad.text.tokenize import WORD
 
 Stem = Callable[[str], str]
+CACHE_WORDS = 2_000_000  # memoized words per table (~200 MB at most); a full table starts over
 
 
 @cache
@@ -62,8 +63,7 @@ class Analyzer:
             term = None  # ومعه is معه: a stopword with a clitic is still a stopword
         else:
             term = self.stem(word) if self.stem and not word.isascii() else word
-        if len(self._terms) < 2_000_000:
-            self._terms[word] = term
+        self._terms[word] = term
         return term
 
     def exact_term(self, word: str) -> str | None:
@@ -78,8 +78,9 @@ class Analyzer:
         elif self.unclitic and not word.isascii():
             term = self.unclitic(word)
             term = None if term in self.stopwords else term
-        if len(self._exact) < 2_000_000:
-            self._exact[word] = term
+        if len(self._exact) >= CACHE_WORDS:
+            self._exact.clear()
+        self._exact[word] = term
         return term
 
     def exact_terms(self, text: str) -> list[str]:
@@ -108,8 +109,9 @@ class Analyzer:
             pass
         words = self.words(surface)
         term = self.term(words[0]) if words else None
-        if len(self._surface) < 2_000_000:
-            self._surface[surface] = term
+        if len(self._surface) >= CACHE_WORDS:
+            self._surface.clear()
+        self._surface[surface] = term
         return term
 
     def words(self, text: str) -> list[str]:
@@ -117,13 +119,15 @@ class Analyzer:
         return WORD.findall(normalize(text).lower())
 
     def terms(self, text: str) -> list[str]:
-        """The terms of a text, in order, stopwords left out."""
-        found = []
-        for word in self.words(text):
-            term = self.term(word)
-            if term:
-                found.append(term)
-        return found
+        """The terms of a text, in order, stopwords left out. Each distinct word is looked up
+        once; the rest is one pass over a dict (ingest analyzes every word of the corpus)."""
+        words = self.words(text)
+        known = self._terms
+        for word in {w for w in words if w not in known}:
+            if len(known) >= CACHE_WORDS:
+                known.clear()
+            self.term(word)
+        return [t for t in map(known.get, words) if t]
 
 
 @cache
