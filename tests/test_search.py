@@ -273,3 +273,25 @@ def test_a_title_match_ranks_above_body_only_matches(store: SqliteStore) -> None
     in_title = ["جديد" in analyzer.terms(hit.title or "") for hit in page.hits]
     assert any(in_title) and not all(in_title)
     assert in_title == sorted(in_title, reverse=True)
+
+
+def test_bodies_analyzed_on_the_runner_are_what_the_index_would_make(tmp_path: Path) -> None:
+    """Ingest analyzes bodies on the runner's workers (a process pool here), keyed by article id;
+    the index must hold exactly what analyzing each stored article gives."""
+    from marsad.runner import ProcessRunner
+    from marsad.search.index import body_terms
+
+    pages = resources.files("marsad.sample").joinpath("pages")
+    runner = ProcessRunner(2)
+    try:
+        with resources.as_file(pages) as folder, SqliteStore(tmp_path / "p.db") as store:
+            service.ingest([str(folder)], store, runner=runner)
+            analyzer = default_analyzer()
+            records = list(store.articles())
+            assert len(records) > 20
+            for record in records:
+                indexed = store.indexed_terms(record.article_id)
+                assert indexed is not None
+                assert indexed[1] == body_terms(record.text, analyzer)
+    finally:
+        runner.close()

@@ -20,7 +20,7 @@ from marsad.model import IngestSummary, Page, ReadFailure, SegmentedPage
 from marsad.read import ReadOptions, read_paths
 from marsad.runner import InlineRunner, Runner
 from marsad.search.analyzer import Analyzer, default_analyzer
-from marsad.search.index import index_articles
+from marsad.search.index import body_terms, index_articles
 from marsad.segment import Segmenter
 from marsad.store.base import Occurrence, PageWrite, Store, WriteBatch, WriteResult
 
@@ -47,6 +47,7 @@ class SegmentTask:
     segmenter: Segmenter
     pages: tuple[Page, ...]
     ingested_at: str
+    analyze: bool = False  # also analyze article bodies for the search index
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class Segmented:
     page_id: str
     similar: tuple[str, ...]
     occurrences: tuple[Occurrence, ...]
+    bodies: dict[str, str]  # article id → analyzed body, when the task asked for it
 
 
 def occurrences(segmented: SegmentedPage, ingested_at: str) -> tuple[Occurrence, ...]:
@@ -71,7 +73,12 @@ def run_segment_task(task: SegmentTask) -> list[Segmented]:
     results = []
     for page in task.pages:
         segmented = task.segmenter.segment(page)
-        results.append(Segmented(page.page_id, segmented.similar, occurrences(segmented, task.ingested_at)))
+        found = occurrences(segmented, task.ingested_at)
+        bodies = {}
+        if task.analyze:
+            analyzer = default_analyzer()
+            bodies = {o.article_id: body_terms(o.article.text, analyzer) for o in found}
+        results.append(Segmented(page.page_id, segmented.similar, found, bodies))
     return results
 
 
@@ -94,13 +101,18 @@ def _write_batch(pending: _Pending, results: list[Segmented]) -> WriteBatch:
 
 
 def _write_and_link(
-    store: Store, batch: WriteBatch, ingested_at: str, near: Thresholds | None, analyzer: Analyzer | None
+    store: Store,
+    batch: WriteBatch,
+    ingested_at: str,
+    near: Thresholds | None,
+    analyzer: Analyzer | None,
+    bodies: dict[str, str],
 ) -> tuple[WriteResult, int]:
     """Write a batch, then bring the near-duplicate links and the search index up to date."""
     written = store.write(batch, ingested_at)
     links = link_near_duplicates(store, near, full_batches_only=True) if near else 0
     if analyzer:
-        index_articles(store, analyzer)
+        index_articles(store, analyzer, bodies=bodies)
     return written, links
 
 
@@ -182,7 +194,8 @@ def ingest(
             new = {page.page_id: page for page in pages if page.page_id not in present}
             failures = [item for item in items if isinstance(item, ReadFailure)]
             in_flight.append(_Pending(new, failures, len(pages), len(pages) - len(new), ingested_at))
-            yield SegmentTask(segmenter, tuple(page.without_raw() for page in new.values()), ingested_at)
+            pages_to_segment = tuple(page.without_raw() for page in new.values())
+            yield SegmentTask(segmenter, pages_to_segment, ingested_at, analyze=search)
 
     # Writes go to one background thread: SQLite releases the GIL while it writes and commits, so
     # the next batches are read and segmented meanwhile. Batches are still written one at a time,
@@ -194,9 +207,9 @@ def ingest(
             batch = _write_batch(pending, results)
             summary.pages_read += pending.read
             summary.pages_already_stored += pending.skipped
-            writes.append(
-                (writer.submit(_write_and_link, store, batch, pending.ingested_at, near, analyzer), batch)
-            )
+            bodies = {key: body for result in results for key, body in result.bodies.items()}
+            job = writer.submit(_write_and_link, store, batch, pending.ingested_at, near, analyzer, bodies)
+            writes.append((job, batch))
             while len(writes) > 1 or (writes and writes[0][0].done()):
                 _account(summary, *writes.popleft(), progress)
         while writes:

@@ -100,6 +100,7 @@ class SearchSource:
     """What the search index is built from, for one article."""
 
     seq: int
+    article_id: str
     title: str | None
     text: str
     tags: list[str]

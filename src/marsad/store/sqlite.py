@@ -514,12 +514,14 @@ class SqliteStore:
         """Articles to index next, oldest first: changed ones, then new ones."""
         indexed = int(self._state("indexed_seq") or 0)
         rows = self._db.execute(
-            "SELECT seq, title, text, tags FROM articles WHERE seq IN (SELECT seq FROM search_stale)"
-            " UNION ALL SELECT * FROM (SELECT seq, title, text, tags FROM articles WHERE seq > ?"
-            " ORDER BY seq LIMIT ?)",
+            "SELECT seq, article_id, title, text, tags FROM articles"
+            " WHERE seq IN (SELECT seq FROM search_stale) UNION ALL SELECT * FROM"
+            " (SELECT seq, article_id, title, text, tags FROM articles WHERE seq > ? ORDER BY seq LIMIT ?)",
             (indexed, limit),
         ).fetchall()
-        return [SearchSource(seq, title, text, json.loads(tags)) for seq, title, text, tags in rows[:limit]]
+        return [
+            SearchSource(seq, a, title, text, json.loads(tags)) for seq, a, title, text, tags in rows[:limit]
+        ]
 
     def add_search_terms(self, version: str, rows: Sequence[tuple[int, str, str, str, str]]) -> None:
         """Index the analyzed title, body, tags and exact title of articles by seq, replacing
