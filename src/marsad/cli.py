@@ -270,6 +270,13 @@ def demo(
         _print_summary(summary, db)
         with _open_store(db) as store:
             _print_syndication(store)
+            # spelling and clitic variants of words the sample's water-fund story uses
+            console.print(f"\n[bold]marsad search[/bold] {DEMO_QUERY!r}  (written unlike any page)")
+            found = engine.search(store, DEMO_QUERY, limit=3)
+            _print_hits(found, as_json=False)
+            if found.hits:
+                console.print(f"[bold]marsad similar[/bold] {found.hits[0].article_id}")
+                _print_hits(engine.similar(store, found.hits[0].article_id, limit=3), as_json=False)
         if keep:
             with _open_store(db) as store:
                 store.checkpoint()
@@ -277,6 +284,7 @@ def demo(
             console.print(f"demo database kept at {keep}")
 
 
+DEMO_QUERY = "ومسقط بتحليه المياه"
 LimitOption = Annotated[int, typer.Option("--limit", min=1, max=engine.MAX_LIMIT, help="Hits per page.")]
 
 
