@@ -295,3 +295,15 @@ def test_bodies_analyzed_on_the_runner_are_what_the_index_would_make(tmp_path: P
                 assert indexed[1] == body_terms(record.text, analyzer)
     finally:
         runner.close()
+
+
+def test_demo_ingests_the_sample_and_finds_a_story_from_a_variant_query(tmp_path: Path) -> None:
+    kept = tmp_path / "demo.db"
+    done = run("demo", "--keep", str(kept))
+    assert done.returncode == 0, done.stderr
+    assert "ومسقط بتحليه المياه" in done.stderr
+    assert "مؤتمر مسقط للمياه" in done.stdout  # the top hit, though no page spells it so
+    with SqliteStore(kept) as store:
+        assert store.search_backlog() == 0
+        top = engine.search(store, "ومسقط بتحليه المياه").hits[0]
+        assert len(top.outlets) >= 5
