@@ -54,22 +54,27 @@ def fts_match(query: Query) -> str | None:
     return match
 
 
-def _like(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+# The articles of the outlets whose name starts with a value (okaz → okaz, okaz.com.sa): a range
+# on the pages_outlet index, so a big archive reads that outlet's pages, not every match's.
+_OUTLET_SEQS = (
+    "SELECT x.seq FROM pages p JOIN occurrences o ON o.page_id = p.page_id"
+    " JOIN articles x ON x.article_id = o.article_id WHERE lower(p.outlet) >= ? AND lower(p.outlet) < ?"
+)
+
+
+def _outlet_range(value: str) -> list[str]:
+    return [value, value + "\U0010ffff"]
 
 
 def filter_sql(query: Query) -> tuple[list[str], list[Any]]:
-    """WHERE conditions on `articles a` for the query's non-word filters, with their parameters."""
+    """WHERE conditions on `articles a` for the query's non-word filters, with their parameters.
+    (An outlet is not pushed into the FTS5 scan as `rowid IN (…)`: FTS5 then seeks every term's
+    postings once per article, measured 38 s for a large outlet at 1M articles.)"""
     conditions: list[str] = []
     params: list[Any] = []
     for outlet in query.outlets:
-        conditions.append(
-            ("NOT " if outlet.negated else "")
-            + "EXISTS (SELECT 1 FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
-            " WHERE o.article_id = a.article_id AND lower(p.outlet) LIKE ? ESCAPE '\\')"
-        )
-        params.append(_like(outlet.value))
+        conditions.append(("NOT " if outlet.negated else "") + f"a.seq IN ({_OUTLET_SEQS})")
+        params += _outlet_range(outlet.value)
     for wire in query.wires:
         conditions.append(
             ("NOT " if wire.negated else "")
