@@ -307,3 +307,27 @@ def test_demo_ingests_the_sample_and_finds_a_story_from_a_variant_query(tmp_path
         assert store.search_backlog() == 0
         top = engine.search(store, "ومسقط بتحليه المياه").hits[0]
         assert len(top.outlets) >= 5
+
+
+def test_a_database_from_before_search_is_upgraded_in_place(sample_db: Path, tmp_path: Path) -> None:
+    """A file made before migrations 3 and 4 (no search index, no kept groups) opens, gets its
+    groups from its stored links, and its first search indexes it and collapses the groups."""
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    shutil.copyfile(sample_db, db)
+    with SqliteStore(db) as store:
+        before = {frozenset(h.group) for h in engine.search(store, "date:2000..2100", limit=100).hits}
+    with sqlite3.connect(db) as raw:  # back to the schema of version 2
+        raw.executescript(
+            "DROP TABLE search_terms; DROP TABLE search_state; DROP TABLE search_stale;"
+            " DROP TABLE article_groups; DROP INDEX articles_first_seen; DROP INDEX pages_outlet;"
+            " PRAGMA user_version = 2;"
+        )
+    with SqliteStore(db) as store:
+        assert store.schema_version == 4
+        assert store.search_backlog() == store.counts()["articles"]
+        after = {frozenset(h.group) for h in engine.search(store, "date:2000..2100", limit=100).hits}
+        assert store.search_backlog() == 0
+    assert after == before
+    assert any(len(group) > 1 for group in after)
