@@ -555,7 +555,7 @@ def print_search(report: dict[str, Any]) -> None:
         f"\nKnown-item search: {report['sample']:,} articles (seed {report['seed']}) of "
         f"{report['eligible']:,} with ≥ 3 content title words; {report['articles']:,} articles in "
         f"the index, {report['near_links']:,} near-duplicate links; ingest {report['ingest']}; "
-        f"queries of 2–4 title words, top {LIMIT}; Marsad {report['marsad']}; "
+        f"queries of {report.get('words', '2-4')} title words, top {LIMIT}; Marsad {report['marsad']}; "
         f"{report['jobs']} system(s) at a time"
     )
     sets = VARIANT_SETS
@@ -776,10 +776,11 @@ def main() -> None:
         "--db", type=Path, help="an already ingested database to use (default: ingest, cached)"
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--words", default="2-4", help="words per query, taken from the title (default 2-4)")
     args = parser.parse_args()
 
     systems = [s for s in SYSTEMS if not args.systems or any(p in s for p in args.systems.split(","))]
-    out: dict[str, Any] = {"seed": args.seed, "sample": args.sample, "jobs": args.jobs}
+    out: dict[str, Any] = {"seed": args.seed, "sample": args.sample, "jobs": args.jobs, "words": args.words}
     started = time.perf_counter()
     if args.only != "names":
         if args.db:
@@ -803,7 +804,8 @@ def main() -> None:
             sys.exit(f"only {len(eligible)} articles have a title with ≥ 3 content words")
         chosen = random.Random(args.seed).sample(eligible, args.sample)
         title_of = dict(zip(corpus.ids, corpus.titles, strict=True))
-        queries = make_queries(((i, title_of[i]) for i in chosen), args.seed, words)
+        sizes = tuple(int(n) for n in args.words.split("-"))
+        queries = make_queries(((i, title_of[i]) for i in chosen), args.seed, words, (sizes[0], sizes[-1]))
         log(f"{len(corpus.ids):,} articles, {len(queries):,} queries × {len(VARIANT_SETS)} variant sets")
         example = next(iter(queries.values()))
         log("example: " + " | ".join(f"{name}: {q}" for name, q in example.items()))

@@ -76,9 +76,12 @@ def content_words(title: str) -> list[str]:
     return out
 
 
-def pick_words(words: Sequence[str], rng: random.Random) -> list[str]:
-    """2–4 of the words (as many as there are, up to a random 2–4), in their order."""
-    count = rng.randint(2, min(4, len(words)))
+QUERY_WORDS = (2, 4)  # fewest and most words a query takes from its title
+
+
+def pick_words(words: Sequence[str], rng: random.Random, sizes: tuple[int, int] = QUERY_WORDS) -> list[str]:
+    """2–4 (or `sizes`) of the words (as many as there are, up to the random count), in order."""
+    count = rng.randint(min(sizes[0], len(words)), min(sizes[1], len(words)))
     return [words[i] for i in sorted(rng.sample(range(len(words)), count))]
 
 
@@ -241,7 +244,10 @@ def vocabulary(texts: Iterable[str], min_count: int = 2) -> set[str]:
 
 
 def make_queries(
-    titles: Iterable[tuple[str, str]], seed: int, vocabulary: Container[str]
+    titles: Iterable[tuple[str, str]],
+    seed: int,
+    vocabulary: Container[str],
+    sizes: tuple[int, int] = QUERY_WORDS,
 ) -> dict[str, dict[str, str]]:
     """{article id: {variant set: query}} for (article id, title) pairs with ≥ 3 content words."""
     queries = {}
@@ -249,5 +255,5 @@ def make_queries(
         words = content_words(title)
         if len(words) >= 3:
             rng = random.Random(f"{seed}:{key}:words")
-            queries[key] = variants(pick_words(words, rng), seed, key, vocabulary)
+            queries[key] = variants(pick_words(words, rng, sizes), seed, key, vocabulary)
     return queries
