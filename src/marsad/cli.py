@@ -31,6 +31,8 @@ from marsad.model import IngestSummary
 from marsad.read import ReadOptions
 from marsad.runner import make_runner
 from marsad.search import engine
+from marsad.search.analyzer import default_analyzer
+from marsad.search.index import needs_rebuild
 from marsad.search.query import QueryError
 from marsad.store.sqlite import SqliteStore
 
@@ -319,8 +321,9 @@ def search_command(
 ) -> None:
     """Search the archive: one hit per duplicate group, with every spelling and clitic form matched."""
     with _open_store(db) as store:
-        backlog = store.search_backlog()
-        if backlog > 1000:
+        if needs_rebuild(store, default_analyzer()):
+            console.print("the search index was built by another analyzer version: rebuilding it (once)…")
+        elif (backlog := store.search_backlog()) > 1000:
             console.print(f"indexing {backlog} articles for search (once)…")
         try:
             result = engine.search(store, query, limit=limit, offset=(page - 1) * limit)
