@@ -93,7 +93,9 @@ def filter_sql(query: Query) -> tuple[list[str], list[Any]]:
 def _in_title(query: Query) -> str:
     """Any of the query's words or phrases in the title: exactly the rows whose bm25 with the
     title column alone weighted is non-zero (TITLE_TIER), so both ways of telling the first tier
-    agree."""
+    agree. (Measured and not kept: *every* clause in the title first gains 0.7 points of
+    success@1 on known-item search, but the first tier is then often too small to fill a page,
+    and p95 at 1M articles went from 252 to 437 ms.)"""
     phrases = sorted({_string(p) for clause in query.required for p in clause.alternatives})
     return "{title} : (" + " OR ".join(phrases) + ")"
 
