@@ -92,6 +92,11 @@ class Analyzer:
                 found.append(term)
         return found
 
+    def surface_terms(self, text: str) -> list[str]:
+        """The words as written, normalized (clitics kept), the same words `exact_terms` keeps:
+        a title holding the very word typed (بمدينة) outranks one holding a relative (مدينة)."""
+        return [word for word in self.words(text) if self.exact_term(word)]
+
     def alternatives(self, text: str) -> list[tuple[str, str]]:
         """Other (term, exact form) readings of a one-word query, for words the stemmer reads
         two ways (بلدية: ب + لديه, or the word itself)."""

@@ -25,7 +25,7 @@ def analyzed(
     source: SearchSource, analyzer: Analyzer, body: str | None = None
 ) -> tuple[int, str, str, str, str]:
     """The index row of one article: its analyzed title, body (given, or analyzed here) and
-    tags, and its title's exact word forms, each as space-joined terms."""
+    tags, and its title's exact then surface word forms, each as space-joined terms."""
     tags = " ".join(" ".join(analyzer.terms(tag)) for tag in source.tags)
     title = source.title or ""
     return (
@@ -33,7 +33,7 @@ def analyzed(
         " ".join(analyzer.terms(title)),
         body_terms(source.text, analyzer) if body is None else body,
         tags,
-        " ".join(analyzer.exact_terms(title)),
+        " ".join(analyzer.exact_terms(title) + analyzer.surface_terms(title)),
     )
 
 

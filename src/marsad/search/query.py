@@ -46,6 +46,7 @@ class Phrase:
 
     terms: tuple[str, ...]
     exact: tuple[str, ...] = ()
+    surface: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,7 @@ class _Builder:
         if not terms:
             self.dropped.append(text)
             return None
-        return Phrase(terms, tuple(self.analyzer.exact_terms(text)))
+        return Phrase(terms, tuple(self.analyzer.exact_terms(text)), tuple(self.analyzer.surface_terms(text)))
 
     def positive(self, text: str) -> None:
         phrase = self.phrase(text)

@@ -59,7 +59,7 @@ def without_article(word: str, bound: Collection[str]) -> str:
     return stem
 
 
-RULES_VERSION = 2  # bump with any change to the rules below: indexes built before are rebuilt
+RULES_VERSION = 3  # bump with any change to the rules below: indexes built before are rebuilt
 ALTERNATIVE_MIN = 1000  # per billion words: a whole word this common is a reading of its own
 
 

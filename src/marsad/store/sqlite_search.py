@@ -28,12 +28,15 @@ def _quoted(terms: tuple[str, ...]) -> str:
 
 
 def _matching(phrase: Phrase) -> str:
-    """A phrase on the stemmed columns, or its exact forms in the title: the exact alternative
-    adds nothing to what matches (an exact form's stem is the stem), only to the bm25 score."""
+    """A phrase on the stemmed columns, or its exact forms (clitics off) or its surface forms
+    (clitics on) in the title: those alternatives add nothing to what matches (their stem is the
+    stem), only to the bm25 score of titles holding the very words typed."""
     stemmed = f"{STEMMED} : {_string(phrase)}"
-    if not phrase.exact or len(phrase.exact) != len(phrase.terms):
+    forms = [f for f in (phrase.exact, phrase.surface) if f and len(f) == len(phrase.terms)]
+    if not forms:
         return stemmed
-    return f"({stemmed} OR {{title_exact}} : {_quoted(phrase.exact)})"
+    titled = " OR ".join(_quoted(f) for f in dict.fromkeys(forms))
+    return f"({stemmed} OR {{title_exact}} : ({titled}))"
 
 
 def fts_match(query: Query) -> str | None:
