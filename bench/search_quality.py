@@ -158,6 +158,7 @@ class Corpus:
 
 
 def load_corpus(db: Path) -> Corpus:
+    from marsad.dedup.groups import UnionFind
     from marsad.store.sqlite import SqliteStore
 
     ids, titles, texts = [], [], []
@@ -167,20 +168,11 @@ def load_corpus(db: Path) -> Corpus:
             titles.append(record.title or "")
             texts.append(record.text)
         links = store.near_links()
-    parent = {article_id: article_id for article_id in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = UnionFind()
     for a, b, _, _ in links:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        sets.union(a, b)
     labels: dict[str, int] = {}
-    group = {article_id: labels.setdefault(find(article_id), len(labels)) for article_id in ids}
+    group = {article_id: labels.setdefault(sets.find(article_id), len(labels)) for article_id in ids}
     grouped: dict[int, set[str]] = defaultdict(set)
     for article_id, label in group.items():
         grouped[label].add(article_id)
