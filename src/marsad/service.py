@@ -71,12 +71,12 @@ def occurrences(segmented: SegmentedPage, ingested_at: str) -> tuple[Occurrence,
 def run_segment_task(task: SegmentTask) -> list[Segmented]:
     """Segment pages and compute article ids: the CPU-heavy part of ingest, run by the runner."""
     results = []
+    analyzer = default_analyzer() if task.analyze else None
     for page in task.pages:
         segmented = task.segmenter.segment(page)
         found = occurrences(segmented, task.ingested_at)
         bodies = {}
-        if task.analyze:
-            analyzer = default_analyzer()
+        if analyzer:
             bodies = {o.article_id: body_terms(o.article.text, analyzer) for o in found}
         results.append(Segmented(page.page_id, segmented.similar, found, bodies))
     return results

@@ -82,10 +82,6 @@ class Query:
     # more-like-this, whose many OR'ed terms would put any shared title word first
     title_first: bool = True
 
-    @property
-    def has_terms(self) -> bool:
-        return bool(self.required or any(not t.negated for t in self.tags))
-
 
 def _day(text: str, last: bool) -> str:
     match = _DAY.match(text)

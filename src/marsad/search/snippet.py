@@ -18,15 +18,6 @@ class Snippet:
     text: str
     marks: list[tuple[int, int]]  # (start, end) of each matched word in `text`
 
-    def marked(self, before: str = "[", after: str = "]") -> str:
-        """The snippet with each match wrapped, e.g. in <mark>…</mark> (escape the text first for HTML)."""
-        out, last = [], 0
-        for start, end in self.marks:
-            out += [self.text[last:start], before, self.text[start:end], after]
-            last = end
-        out.append(self.text[last:])
-        return "".join(out)
-
 
 def _best_window(matched: list[str | None], size: int) -> int:
     """Start of the `size`-word window with the most distinct matched terms, then the most

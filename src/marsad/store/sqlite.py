@@ -33,13 +33,13 @@ from marsad.store.base import (
 from marsad.store.sqlite_search import search_sql, tiers
 
 T = TypeVar("T")
-_CHUNK = 500
+_CHUNK = 500  # SQLite's bound-parameter limit is well above this; chunks keep IN (...) lists small
 EXACT_TOTAL_MAX = 3_000  # matching articles up to which a search counts its groups exactly
 # The outlet of the page that carried article `a` first: the outlet its template is learned for.
 _FIRST_OUTLET = (
     "(SELECT p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
     " WHERE o.article_id = a.article_id ORDER BY o.seen_at, p.source LIMIT 1)"
-)  # SQLite's bound-parameter limit is well above this; chunks keep IN (...) lists small
+)
 
 
 def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
@@ -606,18 +606,14 @@ class SqliteStore:
         ]
         group_ids = [article_id, *(m for m in members if m != article_id)]
         marks = ",".join("?" * len(group_ids))
-        outlets = [
-            row[0]
-            for row in db.execute(
-                "SELECT p.outlet, MIN(o.seen_at) AS first"
-                " FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
-                f" WHERE o.article_id IN ({marks}) AND p.outlet IS NOT NULL GROUP BY p.outlet ORDER BY first",
-                group_ids,
-            )
-        ]
-        pages = db.execute(
-            f"SELECT COUNT(*) FROM occurrences WHERE article_id IN ({marks})", group_ids
-        ).fetchone()[0]
+        by_outlet = db.execute(  # one pass over the group's pages: its outlets and how many pages
+            "SELECT p.outlet, MIN(o.seen_at) AS first, COUNT(*)"
+            " FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+            f" WHERE o.article_id IN ({marks}) GROUP BY p.outlet ORDER BY first",
+            group_ids,
+        ).fetchall()
+        outlets = [outlet for outlet, _, _ in by_outlet if outlet is not None]
+        pages = sum(count for _, _, count in by_outlet)
         return SearchHitRecord(article_id, seq, score, title, text, first_seen, group_ids, outlets, pages)
 
     def indexed_terms(self, article_id: str) -> tuple[str, str, str] | None:
