@@ -311,6 +311,14 @@ def _print_hits(page: engine.SearchPage, as_json: bool) -> None:
     Console().print(table)
 
 
+def _announce_indexing(store: SqliteStore) -> None:
+    """Say so before a search or similar first has to (re)build the index: it can take minutes."""
+    if needs_rebuild(store, default_analyzer()):
+        console.print("the search index was built by another analyzer version: rebuilding it (once)…")
+    elif (backlog := store.search_backlog()) > 1000:
+        console.print(f"indexing {backlog} articles for search (once)…")
+
+
 @app.command("search")
 def search_command(
     query: Annotated[str, typer.Argument(help='Words, "phrases", -excluded, OR, outlet: wire: tag: date:')],
@@ -321,10 +329,7 @@ def search_command(
 ) -> None:
     """Search the archive: one hit per duplicate group, with every spelling and clitic form matched."""
     with _open_store(db) as store:
-        if needs_rebuild(store, default_analyzer()):
-            console.print("the search index was built by another analyzer version: rebuilding it (once)…")
-        elif (backlog := store.search_backlog()) > 1000:
-            console.print(f"indexing {backlog} articles for search (once)…")
+        _announce_indexing(store)
         try:
             result = engine.search(store, query, limit=limit, offset=(page - 1) * limit)
         except QueryError as error:
@@ -342,6 +347,7 @@ def similar(
 ) -> None:
     """Articles most like this one (more-like-this on its salient terms), its own copies left out."""
     with _open_store(db) as store:
+        _announce_indexing(store)
         try:
             result = engine.similar(store, article_id, limit=limit)
         except engine.NotFound as error:
