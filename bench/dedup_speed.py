@@ -191,13 +191,10 @@ def marsad_worker(input_path: Path, output_path: Path, workers: int) -> None:
 
     seconds = {"import": time.perf_counter() - t0}
     t0 = time.perf_counter()
-    ids: list[int] = []
-    texts: list[str] = []
-    with input_path.open(encoding="utf-8") as f:
-        for line in f:
-            record = json.loads(line)
-            ids.append(int(record["id"]))
-            texts.append(record["text"])
+    sys.path.insert(0, str(ANCHORS_DIR))
+    from anchor_input import read_input
+
+    ids, texts = read_input(input_path)
     seconds["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     runner: Runner = ProcessRunner(workers - 1) if workers > 1 else InlineRunner()

@@ -24,6 +24,7 @@ import time
 from importlib.metadata import version
 from multiprocessing import Pool
 
+from anchor_input import read_input
 from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
@@ -69,13 +70,7 @@ def main() -> None:
 
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    ids: list[int] = []
-    texts: list[str] = []
-    with open(args.input, encoding="utf-8") as f:
-        for line in f:
-            record = json.loads(line)
-            ids.append(int(record["id"]))
-            texts.append(record["text"])
+    ids, texts = read_input(args.input)
     seconds["read"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

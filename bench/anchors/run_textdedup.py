@@ -29,6 +29,8 @@ from collections import defaultdict
 from importlib.metadata import version
 from pathlib import Path
 
+from anchor_input import read_input
+
 THRESHOLD = 0.8
 NGRAM = 5
 
@@ -51,13 +53,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="textdedup-"))
     try:
         t0 = time.perf_counter()
-        ids: list[int] = []
-        texts: list[str] = []
-        with args.input.open(encoding="utf-8") as f:
-            for line in f:
-                record = json.loads(line)
-                ids.append(int(record["id"]))
-                texts.append(record["text"])
+        ids, texts = read_input(args.input)
         datasets.Dataset.from_dict({"id": ids, "text": texts}).save_to_disk(str(work / "input"))
         seconds["to dataset"] = time.perf_counter() - t0
 
