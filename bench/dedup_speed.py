@@ -24,7 +24,7 @@ The goal (issue, section 7): Marsad at least 3× faster (wall) than the fastest 
     uv run python bench/dedup_speed.py [--setup] [--anchors datatrove,textdedup,datasketch]
         [--no-marsad] [--limit N] [--workers 2] [--repeat N] [--data DIR] [--json results.json]
 
-Other processes on the machine skew the times (the anchors use both cores, Marsad one): the
+Other processes on the machine skew the times (every detector uses both cores): the
 "others" column says how much CPU they took during each run; "cpu s" (user + system of the
 process tree) is the figure least affected by them. `--repeat N` keeps each detector's fastest run.
 
@@ -182,12 +182,13 @@ def run_process(name: str, command: list[str], output: Path, log: Path) -> Run:
 def marsad_worker(input_path: Path, output_path: Path, workers: int) -> None:
     """Runs in its own process (this project's environment): Marsad's detector on the input.
 
-    With the same process budget as the anchors: this process links, `workers - 1` processes
-    prepare the next batches (tokenize, shingle, sample).
+    With the anchors' process budget and the runner `marsad ingest` uses: `workers` processes
+    prepare the batches (tokenize, shingle, sample) while this one links them, as the datasketch
+    runner's pool computes MinHashes while its main process queries the LSH index.
     """
     t0 = time.perf_counter()
     from marsad.dedup.near import find_near_duplicates
-    from marsad.runner import InlineRunner, ProcessRunner, Runner
+    from marsad.runner import make_runner
 
     seconds = {"import": time.perf_counter() - t0}
     t0 = time.perf_counter()
@@ -197,7 +198,7 @@ def marsad_worker(input_path: Path, output_path: Path, workers: int) -> None:
     ids, texts = read_input(input_path)
     seconds["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    runner: Runner = ProcessRunner(workers - 1) if workers > 1 else InlineRunner()
+    runner = make_runner(workers)
     links = find_near_duplicates(texts, threshold=0.8, containment=0.9, runner=runner)
     runner.close()
     seconds["detect"] = time.perf_counter() - t0

@@ -4,11 +4,13 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import marsad
-from marsad.dedup.near import Doc, Link, MemoryArchive, find_near_duplicates, link_batch
+from marsad.dedup.near import Doc, Link, MemoryArchive, SetTable, find_near_duplicates, link_batch
 from marsad.store.sqlite import SqliteStore
+from marsad.text.shingle import Shingled
 from tests.conftest import shared_path
 from tests.test_cli import export, run
 
@@ -113,6 +115,22 @@ def test_batches_one_by_one_find_what_one_batch_finds() -> None:
     docs = [Doc(i, t) for i, t in enumerate(texts)]
     archive.remember(docs)
     assert link_batch([], archive) == []
+
+
+def test_set_table_counts_what_python_sets_count() -> None:
+    """The vectorized overlap of many pairs equals set intersection, pair by pair, whatever the
+    sizes (empty sets, one-element sets, sets that share everything or nothing)."""
+    rng = np.random.default_rng(7)
+    pool = rng.integers(0, 2**63, size=3_000, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    sets = [rng.choice(pool, size=int(n), replace=True) for n in rng.integers(0, 400, size=60)]
+    sets += [np.empty(0, np.uint64), pool[:1], pool[:300], pool[:300].copy()]
+    offsets = np.r_[0, np.cumsum([len(s) for s in sets])].astype(np.int64)
+    shingled = Shingled(np.concatenate(sets), offsets)
+    table = SetTable([(shingled, np.arange(len(sets), dtype=np.int64))], len(sets))
+    a, b = (rng.integers(0, len(sets), size=2_000) for _ in range(2))
+    expected = [len(set(sets[x].tolist()) & set(sets[y].tolist())) for x, y in zip(a, b, strict=True)]
+    assert table.common(a, b, chunk=500).tolist() == expected
+    assert table.sizes.tolist() == [len(set(s.tolist())) for s in sets]
 
 
 def _groups(db: Path) -> set[frozenset[str]]:

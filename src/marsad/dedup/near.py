@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Protocol
 
 import numpy as np
@@ -34,7 +33,7 @@ import numpy.typing as npt
 from marsad.dedup.exact import article_id
 from marsad.dedup.postings import PostingIndex
 from marsad.runner import InlineRunner, Runner
-from marsad.text.shingle import U64, Shingled, Tokenized, shingle, tokenize
+from marsad.text.shingle import U64, Shingled, Tokenized, distinct, shingle, tokenize
 
 SHINGLE_SIZE = 5
 NEAR_THRESHOLD = 0.8
@@ -106,36 +105,65 @@ class Prepared:
     full: Shingled  # all shingles
     words: Shingled  # one hash per word
     sample: tuple[U64, I64]  # (sampled shingle, doc index)
+    lines: list[int]  # each doc's distinct line hashes, concatenated (for the template counts)
 
 
-def prepare(docs: Sequence[Doc]) -> Prepared:
+def prepare(docs: Sequence[Doc], sample: bool = True) -> Prepared:
     tokens = tokenize([doc.text for doc in docs], [doc.outlet for doc in docs])
     count = len(docs)
     full = shingle(tokens, count, np.zeros(tokens.line_hashes.size, dtype=bool), SHINGLE_SIZE)
     owners = tokens.line_doc[tokens.token_line]
     words = Shingled(tokens.token_hashes, np.searchsorted(owners, np.arange(count + 1)).astype(np.int64))
-    return Prepared(tokens, full, words, full.sample(SAMPLE_MODULUS))
+    if not sample:  # docs already indexed: only their sets are wanted
+        return Prepared(tokens, full, words, (np.empty(0, np.uint64), np.empty(0, np.int64)), [])
+    return Prepared(tokens, full, words, full.sample(SAMPLE_MODULUS), _distinct_lines(tokens))
 
 
-def fingerprint(
-    docs: Sequence[Doc], archive: Archive, prepared: Prepared | None = None
-) -> tuple[Shingled, Shingled, Shingled]:
-    """Each doc's shingles in full, without the lines the archive knows as its outlet's template,
-    and its words."""
-    prepared = prepared or prepare(docs)
+@dataclass(frozen=True)
+class Fingerprints:
+    """A batch's shingle sets: in full, without its outlets' template lines ("free"), its words."""
+
+    full: Shingled
+    words: Shingled
+    tokens: Tokenized
+    template: npt.NDArray[np.bool_]  # per line: one of its outlet's template lines
+    templated: npt.NDArray[np.bool_]  # per doc: holds a template line (elsewhere free is full)
+
+    def sets(self, kind: str, wanted: npt.NDArray[np.bool_]) -> list[tuple[Shingled, npt.NDArray[np.bool_]]]:
+        """The `kind` sets ("full", "free" or "words") of the wanted docs, as (sets, docs they
+        serve) pieces: template-free shingles are only computed for the docs that need them."""
+        if kind != "free":
+            return [(self.full if kind == "full" else self.words, wanted)]
+        reshingle = wanted & self.templated
+        pieces = [(self.full, wanted & ~self.templated)]
+        if reshingle.any():
+            left_out = self.template | ~reshingle[self.tokens.line_doc]
+            pieces.append((shingle(self.tokens, reshingle.size, left_out, SHINGLE_SIZE), reshingle))
+        return pieces
+
+
+def fingerprint(docs: Sequence[Doc], archive: Archive, prepared: Prepared | None = None) -> Fingerprints:
+    """Each doc's shingle sets, knowing which of its lines the archive holds for its outlet's
+    template."""
+    prepared = prepared or prepare(docs, sample=False)
     tokens = prepared.tokens
-    unique_lines = np.unique(tokens.line_hashes)
+    unique_lines = distinct(tokens.line_hashes)
     counts = archive.count_lines(unique_lines.tolist()) if unique_lines.size else {}
     template_hashes = np.array([h for h, n in counts.items() if n >= TEMPLATE_MIN_ARTICLES], dtype=np.int64)
     template = np.isin(tokens.line_hashes, template_hashes)
-    free = shingle(tokens, len(docs), template, SHINGLE_SIZE) if template.any() else prepared.full
-    return prepared.full, free, prepared.words
+    templated = np.zeros(len(docs), dtype=bool)
+    templated[tokens.line_doc[template]] = True
+    return Fingerprints(prepared.full, prepared.words, tokens, template, templated)
 
 
 def _distinct_lines(tokens: Tokenized) -> list[int]:
     """Each doc's distinct line hashes, concatenated: one count per article that carries a line."""
-    pairs = np.unique(np.stack([tokens.line_doc, tokens.line_hashes]), axis=1)
-    return pairs[1].tolist()
+    if tokens.line_hashes.size == 0:
+        return []
+    order = np.lexsort((tokens.line_hashes, tokens.line_doc))
+    docs, hashes = tokens.line_doc[order], tokens.line_hashes[order]
+    first = np.r_[True, (docs[1:] != docs[:-1]) | (hashes[1:] != hashes[:-1])]
+    return hashes[first].tolist()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,56 +172,108 @@ class Thresholds:
     containment: float = CONTAINMENT_THRESHOLD
 
 
-def _overlap(a: U64, b: U64) -> tuple[float, float]:
-    """(Jaccard, containment of the smaller in the larger) of two sorted distinct sets."""
-    common = _common(a, b)
-    return common / (a.size + b.size - common), common / min(a.size, b.size)
+_ROW_SHIFT = np.uint64(40)  # a set key: the row in its top 24 bits, the shingle hash's top 40 below
+_HASH_MASK = np.uint64((1 << 40) - 1)
 
 
-def _common(a: U64, b: U64) -> int:
-    """Size of the intersection of two sorted distinct arrays (binary search: no concatenation or
-    re-sort as in np.intersect1d, which cost ~30 µs a pair)."""
-    if a.size > b.size:
-        a, b = b, a
-    where = np.searchsorted(b, a)
-    where[where == b.size] = 0
-    return int(np.count_nonzero(b[where] == a)) if b.size else 0
+class SetTable:
+    """The distinct shingle sets of many docs (rows) in one sorted array, so that the overlaps of
+    thousands of pairs come from a few whole-array operations instead of one NumPy call per pair
+    (~25 µs each, which made verification the linking process's largest cost).
+
+    A key is (row << 40) | (hash >> 24): keys sort by row, then by hash. 40 bits of a 64-bit hash
+    keep two different shingles of a pair of 1,000-shingle docs apart with odds of ~1 in a million.
+    """
+
+    def __init__(self, pieces: Sequence[tuple[Shingled, I64]], rows: int) -> None:
+        """`pieces`: shingle sets with the row each of their docs takes (-1: not needed)."""
+        parts = [np.empty(0, np.uint64)]
+        for shingled, row_of_doc in pieces:
+            rows_per_value = np.repeat(row_of_doc, np.diff(shingled.offsets))
+            wanted = rows_per_value >= 0
+            row_bits = rows_per_value[wanted].astype(np.uint64) << _ROW_SHIFT
+            parts.append(row_bits | (shingled.values[wanted] >> np.uint64(24)))
+        self.keys = distinct(np.concatenate(parts))
+        row_starts = np.arange(rows + 1, dtype=np.uint64)
+        self.offsets = np.searchsorted(self.keys >> _ROW_SHIFT, row_starts).astype(np.int64)
+        self.sizes = np.diff(self.offsets)
+
+    def common(self, a: I64, b: I64, chunk: int = 1 << 22) -> I64:
+        """|A ∩ B| for each pair of rows (a[i], b[i]): each key of the smaller set of a pair is
+        looked up in the larger one, `chunk` keys at a time (bounded memory)."""
+        swap = self.sizes[a] > self.sizes[b]
+        small, large = np.where(swap, b, a), np.where(swap, a, b)
+        lengths = self.sizes[small]
+        counts = np.zeros(a.size, dtype=np.int64)
+        ends = np.cumsum(lengths)
+        start = 0
+        while start < a.size:
+            stop = max(int(np.searchsorted(ends, (ends[start - 1] if start else 0) + chunk)), start + 1)
+            counts[start:stop] = self._common_slice(small[start:stop], large[start:stop], lengths[start:stop])
+            start = stop
+        return counts
+
+    def _common_slice(self, small: I64, large: I64, lengths: I64) -> I64:
+        pair = np.repeat(np.arange(small.size), lengths)
+        within = np.arange(pair.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        own = self.keys[self.offsets[small][pair] + within]
+        queries = (own & _HASH_MASK) | (large[pair].astype(np.uint64) << _ROW_SHIFT)
+        found = np.searchsorted(self.keys, queries)
+        found[found == self.keys.size] = 0
+        hits = self.keys[found] == queries
+        return np.bincount(pair[hits], minlength=small.size)
+
+
+def _overlaps(table: SetTable, a: I64, b: I64) -> tuple[npt.NDArray[np.float64], ...]:
+    """(Jaccard, containment of the smaller in the larger, smaller size) of each pair of rows."""
+    common = table.common(a, b)
+    size_a, size_b = table.sizes[a], table.sizes[b]
+    smaller = np.minimum(size_a, size_b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = np.where(smaller > 0, common / np.maximum(size_a + size_b - common, 1), 0.0)
+        containment = np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0)
+    return jaccard, containment, smaller.astype(np.float64)
 
 
 def verify(
-    a: U64, b: U64, thresholds: Thresholds, words: Callable[[], tuple[U64, U64]] | None = None
-) -> tuple[str, float] | None:
-    """The link between two docs from their real shingle sets, or None: no sketch decides alone.
+    full: SetTable, words: Callable[[I64, I64], SetTable], a: I64, b: I64, thresholds: Thresholds
+) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.float64]]:
+    """The link between each pair of rows from their real shingle sets ("" for none): no sketch
+    decides alone.
 
     `near`: shingle Jaccard ≥ threshold; `contained`: the smaller holds ≥ containment of its
     shingles in the larger; `edited`: a copy with words replaced here and there (each edit breaks
     five shingles, so 6% of words edited leaves a shingle Jaccard near 0.55) — the shingles still
-    agree on ≥ EDITED_MIN_JACCARD and the word sets on ≥ EDITED_WORD_JACCARD.
+    agree on ≥ EDITED_MIN_JACCARD and the word sets on ≥ EDITED_WORD_JACCARD. Sets under
+    MIN_SHINGLES are too small to call anything a copy.
     """
-    if a.size < MIN_SHINGLES or b.size < MIN_SHINGLES:
-        return None
-    jaccard, containment = _overlap(a, b)
-    if jaccard >= thresholds.near:
-        return "near", round(float(jaccard), 4)
-    if containment >= thresholds.containment:
-        return "contained", round(float(containment), 4)
-    if words is not None and jaccard >= EDITED_MIN_JACCARD and min(a.size, b.size) >= EDITED_MIN_SHINGLES:
-        word_jaccard, _ = _overlap(*words())  # word sets only for the few pairs that need them
-        if word_jaccard >= EDITED_WORD_JACCARD:
-            return "edited", round(float(word_jaccard), 4)
-    return None
+    jaccard, containment, smaller = _overlaps(full, a, b)
+    valid = smaller >= MIN_SHINGLES
+    near = valid & (jaccard >= thresholds.near)
+    contained = valid & ~near & (containment >= thresholds.containment)
+    kinds = np.full(a.size, "", dtype="<U9")
+    scores = np.zeros(a.size)
+    kinds[near], scores[near] = "near", jaccard[near]
+    kinds[contained], scores[contained] = "contained", containment[contained]
+    maybe = valid & ~near & ~contained & (jaccard >= EDITED_MIN_JACCARD) & (smaller >= EDITED_MIN_SHINGLES)
+    if maybe.any():  # word sets only for the few pairs that need them
+        which = np.flatnonzero(maybe)
+        word_jaccard, _, _ = _overlaps(words(a[which], b[which]), a[which], b[which])
+        edited = which[word_jaccard >= EDITED_WORD_JACCARD]
+        kinds[edited], scores[edited] = "edited", word_jaccard[word_jaccard >= EDITED_WORD_JACCARD]
+    return kinds, scores
 
 
-def shares_content(a: U64, b: U64) -> bool:
+def shares_content(free: SetTable, a: I64, b: I64) -> npt.NDArray[np.bool_]:
     """The template guard: what is left of two docs once template lines are gone must overlap.
 
     Two short articles in one long template match on the template alone: their own text is
     disjoint. A doc that is template through and through (an outlet that republished one text
     five times) has nothing left to compare: the full sets decide for it.
     """
-    if min(a.size, b.size) < MIN_SHINGLES:
-        return True
-    return _common(a, b) >= TEMPLATE_GUARD * min(a.size, b.size)
+    common = free.common(a, b)
+    smaller = np.minimum(free.sizes[a], free.sizes[b])
+    return (smaller < MIN_SHINGLES) | (common >= TEMPLATE_GUARD * smaller)
 
 
 def link_batch(
@@ -210,44 +290,57 @@ def link_batch(
     if not docs:
         return []
     prepared = prepared or prepare(docs)
-    archive.add_lines(_distinct_lines(prepared.tokens))
-    full, free, words = fingerprint(docs, archive, prepared)
+    archive.add_lines(prepared.lines)
+    new = fingerprint(docs, archive, prepared)
     values, owners = prepared.sample
     seqs = np.array([doc.seq for doc in docs], dtype=np.int64)
-    batch_sizes = {doc.seq: 0 for doc in docs}
-    batch_sizes.update(
-        {int(seqs[i]): int(n) for i, n in zip(*np.unique(owners, return_counts=True), strict=True)}
-    )
+    batch_sizes = dict.fromkeys(seqs.tolist(), 0)
+    batch_sizes.update(zip(seqs.tolist(), np.bincount(owners, minlength=len(docs)).tolist(), strict=True))
     shingles_new, seqs_new = values.view(np.int64), seqs[owners]  # SQLite integers are signed
-    old_shingles, old_seqs = archive.postings(np.unique(shingles_new))
-    sizes = archive.sample_sizes(np.unique(old_seqs).tolist()) | batch_sizes
+    old_shingles, old_seqs = archive.postings(distinct(shingles_new))
+    sizes = archive.sample_sizes(distinct(old_seqs).tolist()) | batch_sizes
     candidates = _candidate_pairs(shingles_new, seqs_new, old_shingles, old_seqs, sizes, thresholds)
     archive.add_postings(shingles_new, seqs_new, batch_sizes)
-    if not candidates:
+    if candidates.size == 0:
         return []
-    position = {doc.seq: index for index, doc in enumerate(docs)}
-    others = archive.docs(sorted({seq for pair in candidates for seq in pair} - set(position)))
-    sets = {doc.seq: (full, free, words, index) for index, doc in enumerate(docs)}
-    if others:
-        old = fingerprint(others, archive)
-        sets.update({doc.seq: (*old, index) for index, doc in enumerate(others)})
+    # Rows: the batch's docs first, then the archive's docs that are candidates.
+    involved = distinct(candidates.ravel())
+    others = archive.docs(involved[~np.isin(involved, seqs)].tolist())
+    all_seqs = np.concatenate([seqs, np.array([doc.seq for doc in others], dtype=np.int64)])
+    order = np.argsort(all_seqs)
+    a, b = (order[np.searchsorted(all_seqs, candidates[:, i], sorter=order)] for i in (0, 1))
+    old = fingerprint(others, archive) if others else None
+    parts = [(new, np.arange(len(docs), dtype=np.int64))]
+    if old is not None:
+        parts.append((old, np.arange(len(docs), all_seqs.size, dtype=np.int64)))
 
-    distinct: dict[tuple[int, int], U64] = {}
+    def table(kind: str, needed: I64) -> SetTable:
+        """The `kind` sets of the rows in `needed` only."""
+        wanted = np.zeros(all_seqs.size, dtype=bool)
+        wanted[needed] = True
+        pieces = [
+            (sets, np.where(serves, rows, -1))
+            for fingerprints, rows in parts
+            for sets, serves in fingerprints.sets(kind, wanted[rows])
+        ]
+        return SetTable(pieces, all_seqs.size)
 
-    def shingles_of(seq: int, which: int) -> U64:
-        """Distinct sorted set `which` (0 full, 1 template-free, 2 words) of a doc, memoized."""
-        if (seq, which) not in distinct:
-            *kinds, index = sets[seq]
-            distinct[seq, which] = kinds[which].of(index)
-        return distinct[seq, which]
-
-    links = []
-    for a, b in sorted(candidates):
-        word_sets = partial(lambda x, y: (shingles_of(x, 2), shingles_of(y, 2)), a, b)
-        verdict = verify(shingles_of(a, 0), shingles_of(b, 0), thresholds, word_sets)
-        if verdict and shares_content(shingles_of(a, 1), shingles_of(b, 1)):
-            links.append(Link(a, b, *verdict))
-    return links
+    full = table("full", np.concatenate([a, b]))
+    kinds, scores = verify(full, lambda x, y: table("words", np.concatenate([x, y])), a, b, thresholds)
+    linked = np.flatnonzero(kinds != "")
+    templated = np.concatenate([f.templated for f, _ in parts])
+    guarded = linked[templated[a[linked]] | templated[b[linked]]]
+    if guarded.size:
+        free = table("free", np.concatenate([a[guarded], b[guarded]]))
+        failed = guarded[~shares_content(free, a[guarded], b[guarded])]
+        kinds[failed] = ""
+        linked = np.flatnonzero(kinds != "")
+    return [
+        Link(int(x), int(y), str(kind), round(float(score), 4))
+        for x, y, kind, score in zip(
+            candidates[linked, 0], candidates[linked, 1], kinds[linked], scores[linked], strict=True
+        )
+    ]
 
 
 def _candidate_pairs(
@@ -257,42 +350,59 @@ def _candidate_pairs(
     old_seqs: I64,
     sizes: dict[int, int],
     thresholds: Thresholds,
-) -> set[tuple[int, int]]:
-    """Pairs (low seq, high seq) with a new doc that share enough sampled shingles to verify."""
+) -> I64:
+    """Pairs (low seq, high seq), sorted, with a new doc that share enough sampled shingles to
+    verify: an array of shape (pairs, 2). (Every posting looked up shares a shingle with the batch,
+    so every group of equal shingles holds a new doc.)"""
     shingles = np.concatenate([shingles_new, old_shingles])
     seqs = np.concatenate([seqs_new, old_seqs])
     is_new = np.concatenate([np.ones(shingles_new.size, bool), np.zeros(old_shingles.size, bool)])
-    order = np.lexsort((seqs, shingles))
+    order = np.argsort(shingles, kind="stable")
     shingles, seqs, is_new = shingles[order], seqs[order], is_new[order]
     starts = np.flatnonzero(np.r_[True, shingles[1:] != shingles[:-1]])
     lengths = np.diff(np.r_[starts, shingles.size])
     useful = (lengths >= 2) & (lengths <= MAX_POSTING_ARTICLES)
     member = np.repeat(useful, lengths)
-    group = np.repeat(np.arange(starts.size), lengths)[member]
     seqs, is_new = seqs[member], is_new[member]
+    lengths = lengths[useful]
+    # How many later elements of its group each element has; pair every element with the one k
+    # places after it, for growing k, over the elements that still have one: the work is the
+    # pairs themselves, not (longest group) passes over the whole array.
+    position = np.arange(seqs.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    after = np.repeat(lengths, lengths) - 1 - position
+    active = np.flatnonzero(after >= 1)
     pair_keys: list[I64] = []
-    # Pair every element with the ones k places after it in the same group, for growing k: a
-    # handful of whole-array operations instead of a Python loop over groups.
-    for k in range(1, int(lengths[useful].max(initial=1))):
-        same = group[k:] == group[:-k]
-        if not same.any():
-            break
-        a, b = seqs[:-k][same], seqs[k:][same]
-        fresh = is_new[:-k][same] | is_new[k:][same]
+    k = 1
+    while active.size:
+        a, b = seqs[active], seqs[active + k]
+        fresh = is_new[active] | is_new[active + k]
         a, b = a[fresh], b[fresh]
         pair_keys.append(np.minimum(a, b) * (1 << 32) + np.maximum(a, b))
+        k += 1
+        active = active[after[active] >= k]
     if not pair_keys:
-        return set()
+        return np.empty((0, 2), np.int64)
     keys, counts = np.unique(np.concatenate(pair_keys), return_counts=True)
     low, high = keys >> 32, keys & 0xFFFFFFFF
-    smaller = np.minimum(
-        np.array([sizes.get(s, 0) for s in low.tolist()]), np.array([sizes.get(s, 0) for s in high.tolist()])
-    )
+    smaller = np.minimum(*_lookup(sizes, low, high))
     # A near pair shares ≥ `near` of the smaller set, a contained one ≥ `containment`: the sample
     # shows roughly that share, and the slack absorbs sampling noise; verification decides.
     floor = CANDIDATE_SLACK * min(thresholds.near, thresholds.containment)
     enough = counts >= np.maximum(1, (floor * smaller).astype(np.int64))
-    return set(zip(low[enough].tolist(), high[enough].tolist(), strict=True))
+    return np.stack([low[enough], high[enough]], axis=1)
+
+
+def _lookup(table: dict[int, int], *keys: I64) -> list[I64]:
+    """`table[key]` (0 when missing) for every key of each array, vectorized."""
+    known = np.fromiter(table.keys(), dtype=np.int64, count=len(table))
+    values = np.fromiter(table.values(), dtype=np.int64, count=len(table))
+    order = np.argsort(known)
+    known, values = np.r_[known[order], 0], np.r_[values[order], 0]
+    found = []
+    for array in keys:
+        where = np.searchsorted(known[:-1], array)
+        found.append(np.where(known[where] == array, values[where], 0))
+    return found
 
 
 class MemoryArchive:
