@@ -2,7 +2,7 @@ import csv
 
 import pytest
 
-from marsad.text import fold_spaces, matching_key, normalize, words
+from marsad.text import fold_spaces, matching_key, matching_keys, normalize, words
 from tests.conftest import shared_path
 
 
@@ -37,6 +37,26 @@ def test_normalize_folds_variants(given: str, expected: str) -> None:
 def test_matching_key_ignores_layout_and_spelling() -> None:
     assert matching_key("  أعلنَ\n\nالرئيسُ   ") == matching_key("اعلن الرئيس")
     assert fold_spaces(" a \n b\t") == "a b"
+
+
+def test_matching_keys_of_a_batch_equal_one_by_one() -> None:
+    """The batch path (one vectorized pass) and the per-text path give the very same keys: the
+    article ids stored by earlier ingests depend on it."""
+    seeds = [path.read_text(encoding="utf-8") for path in shared_path("seeds").glob("*.txt")]
+    texts = [
+        "",
+        "   ",
+        "  أعلنَ\n\nالرئيسُ   ",
+        "ﻻ ﺃﺣﺪ ﷺ  نص",  # presentation forms, one of them expanding to several words
+        "نص فيه \ue000 فاصل",  # the batch's own separator inside a text
+        "\t\u00a0سطر\u2003بمسافات غريبة\u3000 ",
+        "رمز 😀 خارج المستوى الأساسي " * 20,
+        *seeds,
+        *(seed[: len(seed) // 3] + "  \n " for seed in seeds),
+        "آخر نص",
+    ]
+    assert matching_keys(texts) == [matching_key(text) for text in texts]
+    assert matching_keys([]) == []
 
 
 def test_words_keep_tashkeel_and_tatweel_inside_a_word() -> None:

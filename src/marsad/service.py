@@ -8,13 +8,13 @@ store transaction per batch.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 
-from marsad.dedup import article_id
+from marsad.dedup.exact import article_ids
 from marsad.dedup.near import Thresholds, link_batch
 from marsad.model import IngestSummary, Page, ReadFailure, SegmentedPage
 from marsad.read import ReadOptions, read_paths
@@ -60,21 +60,26 @@ class Segmented:
     bodies: dict[str, str]  # article id → analyzed body, when the task asked for it
 
 
-def occurrences(segmented: SegmentedPage, ingested_at: str) -> tuple[Occurrence, ...]:
-    """A page's articles keyed by content id, seen at the page's own date when it has one."""
+def occurrences(
+    segmented: SegmentedPage, ingested_at: str, ids: Sequence[str] | None = None
+) -> tuple[Occurrence, ...]:
+    """A page's articles keyed by content id (`ids`, when the caller computed them for many
+    pages at once), seen at the page's own date when it has one."""
     page = segmented.page
     moment = page.published or page.fetched
     seen_at = moment.isoformat() if moment else ingested_at
-    return tuple(Occurrence(article_id(a.text), a, seen_at) for a in segmented.articles)
+    ids = ids if ids is not None else article_ids([a.text for a in segmented.articles])
+    return tuple(Occurrence(i, a, seen_at) for i, a in zip(ids, segmented.articles, strict=True))
 
 
 def run_segment_task(task: SegmentTask) -> list[Segmented]:
     """Segment pages and compute article ids: the CPU-heavy part of ingest, run by the runner."""
     results = []
     analyzer = default_analyzer() if task.analyze else None
-    for page in task.pages:
-        segmented = task.segmenter.segment(page)
-        found = occurrences(segmented, task.ingested_at)
+    pages = [task.segmenter.segment(page) for page in task.pages]
+    ids = iter(article_ids([article.text for segmented in pages for article in segmented.articles]))
+    for page, segmented in zip(task.pages, pages, strict=True):
+        found = occurrences(segmented, task.ingested_at, [next(ids) for _ in segmented.articles])
         bodies = {}
         if analyzer:
             bodies = {o.article_id: body_terms(o.article.text, analyzer) for o in found}

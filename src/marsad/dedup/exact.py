@@ -6,10 +6,17 @@ wire story ingested from any page, in any run, on any worker, gets the same id.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from marsad.model import stable_id
-from marsad.text import matching_key
+from marsad.text import matching_key, matching_keys
 
 
 def article_id(text: str) -> str:
     """Stable id of an article's text: equal after normalization and space folding ⇔ equal id."""
     return stable_id("article", matching_key(text))
+
+
+def article_ids(texts: Sequence[str]) -> list[str]:
+    """`article_id` of every text, normalized all at once (what a batch of pages should use)."""
+    return [stable_id("article", key) for key in matching_keys(texts)]
