@@ -47,24 +47,24 @@ class Analyzer:
         name = name or f"{getattr(stem, '__module__', '')}.{getattr(stem, '__qualname__', repr(stem))}"
         words = "".join(sorted(self.stopwords)).encode()
         self.version = f"{name}:{hashlib.blake2b(words, digest_size=4).hexdigest()}"
-        self._terms: dict[str, str | None] = {}
+        self._terms: dict[str, str] = {}  # "" for a stopword: None means "not seen yet"
         self._exact: dict[str, str | None] = {}
         self._surface: dict[str, str | None] = {}
 
     def term(self, word: str) -> str | None:
         """The term of one normalized word, or None for a stopword (memoized: a corpus has far
         fewer distinct words than words)."""
-        try:
-            return self._terms[word]
-        except KeyError:
-            pass
-        term: str | None
-        if word in self.stopwords or self.exact_term(word) is None:
-            term = None  # ومعه is معه: a stopword with a clitic is still a stopword
-        else:
+        known = self._terms.get(word)
+        if known is not None:
+            return known or None
+        term = ""
+        if word not in self.stopwords and self.exact_term(word) is not None:
+            # (ومعه is معه: a stopword with a clitic is still a stopword)
             term = self.stem(word) if self.stem and not word.isascii() else word
+        if len(self._terms) >= CACHE_WORDS:
+            self._terms.clear()
         self._terms[word] = term
-        return term
+        return term or None
 
     def exact_term(self, word: str) -> str | None:
         """The exact form of one normalized word: clitics off, inflection kept (None: stopword)."""
@@ -127,12 +127,11 @@ class Analyzer:
         """The terms of a text, in order, stopwords left out. Each distinct word is looked up
         once; the rest is one pass over a dict (ingest analyzes every word of the corpus)."""
         words = self.words(text)
-        known = self._terms
-        for word in {w for w in words if w not in known}:
-            if len(known) >= CACHE_WORDS:
-                known.clear()
-            self.term(word)
-        return [t for t in map(known.get, words) if t]
+        found = list(map(self._terms.get, words))
+        if None in found:  # words not seen yet (stopwords are "")
+            pairs = zip(words, found, strict=True)
+            found = [self.term(word) if term is None else term for word, term in pairs]
+        return [term for term in found if term]
 
 
 @cache

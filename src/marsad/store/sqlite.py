@@ -75,6 +75,9 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+WAL_CHECKPOINT_PAGES = 16384  # 64 MB of 4 KB pages
+
+
 class SqliteStore:
     """Store on one SQLite file. Each `write` is one transaction: a kill at any moment leaves the
     file at a batch boundary, and replaying the batch is harmless because every key is a content id.
@@ -85,6 +88,10 @@ class SqliteStore:
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # durable against process kills in WAL mode
+        # A checkpoint (the log folded into the file) costs two fsyncs, slow on virtual disks;
+        # SQLite's default runs one every 4 MB of log. Every 64 MB: writing all of SaudiNewsNet
+        # took 4.0 s instead of 6.1 s.
+        self._db.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         self._db.execute("PRAGMA busy_timeout=10000")
         # The near-duplicate index inserts hash-ordered keys all over its B-tree: with SQLite's
         # 2 MB default cache every insert re-reads pages. 64 MB keeps the hot index in memory.
