@@ -13,9 +13,10 @@ import pytest
 from marsad import service
 from marsad.search import engine
 from marsad.search.analyzer import Analyzer, default_analyzer
+from marsad.search.index import analyzed, prepare_row
 from marsad.search.query import QueryError, parse_query
 from marsad.search.stemmers import light_stem
-from marsad.store.base import Store
+from marsad.store.base import SearchSource, Store
 from marsad.store.sqlite import SqliteStore
 from tests.test_cli import run
 
@@ -275,11 +276,22 @@ def test_a_title_match_ranks_above_body_only_matches(store: SqliteStore) -> None
     assert in_title == sorted(in_title, reverse=True)
 
 
-def test_bodies_analyzed_on_the_runner_are_what_the_index_would_make(tmp_path: Path) -> None:
-    """Ingest analyzes bodies on the runner's workers (a process pool here), keyed by article id;
-    the index must hold exactly what analyzing each stored article gives."""
+def test_a_prepared_row_serves_only_the_title_and_tags_it_was_made_from() -> None:
+    analyzer = default_analyzer()
+    text = "أعلنت وزارة الطاقة عن خطة لتوسيع محطات الطاقة الشمسية"
+    row = prepare_row("خطة الطاقة الشمسية", text, ["الطاقة"], analyzer)
+    same = SearchSource(5, "a1", "خطة الطاقة الشمسية", text, ["الطاقة"])
+    assert analyzed(same, analyzer, row) == analyzed(same, analyzer)
+    # another copy filled in another title and added a tag: the row is remade from the store's
+    other = SearchSource(5, "a1", "محطات جديدة للكهرباء", text, ["الطاقة", "الكهرباء"])
+    assert analyzed(other, analyzer, row) == analyzed(other, analyzer) != analyzed(same, analyzer)
+
+
+def test_rows_made_on_the_runner_are_what_the_index_would_make(tmp_path: Path) -> None:
+    """Ingest makes index rows on the runner's workers (a process pool here), keyed by article
+    id, from one page's copy; the index must hold exactly what analyzing each stored article
+    gives, also where copies on other pages added tags or a title (the sample has such)."""
     from marsad.runner import ProcessRunner
-    from marsad.search.index import body_terms
 
     pages = resources.files("marsad.sample").joinpath("pages")
     runner = ProcessRunner(2)
@@ -289,10 +301,13 @@ def test_bodies_analyzed_on_the_runner_are_what_the_index_would_make(tmp_path: P
             analyzer = default_analyzer()
             records = list(store.articles())
             assert len(records) > 20
+            merged = 0
             for record in records:
                 indexed = store.indexed_terms(record.article_id)
-                assert indexed is not None
-                assert indexed[1] == body_terms(record.text, analyzer)
+                source = SearchSource(0, record.article_id, record.title, record.text, record.tags)
+                assert indexed == analyzed(source, analyzer)[1:4]
+                merged += len(record.pages) > 1 and bool(record.tags)
+            assert merged  # copies that brought their tags together are among them
     finally:
         runner.close()
 

@@ -16,11 +16,11 @@ from itertools import islice
 
 from marsad.dedup.exact import article_ids
 from marsad.dedup.near import Thresholds, link_batch
-from marsad.model import IngestSummary, Page, ReadFailure, SegmentedPage
+from marsad.model import Article, IngestSummary, Page, ReadFailure, SegmentedPage
 from marsad.read import ReadOptions, read_paths
 from marsad.runner import InlineRunner, Runner
 from marsad.search.analyzer import Analyzer, default_analyzer
-from marsad.search.index import body_terms, index_articles
+from marsad.search.index import PreparedRow, index_articles, prepare_row
 from marsad.segment import Segmenter
 from marsad.store.base import Occurrence, PageWrite, Store, WriteBatch, WriteResult
 
@@ -57,7 +57,7 @@ class Segmented:
     page_id: str
     similar: tuple[str, ...]
     occurrences: tuple[Occurrence, ...]
-    bodies: dict[str, str]  # article id → analyzed body, when the task asked for it
+    rows: dict[str, PreparedRow]  # article id → its search index row, when the task asked for it
 
 
 def occurrences(
@@ -72,6 +72,11 @@ def occurrences(
     return tuple(Occurrence(i, a, seen_at) for i, a in zip(ids, segmented.articles, strict=True))
 
 
+def _searched(article: Article) -> tuple[str | None, str, tuple[str, ...]]:
+    """What the search index is made from: title, text, tags."""
+    return article.title, article.text, article.tags
+
+
 def run_segment_task(task: SegmentTask) -> list[Segmented]:
     """Segment pages and compute article ids: the CPU-heavy part of ingest, run by the runner."""
     results = []
@@ -80,10 +85,10 @@ def run_segment_task(task: SegmentTask) -> list[Segmented]:
     ids = iter(article_ids([article.text for segmented in pages for article in segmented.articles]))
     for page, segmented in zip(task.pages, pages, strict=True):
         found = occurrences(segmented, task.ingested_at, [next(ids) for _ in segmented.articles])
-        bodies = {}
+        rows = {}
         if analyzer:
-            bodies = {o.article_id: body_terms(o.article.text, analyzer) for o in found}
-        results.append(Segmented(page.page_id, segmented.similar, found, bodies))
+            rows = {o.article_id: prepare_row(*_searched(o.article), analyzer) for o in found}
+        results.append(Segmented(page.page_id, segmented.similar, found, rows))
     return results
 
 
@@ -111,13 +116,13 @@ def _write_and_link(
     ingested_at: str,
     near: Thresholds | None,
     analyzer: Analyzer | None,
-    bodies: dict[str, str],
+    rows: dict[str, PreparedRow],
 ) -> tuple[WriteResult, int]:
     """Write a batch, then bring the near-duplicate links and the search index up to date."""
     written = store.write(batch, ingested_at)
     links = link_near_duplicates(store, near, full_batches_only=True) if near else 0
     if analyzer:
-        index_articles(store, analyzer, bodies=bodies)
+        index_articles(store, analyzer, prepared=rows)
     return written, links
 
 
@@ -212,8 +217,8 @@ def ingest(
             batch = _write_batch(pending, results)
             summary.pages_read += pending.read
             summary.pages_already_stored += pending.skipped
-            bodies = {key: body for result in results for key, body in result.bodies.items()}
-            job = writer.submit(_write_and_link, store, batch, pending.ingested_at, near, analyzer, bodies)
+            rows = {key: row for result in results for key, row in result.rows.items()}
+            job = writer.submit(_write_and_link, store, batch, pending.ingested_at, near, analyzer, rows)
             writes.append((job, batch))
             while len(writes) > 1 or (writes and writes[0][0].done()):
                 _account(summary, *writes.popleft(), progress)

@@ -38,9 +38,13 @@ class Analyzer:
         name: str | None = None,
         unclitic: Stem | None = None,
         alternative: Callable[[str], str | None] | None = None,
+        stem_unclitic: Stem | None = None,
     ) -> None:
+        """`stem_unclitic`, when given, turns a word's `unclitic` form into its term, equal to
+        `stem(word)`: the clitics are then stripped once per word, not twice."""
         self.stem = stem
         self.unclitic = unclitic
+        self.stem_unclitic = stem_unclitic
         self.alternative = alternative
         self.stopwords = stopwords()
         # without a name, the stemmer's own name tells analyzers apart
@@ -58,9 +62,12 @@ class Analyzer:
         if known is not None:
             return known or None
         term = ""
-        if word not in self.stopwords and self.exact_term(word) is not None:
-            # (ومعه is معه: a stopword with a clitic is still a stopword)
-            term = self.stem(word) if self.stem and not word.isascii() else word
+        exact = None if word in self.stopwords else self.exact_term(word)
+        if exact is not None:  # (ومعه is معه: a stopword with a clitic is still a stopword)
+            if word.isascii() or not self.stem:
+                term = word
+            else:
+                term = self.stem_unclitic(exact) if self.stem_unclitic else self.stem(word)
         if len(self._terms) >= CACHE_WORDS:
             self._terms.clear()
         self._terms[word] = term
@@ -143,4 +150,5 @@ def default_analyzer() -> Analyzer:
         name=f"guarded{RULES_VERSION}-{stemmer.lexicon.version}",
         unclitic=stemmer.strip_clitics,
         alternative=stemmer.alternative,
+        stem_unclitic=stemmer.strip_suffixes,
     )

@@ -7,7 +7,8 @@ rather than queried with terms it was not made with.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from marsad.search.analyzer import Analyzer, default_analyzer
 from marsad.store.base import SearchSource, Store
@@ -21,18 +22,41 @@ def body_terms(text: str, analyzer: Analyzer) -> str:
     return " ".join(analyzer.terms(text))
 
 
-def analyzed(
-    source: SearchSource, analyzer: Analyzer, body: str | None = None
-) -> tuple[int, str, str, str, str]:
-    """The index row of one article: its analyzed title, body (given, or analyzed here) and
-    tags, and its title's exact then surface word forms, each as space-joined terms."""
-    tags = " ".join(" ".join(analyzer.terms(tag)) for tag in source.tags)
-    title = source.title or ""
+Row = tuple[int, str, str, str, str]  # seq, analyzed title, body, tags, exact then surface title forms
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRow:
+    """An article's index row made on a runner's worker from one page's copy of it, with the
+    title and tags it was made from: the main process uses it when the stored article has
+    those same ones (it does unless another copy in the batch filled in or added to them)."""
+
+    title: str | None
+    tags: tuple[str, ...]
+    columns: tuple[str, str, str, str]
+
+
+def prepare_row(title: str | None, text: str, tags: Sequence[str], analyzer: Analyzer) -> PreparedRow:
+    return PreparedRow(title, tuple(tags), _columns(title, tags, body_terms(text, analyzer), analyzer))
+
+
+def analyzed(source: SearchSource, analyzer: Analyzer, prepared: PreparedRow | None = None) -> Row:
+    """The index row of one article: its analyzed title, body and tags, and its title's exact
+    then surface word forms, each as space-joined terms (from `prepared` when it fits)."""
+    if prepared is not None and prepared.title == source.title and prepared.tags == tuple(source.tags):
+        return (source.seq, *prepared.columns)
+    body = prepared.columns[1] if prepared is not None else body_terms(source.text, analyzer)
+    return (source.seq, *_columns(source.title, source.tags, body, analyzer))
+
+
+def _columns(
+    title: str | None, tags: Sequence[str], body: str, analyzer: Analyzer
+) -> tuple[str, str, str, str]:
+    title = title or ""
     return (
-        source.seq,
         " ".join(analyzer.terms(title)),
-        body_terms(source.text, analyzer) if body is None else body,
-        tags,
+        body,
+        " ".join(" ".join(analyzer.terms(tag)) for tag in tags),
         " ".join(analyzer.exact_terms(title) + analyzer.surface_terms(title)),
     )
 
@@ -48,18 +72,18 @@ def index_articles(
     rebuild: bool = False,
     batch_size: int = INDEX_BATCH,
     progress: Callable[[int], None] | None = None,
-    bodies: dict[str, str] | None = None,
+    prepared: dict[str, PreparedRow] | None = None,
 ) -> int:
     """Index every article not yet indexed (all of them with `rebuild`, or when the index was
     built by another analyzer); one transaction per batch. Returns how many were indexed.
-    `bodies` holds analyzed bodies already computed (by article id); those used are removed."""
-    bodies = bodies if bodies is not None else {}
+    `prepared` holds rows already made (by article id); those used are removed."""
+    prepared = prepared if prepared is not None else {}
     analyzer = analyzer or default_analyzer()
     if rebuild or needs_rebuild(store, analyzer):
         store.reset_search(analyzer.version)
     done = 0
     while sources := store.unsearched(batch_size):
-        rows = [analyzed(s, analyzer, bodies.pop(s.article_id, None)) for s in sources]
+        rows = [analyzed(s, analyzer, prepared.pop(s.article_id, None)) for s in sources]
         store.add_search_terms(analyzer.version, rows)
         done += len(sources)
         if progress:

@@ -20,20 +20,35 @@ from marsad.search.lexicon import Lexicon, lexicon
 ARTICLE_PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل")
 LUCENE_PREFIXES = (*ARTICLE_PREFIXES, "و")
 SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
+_SUFFIX_RULES = tuple((suffix, len(suffix)) for suffix in SUFFIXES)
 
 
-def _strip_prefix(word: str, prefixes: tuple[str, ...]) -> str:
-    for prefix in prefixes:
-        # a one-letter prefix needs a 4-letter word, the others leave at least 2 letters
-        shortest = 4 if len(prefix) == 1 else len(prefix) + 2
-        if len(word) >= shortest and word.startswith(prefix):
-            return word[len(prefix) :]
+PrefixRules = tuple[tuple[str, int, int], ...]  # (prefix, its length, shortest word it comes off)
+
+
+def _rules(prefixes: tuple[str, ...]) -> PrefixRules:
+    # a one-letter prefix needs a 4-letter word, the others leave at least 2 letters
+    return tuple((prefix, len(prefix), 4 if len(prefix) == 1 else len(prefix) + 2) for prefix in prefixes)
+
+
+_ARTICLE_RULES = _rules(ARTICLE_PREFIXES)
+_LUCENE_RULES = _rules(LUCENE_PREFIXES)
+_INNER_ARTICLE_RULES = _rules(("ال", "بال", "كال", "لل"))
+
+
+def _strip_prefix(word: str, rules: PrefixRules) -> str:
+    """The word without the first prefix that comes off (lengths computed once: every distinct
+    word of a corpus goes through here, several times)."""
+    size = len(word)
+    for prefix, length, shortest in rules:
+        if size >= shortest and word.startswith(prefix):
+            return word[length:]
     return word
 
 
 def light_stem(word: str) -> str:
     """Lucene's Arabic light stemmer (Larkey, Ballesteros & Connell, 2007), rule for rule."""
-    stem = _strip_prefix(word, LUCENE_PREFIXES)
+    stem = _strip_prefix(word, _LUCENE_RULES)
     for suffix in SUFFIXES:
         if len(stem) >= len(suffix) + 2 and stem.endswith(suffix):
             stem = stem[: -len(suffix)]
@@ -43,10 +58,10 @@ def light_stem(word: str) -> str:
 def strip_article(word: str) -> str:
     """The word without a definite article and what may stack before it (و، ف، ب، ك، ل)."""
     if word[:1] in ("و", "ف") and len(word) > 4:
-        inner = _strip_prefix(word[1:], ("ال", "بال", "كال", "لل"))
+        inner = _strip_prefix(word[1:], _INNER_ARTICLE_RULES)
         if inner != word[1:]:
             return inner
-    return _strip_prefix(word, ARTICLE_PREFIXES)
+    return _strip_prefix(word, _ARTICLE_RULES)
 
 
 def without_article(word: str, bound: Collection[str]) -> str:
@@ -80,15 +95,16 @@ class GuardedStemmer:
         self.lexicon = words if words is not None else lexicon()
 
     def __call__(self, word: str) -> str:
-        return self._strip_suffixes(self.strip_clitics(word))
+        return self.strip_suffixes(self.strip_clitics(word))
 
-    def _strip_suffixes(self, stem: str) -> str:
+    def strip_suffixes(self, stem: str) -> str:
+        """The term of a word whose clitics are off (`strip_clitics`): its suffixes off too."""
         if stem in self.lexicon.whole:
             return stem
-        for suffix in SUFFIXES:
+        for suffix, length in _SUFFIX_RULES:
             # three letters must stay (Lucene: two): مكة، جدة، غزة are not مك، جد، غز
-            if len(stem) >= len(suffix) + 3 and stem.endswith(suffix):
-                stem = stem[: -len(suffix)]
+            if len(stem) >= length + 3 and stem.endswith(suffix):
+                stem = stem[:-length]
         return stem
 
     def alternative(self, word: str) -> str | None:
@@ -100,7 +116,7 @@ class GuardedStemmer:
             return None
         if self.lexicon.frequency.get(word, 0) < ALTERNATIVE_MIN:
             return None
-        return self._strip_suffixes(word)
+        return self.strip_suffixes(word)
 
     def strip_clitics(self, word: str) -> str:
         """The word without its article and proclitics, suffixes kept: its "exact" form, which
