@@ -187,6 +187,8 @@ class SetTable:
 
     def __init__(self, pieces: Sequence[tuple[Shingled, I64]], rows: int) -> None:
         """`pieces`: shingle sets with the row each of their docs takes (-1: not needed)."""
+        if rows >= 1 << 24:
+            raise ValueError(f"{rows:,} docs in one set table: at most 16,777,215 fit its keys")
         parts = [np.empty(0, np.uint64)]
         for shingled, row_of_doc in pieces:
             rows_per_value = np.repeat(row_of_doc, np.diff(shingled.offsets))
