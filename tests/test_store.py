@@ -80,3 +80,24 @@ def test_rewriting_a_batch_changes_nothing(tmp_path: Path) -> None:
         assert store.counts() == before
         assert [q.reason for q in store.quarantined()] == ["binary file"]
         assert store.quarantined_raw("bad.bin") == [b"\x00\x01"]
+
+
+def test_articles_to_check_for_near_duplicates_come_in_order_and_in_full_batches(tmp_path: Path) -> None:
+    """Ingest asks after every batch for a full batch of unchecked articles: it gets none until
+    there are enough, then the oldest; once checked they are never offered again."""
+    from marsad.dedup.near import link_batch
+
+    pages = [
+        _page(f"p{i}.txt", f"خبر رقم {i} عن موضوع مختلف تماما في كل مرة {'كلمة ' * i}", "x.example", 1)
+        for i in range(1, 8)
+    ]
+    with SqliteStore(tmp_path / "n.db") as store:
+        store.write(_batch(*pages), "2025-03-10T00:00:00+00:00")
+        assert store.unindexed_docs(5, at_least=8) == []
+        first = store.unindexed_docs(5, at_least=5)
+        assert [doc.seq for doc in first] == [1, 2, 3, 4, 5]
+        assert all(doc.outlet == "x.example" for doc in first)
+        with store.transaction():
+            link_batch(first, store)
+        assert store.unindexed_docs(5, at_least=5) == []
+        assert [doc.seq for doc in store.unindexed_docs(5)] == [6, 7]

@@ -134,7 +134,8 @@ def link_near_duplicates(
     full batches run: large batches amortize the vectorized work; the end of the ingest checks
     the rest. Returns how many links were made."""
     made = 0
-    while (docs := store.unindexed_docs(batch_size)) and (len(docs) == batch_size or not full_batches_only):
+    at_least = batch_size if full_batches_only else 1
+    while docs := store.unindexed_docs(batch_size, at_least):
         with store.transaction():
             links = link_batch(docs, store, thresholds)
             store.add_links(links)

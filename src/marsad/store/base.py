@@ -149,8 +149,9 @@ class Store(Archive, Protocol):
         """One atomic unit of work (near-duplicate indexing runs in one per batch)."""
         ...
 
-    def unindexed_docs(self, limit: int) -> list[Doc]:
-        """Articles not yet checked for near-duplicates, oldest first."""
+    def unindexed_docs(self, limit: int, at_least: int = 1) -> list[Doc]:
+        """Articles not yet checked for near-duplicates, oldest first (none unless there are
+        `at_least` of them)."""
         ...
 
     def add_links(self, links: Iterable[Link]) -> None: ...

@@ -375,13 +375,24 @@ class SqliteStore:
             self._posting_index().add(shingles, seqs)
         self._pending_postings = []
 
-    def unindexed_docs(self, limit: int) -> list[Doc]:
-        """Articles not yet checked for near-duplicates, oldest first, with their first outlet."""
+    def unindexed_docs(self, limit: int, at_least: int = 1) -> list[Doc]:
+        """Articles not yet checked for near-duplicates, oldest first, with their first outlet;
+        none unless there are `at_least` of them.
+
+        Articles are checked in seq order, each batch in the transaction that records it in
+        dedup_docs, so the checked ones are always the first ones: the rest start after the
+        highest checked seq. (An anti-join scanned every checked article on each call, and
+        ingest calls this after every batch written: 2.7 s over SaudiNewsNet.)
+        """
+        after = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM dedup_docs").fetchone()[0]
+        waiting = self._db.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM articles WHERE seq > ? LIMIT ?)", (after, at_least)
+        ).fetchone()[0]
+        if waiting < at_least:
+            return []
         rows = self._db.execute(
-            f"SELECT a.seq, a.text, {_FIRST_OUTLET}"
-            " FROM articles a LEFT JOIN dedup_docs d ON d.seq = a.seq WHERE d.seq IS NULL"
-            " ORDER BY a.seq LIMIT ?",
-            (limit,),
+            f"SELECT a.seq, a.text, {_FIRST_OUTLET} FROM articles a WHERE a.seq > ? ORDER BY a.seq LIMIT ?",
+            (after, limit),
         )
         return [Doc(seq, text, outlet) for seq, text, outlet in rows]
 
