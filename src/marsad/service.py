@@ -16,7 +16,7 @@ from itertools import islice
 
 from marsad.dedup.exact import article_ids
 from marsad.dedup.near import Thresholds, link_batch
-from marsad.model import Article, IngestSummary, Page, ReadFailure, SegmentedPage
+from marsad.model import IngestSummary, Page, ReadFailure, SegmentedPage
 from marsad.read import ReadOptions, read_paths
 from marsad.runner import InlineRunner, Runner
 from marsad.search.analyzer import Analyzer, default_analyzer
@@ -47,7 +47,7 @@ class SegmentTask:
     segmenter: Segmenter
     pages: tuple[Page, ...]
     ingested_at: str
-    analyze: bool = False  # also analyze article bodies for the search index
+    analyze: bool = False  # also make the articles' search index rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +72,6 @@ def occurrences(
     return tuple(Occurrence(i, a, seen_at) for i, a in zip(ids, segmented.articles, strict=True))
 
 
-def _searched(article: Article) -> tuple[str | None, str, tuple[str, ...]]:
-    """What the search index is made from: title, text, tags."""
-    return article.title, article.text, article.tags
-
-
 def run_segment_task(task: SegmentTask) -> list[Segmented]:
     """Segment pages and compute article ids: the CPU-heavy part of ingest, run by the runner."""
     results = []
@@ -87,7 +82,10 @@ def run_segment_task(task: SegmentTask) -> list[Segmented]:
         found = occurrences(segmented, task.ingested_at, [next(ids) for _ in segmented.articles])
         rows = {}
         if analyzer:
-            rows = {o.article_id: prepare_row(*_searched(o.article), analyzer) for o in found}
+            rows = {
+                o.article_id: prepare_row(o.article.title, o.article.text, o.article.tags, analyzer)
+                for o in found
+            }
         results.append(Segmented(page.page_id, segmented.similar, found, rows))
     return results
 
