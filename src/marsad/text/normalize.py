@@ -141,17 +141,25 @@ def matching_keys(texts: Sequence[str]) -> list[str]:
         return []
     joined = _KEY_SEPARATOR.join("" if _KEY_SEPARATOR in text else text for text in texts)
     codes = _folded_units(joined, _KEY_LOOKUP)
-    space, separator = codes == _SPACE, codes == ord(_KEY_SEPARATOR)
-    after_boundary = np.empty_like(space)
-    after_boundary[:1] = True  # leading spaces go, at the start and after every separator
-    after_boundary[1:] = space[:-1] | separator[:-1]
-    codes = codes[~(space & after_boundary)]
-    before_boundary = np.empty(codes.size, dtype=bool)
-    before_boundary[-1:] = True  # so do trailing ones (one is left of each run by now)
-    before_boundary[:-1] = codes[1:] == ord(_KEY_SEPARATOR)
-    keys = _decode(codes[~((codes == _SPACE) & before_boundary)]).split(_KEY_SEPARATOR)
+    keys = _decode(_fold_key_spaces(codes, ord(_KEY_SEPARATOR))).split(_KEY_SEPARATOR)
     pairs = zip(texts, keys, strict=True)
     return [key if _KEY_SEPARATOR not in text else matching_key(text) for text, key in pairs]
+
+
+def _fold_key_spaces(codes: npt.NDArray[np.uint16], separator: int | None = None) -> npt.NDArray[np.uint16]:
+    """Folded code units with each run of spaces made one and spaces at the ends dropped; with a
+    `separator`, at the ends of every text it separates too."""
+    space = codes == _SPACE
+    boundary = codes == separator if separator is not None else np.zeros_like(space)
+    after_boundary = np.empty_like(space)
+    after_boundary[:1] = True  # leading spaces go
+    after_boundary[1:] = space[:-1] | boundary[:-1]
+    kept = ~(space & after_boundary)
+    codes, space, boundary = codes[kept], space[kept], boundary[kept]
+    before_boundary = np.empty_like(space)
+    before_boundary[-1:] = True  # so do trailing ones (one is left of each run by now)
+    before_boundary[:-1] = boundary[1:]
+    return codes[~(space & before_boundary)]
 
 
 def matching_key(text: str) -> str:
@@ -161,12 +169,4 @@ def matching_key(text: str) -> str:
     """
     if len(text) < _VECTOR_FROM:
         return fold_spaces(normalize(text))
-    codes = _folded_units(text, _KEY_LOOKUP)
-    space = codes == _SPACE
-    after_space = np.empty_like(space)
-    after_space[:1] = True  # a leading space goes too
-    after_space[1:] = space[:-1]
-    codes = codes[~(space & after_space)]
-    if codes.size and codes[-1] == _SPACE:
-        codes = codes[:-1]
-    return _decode(codes)
+    return _decode(_fold_key_spaces(_folded_units(text, _KEY_LOOKUP)))
