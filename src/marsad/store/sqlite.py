@@ -575,12 +575,12 @@ class SqliteStore:
             total, rows = self._ranked(search_sql(query, None, newest, exclude), limit, offset)
             return SearchResults(total, True, [self._hit(*row) for row in rows])
         match, first, second = tiered
-        matching = db.execute(
-            "SELECT COUNT(*) FROM search_terms WHERE search_terms MATCH ?", (match,)
-        ).fetchone()[0]
         if not query.title_first:
             total, rows = self._ranked(search_sql(query, match, newest, exclude), limit, offset)
             return SearchResults(total, True, [self._hit(*row) for row in rows])
+        matching = db.execute(
+            "SELECT COUNT(*) FROM search_terms WHERE search_terms MATCH ?", (match,)
+        ).fetchone()[0]
         if matching <= EXACT_TOTAL_MAX:  # few matches: both tiers in one statement, exact count
             total, rows = self._ranked(
                 search_sql(query, match, newest, exclude, title_first=True), limit, offset
