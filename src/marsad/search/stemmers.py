@@ -49,9 +49,9 @@ def _strip_prefix(word: str, rules: PrefixRules) -> str:
 def light_stem(word: str) -> str:
     """Lucene's Arabic light stemmer (Larkey, Ballesteros & Connell, 2007), rule for rule."""
     stem = _strip_prefix(word, _LUCENE_RULES)
-    for suffix in SUFFIXES:
-        if len(stem) >= len(suffix) + 2 and stem.endswith(suffix):
-            stem = stem[: -len(suffix)]
+    for suffix, length in _SUFFIX_RULES:
+        if len(stem) >= length + 2 and stem.endswith(suffix):
+            stem = stem[:-length]
     return stem
 
 

@@ -164,8 +164,8 @@ class Shingled:
         # twice, which adds one to a candidate count and never decides a link (verification does).
         order = np.argsort((owners.astype(np.uint64) << np.uint64(40)) | (values >> np.uint64(24)))
         values, owners = values[order], owners[order]
-        distinct = np.r_[True, (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])]
-        return values[distinct], owners[distinct]
+        first = np.r_[True, (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])]
+        return values[first], owners[first]
 
 
 def shingle(tokens: Tokenized, count: int, template: npt.NDArray[np.bool_], size: int) -> Shingled:
