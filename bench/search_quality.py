@@ -299,6 +299,7 @@ def run_marsad(system: str, db: Path, queries: dict[str, dict[str, str]], corpus
     finally:
         for path in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
             path.unlink(missing_ok=True)
+        shutil.rmtree(Path(f"{copy}.search"), ignore_errors=True)  # its search index
     return run
 
 

@@ -11,16 +11,17 @@ from the corpus by frequency, one title term swapped), spread over 2015–2025 a
 with a fifth of them grouped with the article they came from (so hits still collapse to groups).
 Perturbing analyzed terms is the same as perturbing words and analyzing them, and costs
 minutes instead of an hour. The rows are written straight into the tables search reads; the
-index goes through the store's own `add_search_terms`. A synthesized article's stored text (used
-for its snippet) is the first 1,500 characters of the article it came from.
+index goes through Marsad's own `TantivyIndex.replace`. A synthesized article's stored text
+(used for its snippet) is the first 1,500 characters of the article it came from.
 
 Queries (the same set at every size): 2–3 title words of random articles, with and without
 spelling/clitic variants, a few with a phrase, an OR, an exclusion or a filter. Measured:
 
-- marsad: `marsad.search.engine.search`, the whole path a user waits for (parse, analyze, FTS5
-  match, bm25 + recency, group collapse, count, hit details, snippets), limit 10;
-- baseline: the bare FTS5 query on the same index: `MATCH` the analyzed terms, `ORDER BY rank
-  LIMIT 10` (no collapse, no count, no snippets): the floor under Marsad's extra work.
+- marsad: `marsad.search.engine.search`, the whole path a user waits for (parse, analyze,
+  match, BM25 + recency, one hit per duplicate group, count, hit details, snippets), limit 10;
+- baseline: SQLite FTS5 over the very same analyzed fields (what Marsad searched before its
+  index moved to tantivy), the bare query: `MATCH` the analyzed terms, `ORDER BY rank LIMIT 10`
+  (no collapse, no count, no snippets). Built once per archive from the same docs, cached.
 
 Goal (issue 3): p95 ≤ 50 ms at 1M articles on this 2-core machine.
 """
@@ -35,6 +36,8 @@ import sqlite3
 import statistics
 import sys
 import time
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -43,9 +46,11 @@ sys.path.insert(0, str(BENCH))
 from marsad import service  # noqa: E402
 from marsad.search import engine  # noqa: E402
 from marsad.search.analyzer import default_analyzer  # noqa: E402
-from marsad.search.query import parse_query  # noqa: E402
+from marsad.search.index import index_doc, search_index  # noqa: E402
+from marsad.search.query import Phrase, Query, parse_query  # noqa: E402
+from marsad.search.tantivy_index import IndexDoc  # noqa: E402
+from marsad.search.tantivy_query import seconds  # noqa: E402
 from marsad.store.sqlite import SqliteStore  # noqa: E402
-from marsad.store.sqlite_search import fts_match  # noqa: E402
 from search_variants import content_words, variants, vocabulary  # noqa: E402
 
 WORK = BENCH / ".cache" / "search_speed"
@@ -74,12 +79,76 @@ def real_archive() -> Path:
         with SqliteStore(partial) as store:
             service.ingest([str(f) for f in files], store)
             store.checkpoint()
+        partial.with_name(partial.name + ".search").rename(path.with_name(path.name + ".search"))
         partial.rename(path)
     return path
 
 
+def real_docs(store: SqliteStore) -> list[tuple[int, str | None, str, IndexDoc]]:
+    """(seq, title, first 1,500 characters, index doc) of every article, analyzed as ingest does."""
+    analyzer = default_analyzer()
+    sources = store.unsearched(0, 10**9)
+    return [(s.seq, s.title, s.text[:1500], index_doc(s, analyzer)) for s in sources]
+
+
+def perturbed(
+    real: list[tuple[int, str | None, str, IndexDoc]], count: int, first_seq: int, rng: random.Random
+) -> Iterator[tuple[int, str | None, str, IndexDoc, int]]:
+    """`count` perturbed copies: (seq, title, text, doc, the seq it came from)."""
+    words = [term for row in real[:5000] for term in row[3].body.split()]
+    for seq in range(first_seq, first_seq + count):
+        origin, title, text, doc = real[rng.randrange(len(real))]
+        body = doc.body.split()
+        if len(body) > 8:
+            keep = rng.randint(len(body) // 2, len(body))
+            first = rng.randint(0, len(body) - keep)
+            body = body[first : first + keep]
+        for i in rng.sample(range(len(body)), len(body) * 15 // 100):
+            body[i] = rng.choice(words)
+        heading = doc.title.split()
+        if heading:
+            heading[rng.randrange(len(heading))] = rng.choice(words)
+        day = f"20{rng.randint(15, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        outlet = rng.choice(OUTLETS)
+        copy = replace(
+            doc, seq=seq, title=" ".join(heading), body=" ".join(body), tags=(), outlets=(outlet,), wires=()
+        )
+        yield seq, title, text, replace(copy, seen=_day_seconds(day)), origin
+
+
+def _write_rows(
+    store: SqliteStore, chunk: list[tuple[int, str | None, str, IndexDoc, int]], rng: random.Random
+) -> None:
+    """The synthesized articles' rows, written directly: there are no pages to read or segment."""
+    articles, pages, occurrences, groups = [], [], [], []
+    for seq, title, text, doc, origin in chunk:
+        article_id, page_id = f"synth{seq:09d}", f"p{seq:09d}"
+        day = time.strftime("%Y-%m-%d", time.gmtime(doc.seen))
+        articles.append((article_id, title, text, None, "[]", None, "[]", "[]", day, seq))
+        pages.append((page_id, page_id, None, doc.outlets[0], title, day, None, "synth", "[]", b"", day))
+        occurrences.append((page_id, 0, article_id, title, None, day))
+        if rng.random() < 0.2:
+            groups.append((seq, origin))
+    db = store._db
+    with store.transaction():
+        db.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", articles)
+        db.executemany("INSERT INTO pages VALUES (?,?,?,?,?,?,?,?,?,?,?)", pages)
+        db.executemany("INSERT INTO occurrences VALUES (?,?,?,?,?,?)", occurrences)
+        for new, old in groups:
+            row = db.execute("SELECT group_seq FROM article_groups WHERE seq = ?", (old,)).fetchone()
+            group = row[0] if row else old
+            db.executemany(
+                "INSERT OR REPLACE INTO article_groups VALUES (?, ?)", [(old, group), (new, group)]
+            )
+
+
+def _day_seconds(day: str) -> int:
+    return seconds(day + "T00:00:00")
+
+
 def synthesize(real: Path, size: int, seed: int) -> Path:
-    """The real archive plus perturbed copies up to `size` articles (cached)."""
+    """The real archive plus perturbed copies up to `size` articles (cached), indexed by
+    Marsad's index; their docs are also written to the FTS5 baseline."""
     path = WORK / f"synth-{size}-{seed}-{real.stem}.db"
     if path.exists():
         return path
@@ -87,61 +156,118 @@ def synthesize(real: Path, size: int, seed: int) -> Path:
     partial.unlink(missing_ok=True)
     partial.write_bytes(real.read_bytes())
     rng = random.Random(seed)
-    analyzer = default_analyzer()
     with SqliteStore(partial) as store:
-        db = store._db  # synthesis writes rows directly: there are no pages to read or segment
-        base = db.execute(
-            "SELECT a.seq, a.title, substr(a.text, 1, 1500), t.title, t.body, t.title_exact FROM articles a"
-            " JOIN search_terms t ON t.rowid = a.seq ORDER BY a.seq"
-        ).fetchall()
-        vocabulary = [term for row in base[:5000] for term in row[4].split()]
-        next_seq = db.execute("SELECT MAX(seq) FROM articles").fetchone()[0] + 1
+        base = real_docs(store)
+        baseline = Fts5Baseline(fts5_path(path), fresh=True)
+        baseline.add(row[3] for row in base)
+        index = search_index(store)
+        index.reset(store.archive_id, default_analyzer().version)
+        made, next_seq = len(base), store.last_seq() + 1
         start = time.perf_counter()
-        made = len(base)
-        while made < size:
-            articles, pages, occurrences, groups, terms = [], [], [], [], []
-            for _ in range(min(20_000, size - made)):
-                seq, title, text, title_terms, body_terms, exact_title = base[rng.randrange(len(base))]
-                body = body_terms.split()
-                if len(body) > 8:
-                    keep = rng.randint(len(body) // 2, len(body))
-                    first = rng.randint(0, len(body) - keep)
-                    body = body[first : first + keep]
-                for i in rng.sample(range(len(body)), len(body) * 15 // 100):
-                    body[i] = rng.choice(vocabulary)
-                heading = title_terms.split()
-                if heading:
-                    heading[rng.randrange(len(heading))] = rng.choice(vocabulary)
-                article_id = f"synth{next_seq:09d}"
-                day = f"20{rng.randint(15, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-                articles.append((article_id, title, text, None, "[]", None, "[]", "[]", day, next_seq))
-                page_id = f"p{next_seq:09d}"
-                outlet = rng.choice(OUTLETS)
-                pages.append((page_id, page_id, None, outlet, title, day, None, "synth", "[]", b"", day))
-                occurrences.append((page_id, 0, article_id, title, None, day))
-                if rng.random() < 0.2:
-                    groups.append((next_seq, seq))
-                terms.append((next_seq, " ".join(heading), " ".join(body), "", exact_title))
-                next_seq += 1
-            with store.transaction():
-                db.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", articles)
-                db.executemany("INSERT INTO pages VALUES (?,?,?,?,?,?,?,?,?,?,?)", pages)
-                db.executemany("INSERT INTO occurrences VALUES (?,?,?,?,?,?)", occurrences)
-                for new, old in groups:
-                    row = db.execute("SELECT group_seq FROM article_groups WHERE seq = ?", (old,)).fetchone()
-                    group = row[0] if row else old
-                    db.executemany(
-                        "INSERT OR REPLACE INTO article_groups VALUES (?, ?)", [(old, group), (new, group)]
-                    )
-            store.add_search_terms(analyzer.version, terms)
-            made += len(articles)
-            rate = (made - len(base)) / (time.perf_counter() - start)
-            log(f"  synthesized {made:,} / {size:,} ({rate:,.0f} articles/s)")
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.execute("INSERT INTO search_terms(search_terms) VALUES ('optimize')")
+        with index.writing():
+            index.replace([row[3] for row in base], store.last_seq())
+            copies = perturbed(base, size - len(base), next_seq, rng)
+            while made < size:
+                chunk = [next(copies) for _ in range(min(20_000, size - made))]
+                _write_rows(store, chunk, rng)
+                index.replace([row[3] for row in chunk], chunk[-1][0])
+                baseline.add(row[3] for row in chunk)
+                made += len(chunk)
+                rate = (made - len(base)) / (time.perf_counter() - start)
+                log(f"  synthesized {made:,} / {size:,} ({rate:,.0f} articles/s)")
+        baseline.optimize()
         store.checkpoint()
+    partial.with_name(partial.name + ".search").rename(path.with_name(path.name + ".search"))
     partial.rename(path)
     return path
+
+
+# ------------------------------------------------------------------- the FTS5 baseline
+
+STEMMED = "{title body tags}"
+
+
+def fts5_path(archive: Path) -> Path:
+    return archive.with_name(archive.stem + "-fts5.db")
+
+
+class Fts5Baseline:
+    """SQLite FTS5 over the same analyzed fields Marsad indexes (its earlier index)."""
+
+    def __init__(self, path: Path, fresh: bool = False) -> None:
+        if fresh:
+            path.unlink(missing_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS search_terms USING fts5"
+            " (title, body, tags, title_exact, tokenize = 'ascii')"
+        )
+
+    def add(self, docs: Iterable[IndexDoc]) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "INSERT INTO search_terms (rowid, title, body, tags, title_exact) VALUES (?, ?, ?, ?, ?)",
+            ((d.seq, d.title, d.body, " ".join(d.tags), " ".join(d.title_exact)) for d in docs),
+        )
+        self.db.execute("COMMIT")
+
+    def optimize(self) -> None:
+        self.db.execute("INSERT INTO search_terms(search_terms) VALUES ('optimize')")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def query(self, query: Query) -> list[int] | None:
+        match = fts_match(query)
+        if match is None:
+            return None
+        sql = "SELECT rowid FROM search_terms WHERE search_terms MATCH ? ORDER BY rank LIMIT 10"
+        return [row[0] for row in self.db.execute(sql, (match,))]
+
+    @property
+    def megabytes(self) -> float:
+        row = self.db.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search_terms%'").fetchone()
+        return float(row[0]) / 1e6
+
+
+def _quoted(terms: tuple[str, ...]) -> str:
+    return '"' + " ".join(term.replace('"', '""') for term in terms) + '"'
+
+
+def _matching(phrase: Phrase) -> str:
+    stemmed = f"{STEMMED} : {_quoted(phrase.terms)}"
+    forms = [f for f in (phrase.exact, phrase.surface) if f and len(f) == len(phrase.terms)]
+    if not forms:
+        return stemmed
+    return f"({stemmed} OR {{title_exact}} : ({' OR '.join(_quoted(f) for f in dict.fromkeys(forms))}))"
+
+
+def fts_match(query: Query) -> str | None:
+    """The FTS5 expression of a query's words (Marsad's, before tantivy); None for filters alone."""
+    positive = []
+    for clause in query.required:
+        alternatives = [_matching(p) for p in clause.alternatives]
+        positive.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
+    negative = [f"{STEMMED} : {_quoted(p.terms)}" for p in query.excluded]
+    for tag in query.tags:
+        (negative if tag.negated else positive).append("{tags} : " + _quoted(tag.terms))
+    if not positive:
+        return None
+    match = " AND ".join(positive)
+    return f"({match}) NOT ({' OR '.join(negative)})" if negative else match
+
+
+def baseline_for(archive: Path) -> Fts5Baseline:
+    """The archive's FTS5 baseline (the real archive's is made here, from its articles)."""
+    path = fts5_path(archive)
+    if not path.exists():
+        log(f"building the FTS5 baseline of {archive.name} …")
+        baseline = Fts5Baseline(path, fresh=True)
+        with SqliteStore(archive) as store:
+            baseline.add(row[3] for row in real_docs(store))
+        baseline.optimize()
+        return baseline
+    return Fts5Baseline(path)
 
 
 def make_queries(real: Path, count: int, seed: int) -> list[str]:
@@ -181,20 +307,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def index_size(path: Path) -> tuple[float, float]:
-    """(search index MB, whole file MB)."""
-    with sqlite3.connect(path) as db:
-        index = db.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search_terms%'").fetchone()[0]
-    return index / 1e6, path.stat().st_size / 1e6
-
-
 def measure(path: Path, queries: list[str]) -> dict[str, float]:
     analyzer = default_analyzer()
+    baseline = baseline_for(path)
     with SqliteStore(path) as store:
         articles = store.counts()["articles"]
-        assert store.search_backlog() == 0, "index incomplete"
-        for query in queries[:20]:  # warm the page cache and the analyzer
+        for query in queries[:20]:  # warm the page cache and the analyzer (and catch up the index)
             engine.search(store, query)
+            baseline.query(parse_query(query, analyzer))
         marsad, floor, totals = [], [], []
         by_kind: dict[str, list[float]] = {}
         for index, query in enumerate(queries):
@@ -203,15 +323,10 @@ def measure(path: Path, queries: list[str]) -> dict[str, float]:
             marsad.append((time.perf_counter() - start) * 1000)
             by_kind.setdefault(kind_of(index), []).append(marsad[-1])
             totals.append(page.total)
-            match = fts_match(parse_query(query, analyzer))
-            if match is None:
-                continue
             start = time.perf_counter()
-            store._reader.execute(
-                "SELECT rowid FROM search_terms WHERE search_terms MATCH ? ORDER BY rank LIMIT 10", (match,)
-            ).fetchall()
-            floor.append((time.perf_counter() - start) * 1000)
-    index_mb, file_mb = index_size(path)
+            if baseline.query(parse_query(query, analyzer)) is not None:
+                floor.append((time.perf_counter() - start) * 1000)
+        index_mb = search_index(store).size_bytes / 1e6
     return {
         "articles": articles,
         "marsad_p50_ms": statistics.median(marsad),
@@ -223,7 +338,8 @@ def measure(path: Path, queries: list[str]) -> dict[str, float]:
         **{f"{kind} p50_ms": statistics.median(v) for kind, v in by_kind.items()},
         **{f"{kind} p95_ms": percentile(v, 0.95) for kind, v in by_kind.items()},
         "index_mb": index_mb,
-        "file_mb": file_mb,
+        "fts5_mb": baseline.megabytes,
+        "file_mb": path.stat().st_size / 1e6,
     }
 
 
@@ -250,13 +366,13 @@ def main() -> None:
         results[label] = measure(path, queries)
     print(f"\nsearch speed: {len(queries)} queries, limit 10, one process (2-core machine)\n")
     header = f"{'archive':>8} {'articles':>10} {'marsad p50':>11} {'p95':>8} {'max':>8}"
-    header += f" {'fts5 p50':>9} {'p95':>7} {'hits p50':>9} {'index MB':>9} {'file MB':>8}"
+    header += f" {'fts5 p50':>9} {'p95':>7} {'hits p50':>9} {'index MB':>9} {'fts5 MB':>8} {'file MB':>8}"
     print(header)
     for label, r in results.items():
         print(
             f"{label:>8} {r['articles']:>10,} {r['marsad_p50_ms']:>9.1f}ms {r['marsad_p95_ms']:>6.1f}ms"
             f" {r['marsad_max_ms']:>6.0f}ms {r['fts5_p50_ms']:>7.1f}ms {r['fts5_p95_ms']:>5.1f}ms"
-            f" {r['median_hits']:>9.0f} {r['index_mb']:>9.0f} {r['file_mb']:>8.0f}"
+            f" {r['median_hits']:>9.0f} {r['index_mb']:>9.0f} {r['fts5_mb']:>8.0f} {r['file_mb']:>8.0f}"
         )
     print("\nMarsad by query family (p50 / p95 ms):")
     for label, r in results.items():

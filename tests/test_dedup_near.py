@@ -9,6 +9,7 @@ import pytest
 
 import marsad
 from marsad.dedup.near import Doc, Link, MemoryArchive, SetTable, find_near_duplicates, link_batch
+from marsad.search.index import backlog
 from marsad.store.sqlite import SqliteStore
 from marsad.text.shingle import Shingled
 from tests.conftest import shared_path
@@ -171,11 +172,11 @@ def test_no_near_and_no_search_skip_their_work_and_a_later_run_catches_up(tmp_pa
     assert run("ingest", sample, "--db", str(db), "--no-near", "--no-search").returncode == 3
     with SqliteStore(db) as store:
         assert store.near_links() == []
-        assert store.search_backlog() == store.counts()["articles"] > 0
+        assert backlog(store) == store.counts()["articles"] > 0
     assert run("ingest", sample, "--db", str(db)).returncode == 3  # nothing new, but the passes run
     with SqliteStore(db) as store:
         links = store.near_links()
-        assert store.search_backlog() == 0
+        assert backlog(store) == 0
     assert any(kind == "near" and score < 0.99 for *_, kind, score in links)
     strict = tmp_path / "strict.db"
     assert run("ingest", sample, "--db", str(strict), "--near-threshold", "0.99").returncode == 3

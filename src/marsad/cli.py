@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -32,9 +31,10 @@ from marsad.read import ReadOptions
 from marsad.runner import make_runner
 from marsad.search import engine
 from marsad.search.analyzer import default_analyzer
-from marsad.search.index import needs_rebuild
+from marsad.search.index import backlog, search_index
 from marsad.search.query import QueryError
-from marsad.store.sqlite import SqliteStore
+from marsad.search.tantivy_index import IndexBusy
+from marsad.store.sqlite import SqliteStore, copy_archive
 
 app = typer.Typer(
     help="Marsad (مرصد): read, segment, normalize and deduplicate syndicated Arabic news.",
@@ -280,9 +280,7 @@ def demo(
                 console.print(f"[bold]marsad similar[/bold] {found.hits[0].article_id}")
                 _print_hits(engine.similar(store, found.hits[0].article_id, limit=3), as_json=False)
         if keep:
-            with _open_store(db) as store:
-                store.checkpoint()
-            shutil.copyfile(db, keep)
+            copy_archive(db, keep)
             console.print(f"demo database kept at {keep}")
 
 
@@ -313,10 +311,12 @@ def _print_hits(page: engine.SearchPage, as_json: bool) -> None:
 
 def _announce_indexing(store: SqliteStore) -> None:
     """Say so before a search or similar first has to (re)build the index: it can take minutes."""
-    if needs_rebuild(store, default_analyzer()):
+    analyzer = default_analyzer()
+    state = search_index(store).state
+    if state is not None and state.archive == store.archive_id and state.analyzer != analyzer.version:
         console.print("the search index was built by another analyzer version: rebuilding it (once)…")
-    elif (backlog := store.search_backlog()) > 1000:
-        console.print(f"indexing {backlog} articles for search (once)…")
+    elif (waiting := backlog(store, analyzer)) > 1000:
+        console.print(f"indexing {waiting} articles for search (once)…")
 
 
 @app.command("search")
@@ -332,7 +332,7 @@ def search_command(
         _announce_indexing(store)
         try:
             result = engine.search(store, query, limit=limit, offset=(page - 1) * limit)
-        except QueryError as error:
+        except (QueryError, IndexBusy) as error:
             console.print(f"[red]error:[/red] {error}")
             raise typer.Exit(2) from None
     _print_hits(result, as_json)
@@ -350,7 +350,7 @@ def similar(
         _announce_indexing(store)
         try:
             result = engine.similar(store, article_id, limit=limit)
-        except engine.NotFound as error:
+        except (engine.NotFound, IndexBusy) as error:
             console.print(f"[red]error:[/red] {error}")
             raise typer.Exit(2) from None
     _print_hits(result, as_json)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
@@ -20,7 +21,7 @@ from marsad.model import IngestSummary, Page, ReadFailure, SegmentedPage
 from marsad.read import ReadOptions, read_paths
 from marsad.runner import InlineRunner, Runner
 from marsad.search.analyzer import Analyzer, default_analyzer
-from marsad.search.index import PreparedRow, index_articles, prepare_row
+from marsad.search.index import PreparedRow, index_articles, indexing, prepare_row
 from marsad.segment import Segmenter
 from marsad.store.base import Occurrence, PageWrite, Store, WriteBatch, WriteResult
 
@@ -209,7 +210,10 @@ def ingest(
     # Writes go to one background thread: SQLite releases the GIL while it writes and commits, so
     # the next batches are read and segmented meanwhile. Batches are still written one at a time,
     # in order, each in its own transaction.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-writer") as writer:
+    with (
+        indexing(store, analyzer) if analyzer else nullcontext(),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-writer") as writer,
+    ):
         writes: deque[tuple[Future[tuple[WriteResult, int]], WriteBatch]] = deque()
         for results in runner.map(run_segment_task, tasks()):
             pending = in_flight.popleft()

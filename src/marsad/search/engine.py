@@ -7,9 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from marsad.search.analyzer import Analyzer, default_analyzer
-from marsad.search.index import index_articles
+from marsad.search.index import analyzed, index_articles, needs_rebuild, search_index
 from marsad.search.query import Clause, Phrase, Query, parse_query
 from marsad.search.snippet import Snippet, make_snippet
+from marsad.search.tantivy_index import IndexBusy
 from marsad.store.base import Store
 
 MAX_LIMIT = 100
@@ -83,21 +84,26 @@ def _page(
     analyzer: Analyzer,
     exclude_group_of: str | None = None,
 ) -> SearchPage:
-    results = store.search(query, limit, offset, exclude_group_of)
-    hits = [
-        Hit(
-            r.article_id,
-            r.title,
-            r.score,
-            make_snippet(r.text, query.highlight, analyzer),
-            r.outlets,
-            r.group,
-            r.pages,
-            r.first_seen,
-        )
-        for r in results.hits
-    ]
+    skip = store.group_of(exclude_group_of) if exclude_group_of is not None else None
+    results = search_index(store).search(query, limit, offset, store.groups, skip)
+    hits = []
+    for seq, group, score in results.hits:
+        r = store.hit(seq, group, score)
+        snippet = make_snippet(r.text, query.highlight, analyzer)
+        hits.append(Hit(r.article_id, r.title, r.score, snippet, r.outlets, r.group, r.pages, r.first_seen))
     return SearchPage(text, results.total, offset, limit, hits, results.exact)
+
+
+def _catch_up(store: Store, analyzer: Analyzer) -> None:
+    """Index anything ingested without indexing. When another process is writing the index
+    (an ingest), search what it has committed, unless it was built for something else."""
+    try:
+        index_articles(store, analyzer)
+    except IndexBusy:
+        if needs_rebuild(store, analyzer):
+            raise IndexBusy(
+                "the search index is being rebuilt by another process (an ingest?): try again when it ends"
+            ) from None
 
 
 def search(
@@ -108,21 +114,23 @@ def search(
     _checked(limit, offset)
     analyzer = analyzer or default_analyzer()
     query = parse_query(text, analyzer)
-    index_articles(store, analyzer)  # catch up with anything ingested without indexing
+    _catch_up(store, analyzer)
     return _page(store, text, query, limit, offset, analyzer)
 
 
-def salient_terms(store: Store, article_id: str, count: int = SIMILAR_TERMS) -> list[str]:
+def salient_terms(
+    store: Store, article_id: str, count: int = SIMILAR_TERMS, analyzer: Analyzer | None = None
+) -> list[str]:
     """The article's most telling terms: frequent in it (title words count double), rare in the
     archive (tf·idf), leaving out terms so common they would match a tenth of everything."""
-    indexed = store.indexed_terms(article_id)
-    if indexed is None:
+    source = store.search_source(article_id)
+    if source is None:
         raise NotFound(f"no article with id {article_id}")
-    title, body, tags = indexed
+    title, body, tags, _ = analyzed(source, analyzer or default_analyzer())
     frequency = Counter(body.split())
-    for term in title.split() + tags.split():
+    for term in title.split() + " ".join(tags).split():
         frequency[term] += 2
-    total, documents = store.document_frequencies(list(frequency))
+    total, documents = search_index(store).document_frequencies(list(frequency))
     # in a small archive a tenth is a handful of articles: there, only drop terms in half of them
     most = SIMILAR_MAX_SHARE * total if total >= 200 else total / 2
     scored = []
@@ -138,8 +146,8 @@ def similar(store: Store, article_id: str, limit: int = 10, analyzer: Analyzer |
     an OR query of its salient terms, ranked by BM25."""
     _checked(limit, 0)
     analyzer = analyzer or default_analyzer()
-    index_articles(store, analyzer)
-    terms = salient_terms(store, article_id)
+    _catch_up(store, analyzer)
+    terms = salient_terms(store, article_id, analyzer=analyzer)
     if not terms:
         return SearchPage(f"similar:{article_id}", 0, 0, limit)
     query = Query(

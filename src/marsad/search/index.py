@@ -1,19 +1,35 @@
 """Keeping the search index in step with the archive, incrementally.
 
 Ingest calls `index_articles` after each batch; it indexes what is new or changed since the
-last call. An index built by another analyzer (another stemmer, another lexicon) is rebuilt
-rather than queried with terms it was not made with.
+last call. The index is derived: one that was built by another analyzer (another stemmer,
+another lexicon), for another archive, or that is missing, is rebuilt from the store rather
+than queried with terms it was not made with.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from marsad.search.analyzer import Analyzer, default_analyzer
+from marsad.search.tantivy_index import IndexDoc, TantivyIndex
+from marsad.search.tantivy_query import seconds
 from marsad.store.base import SearchSource, Store
 
 INDEX_BATCH = 2000
+INDEX_FOLDER = "search"  # the store's derived folder that holds the index
+
+_open: WeakKeyDictionary[Store, TantivyIndex] = WeakKeyDictionary()
+
+
+def search_index(store: Store) -> TantivyIndex:
+    """The search index of a store, opened once per store object."""
+    index = _open.get(store)
+    if index is None:
+        index = _open[store] = TantivyIndex(store.derived_dir(INDEX_FOLDER))
+    return index
 
 
 def body_terms(text: str, analyzer: Analyzer) -> str:
@@ -22,48 +38,76 @@ def body_terms(text: str, analyzer: Analyzer) -> str:
     return " ".join(analyzer.terms(text))
 
 
-Row = tuple[int, str, str, str, str]  # seq, analyzed title, body, tags, exact then surface title forms
-
-
 @dataclass(frozen=True, slots=True)
 class PreparedRow:
-    """An article's index row made on a runner's worker from one page's copy of it, with the
-    title and tags it was made from: the main process uses it when the stored article has
-    those same ones (it does unless another copy in the batch filled in or added to them)."""
+    """An article's analyzed fields made on a runner's worker from one page's copy of it, with
+    the title and tags they were made from: the main process uses them when the stored article
+    has those same ones (it does unless another copy in the batch filled in or added to them)."""
 
     title: str | None
     tags: tuple[str, ...]
-    columns: tuple[str, str, str, str]
+    fields: tuple[str, str, tuple[str, ...], tuple[str, ...]]  # title, body, tags, exact title
 
 
 def prepare_row(title: str | None, text: str, tags: Sequence[str], analyzer: Analyzer) -> PreparedRow:
-    return PreparedRow(title, tuple(tags), _columns(title, tags, body_terms(text, analyzer), analyzer))
+    return PreparedRow(title, tuple(tags), _fields(title, tags, body_terms(text, analyzer), analyzer))
 
 
-def analyzed(source: SearchSource, analyzer: Analyzer, prepared: PreparedRow | None = None) -> Row:
-    """The index row of one article: its analyzed title, body and tags, and its title's exact
-    then surface word forms, each as space-joined terms (from `prepared` when it fits)."""
+def analyzed(
+    source: SearchSource, analyzer: Analyzer, prepared: PreparedRow | None = None
+) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    """The analyzed title, body, tags (one value per tag) and the title's exact then surface
+    word forms of one article, each as space-joined terms (from `prepared` when it fits)."""
     if prepared is not None and prepared.title == source.title and prepared.tags == tuple(source.tags):
-        return (source.seq, *prepared.columns)
-    body = prepared.columns[1] if prepared is not None else body_terms(source.text, analyzer)
-    return (source.seq, *_columns(source.title, source.tags, body, analyzer))
+        return prepared.fields
+    body = prepared.fields[1] if prepared is not None else body_terms(source.text, analyzer)
+    return _fields(source.title, source.tags, body, analyzer)
 
 
-def _columns(
+def index_doc(source: SearchSource, analyzer: Analyzer, prepared: PreparedRow | None = None) -> IndexDoc:
+    title, body, tags, exact = analyzed(source, analyzer, prepared)
+    return IndexDoc(
+        source.seq,
+        title,
+        body,
+        tags,
+        exact,
+        tuple(dict.fromkeys(outlet.lower() for outlet in source.outlets)),
+        tuple(wire.lower() for wire in source.wire),
+        seconds(source.first_seen),
+    )
+
+
+def _fields(
     title: str | None, tags: Sequence[str], body: str, analyzer: Analyzer
-) -> tuple[str, str, str, str]:
+) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
     title = title or ""
     return (
         " ".join(analyzer.terms(title)),
         body,
-        " ".join(" ".join(analyzer.terms(tag)) for tag in tags),
-        " ".join(analyzer.exact_terms(title) + analyzer.surface_terms(title)),
+        tuple(" ".join(analyzer.terms(tag)) for tag in tags),
+        (" ".join(analyzer.exact_terms(title)), " ".join(analyzer.surface_terms(title))),
     )
 
 
 def needs_rebuild(store: Store, analyzer: Analyzer) -> bool:
-    version = store.search_version()
-    return version is not None and version != analyzer.version
+    """The index is missing, or was built for another archive or by another analyzer, or
+    claims articles the store does not have (a store restored from an older copy)."""
+    state = search_index(store).state
+    return (
+        state is None
+        or state.archive != store.archive_id
+        or state.analyzer != analyzer.version
+        or state.indexed_through > store.last_seq()
+    )
+
+
+def backlog(store: Store, analyzer: Analyzer | None = None) -> int:
+    """Articles not yet (or no longer) in the search index."""
+    state = search_index(store).state
+    if state is None or needs_rebuild(store, analyzer or default_analyzer()):
+        return store.counts()["articles"]
+    return store.search_backlog(state.indexed_through)
 
 
 def index_articles(
@@ -74,18 +118,39 @@ def index_articles(
     progress: Callable[[int], None] | None = None,
     prepared: dict[str, PreparedRow] | None = None,
 ) -> int:
-    """Index every article not yet indexed (all of them with `rebuild`, or when the index was
-    built by another analyzer); one transaction per batch. Returns how many were indexed.
-    `prepared` holds rows already made (by article id); those used are removed."""
+    """Index every article not yet indexed (all of them with `rebuild`, or when the index does
+    not match the store); one commit per batch. Returns how many were indexed. `prepared`
+    holds fields already analyzed (by article id); those used are removed. Raises IndexBusy
+    when another process holds the index's writer."""
     prepared = prepared if prepared is not None else {}
     analyzer = analyzer or default_analyzer()
+    index = search_index(store)
     if rebuild or needs_rebuild(store, analyzer):
-        store.reset_search(analyzer.version)
+        index.reset(store.archive_id, analyzer.version)
     done = 0
-    while sources := store.unsearched(batch_size):
-        rows = [analyzed(s, analyzer, prepared.pop(s.article_id, None)) for s in sources]
-        store.add_search_terms(analyzer.version, rows)
-        done += len(sources)
-        if progress:
-            progress(len(sources))
+    state = index.state
+    assert state is not None
+    if not store.search_backlog(state.indexed_through):
+        return 0
+    with index.writing():
+        while sources := store.unsearched(state.indexed_through, batch_size):
+            docs = [index_doc(s, analyzer, prepared.pop(s.article_id, None)) for s in sources]
+            index.replace(docs, max(s.seq for s in sources))
+            store.mark_searched([s.seq for s in sources])
+            done += len(sources)
+            if progress:
+                progress(len(sources))
+            state = index.state
+            assert state is not None
     return done
+
+
+@contextmanager
+def indexing(store: Store, analyzer: Analyzer) -> Iterator[None]:
+    """Hold the index's writer for a run of `index_articles` calls (an ingest), so each batch
+    does not pay for a writer and merges run beside the ingest; rebuilt first if it must be."""
+    index = search_index(store)
+    if needs_rebuild(store, analyzer):
+        index.reset(store.archive_id, analyzer.version)
+    with index.writing():
+        yield

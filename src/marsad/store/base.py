@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from marsad.dedup.near import Archive, Doc, Link
 from marsad.model import Article, Page, ReadFailure
-from marsad.search.query import Query
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +104,9 @@ class SearchSource:
     title: str | None
     text: str
     tags: list[str]
+    outlets: list[str] = field(default_factory=list)  # every outlet that carried it
+    wire: list[str] = field(default_factory=list)
+    first_seen: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +122,6 @@ class SearchHitRecord:
     group: list[str]  # article ids in its duplicate group, itself first
     outlets: list[str]  # every outlet that carried the group, first seen first
     pages: int  # pages that carried the group
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResults:
-    total: int  # matching duplicate groups, or (exact=False) matching articles, an upper bound
-    exact: bool
-    hits: list[SearchHitRecord]
 
 
 class Store(Archive, Protocol):
@@ -162,23 +158,44 @@ class Store(Archive, Protocol):
         """(article id, article id, kind, score) of every verified near-duplicate link."""
         ...
 
-    # full-text search (marsad.search builds the terms, the store keeps and queries them)
-    def search_version(self) -> str | None: ...
+    # full-text search: marsad.search keeps a derived index; the store says what to put in it
+    @property
+    def archive_id(self) -> str:
+        """A random id made with the store: a derived index names the archive it was built from."""
+        ...
 
-    def reset_search(self, version: str) -> None: ...
+    def derived_dir(self, name: str) -> Path:
+        """Where an index derived from this store (and rebuilt from it at will) is kept."""
+        ...
 
-    def search_backlog(self) -> int: ...
+    def last_seq(self) -> int:
+        """The seq of the newest article (0 for an empty store)."""
+        ...
 
-    def unsearched(self, limit: int) -> list[SearchSource]: ...
+    def search_backlog(self, indexed_through: int) -> int:
+        """Articles after `indexed_through`, and articles changed since they were indexed."""
+        ...
 
-    def add_search_terms(self, version: str, rows: Sequence[tuple[int, str, str, str, str]]) -> None: ...
+    def unsearched(self, indexed_through: int, limit: int) -> list[SearchSource]:
+        """Articles to index next, oldest first: changed ones, then new ones."""
+        ...
 
-    def search(
-        self, query: Query, limit: int, offset: int, exclude_group_of: str | None = None
-    ) -> SearchResults: ...
+    def mark_searched(self, seqs: Sequence[int]) -> None:
+        """These articles are in the index as they are now."""
+        ...
 
-    def indexed_terms(self, article_id: str) -> tuple[str, str, str] | None: ...
+    def search_source(self, article_id: str) -> SearchSource | None: ...
 
-    def document_frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]: ...
+    def groups(self, seqs: Sequence[int]) -> dict[int, int]:
+        """The duplicate group (its smallest seq) of each of these articles that has one."""
+        ...
+
+    def group_of(self, article_id: str) -> int | None:
+        """The duplicate group of an article (its own seq when it has none); None if unknown."""
+        ...
+
+    def hit(self, seq: int, group: int, score: float) -> SearchHitRecord:
+        """What a search shows of one hit: the article, its group, and the group's outlets."""
+        ...
 
     def close(self) -> None: ...

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,7 +18,6 @@ import orjson
 
 from marsad.dedup.near import Doc, Link
 from marsad.dedup.postings import PostingIndex
-from marsad.search.query import Query
 from marsad.store.base import (
     ArticleRecord,
     Occurrence,
@@ -25,16 +25,13 @@ from marsad.store.base import (
     PageRef,
     QuarantineRecord,
     SearchHitRecord,
-    SearchResults,
     SearchSource,
     WriteBatch,
     WriteResult,
 )
-from marsad.store.sqlite_search import search_sql, tiers
 
 T = TypeVar("T")
 _CHUNK = 500  # SQLite's bound-parameter limit is well above this; chunks keep IN (...) lists small
-EXACT_TOTAL_MAX = 3_000  # matching articles up to which a search counts its groups exactly
 # The outlet of the page that carried article `a` first: the outlet its template is learned for.
 _FIRST_OUTLET = (
     "(SELECT p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
@@ -76,6 +73,19 @@ def migrations() -> list[tuple[int, str]]:
 
 
 WAL_CHECKPOINT_PAGES = 16384  # 64 MB of 4 KB pages
+
+
+def copy_archive(source: Path, target: Path) -> None:
+    """Copy an archive: the SQLite file through SQLite's backup API (consistent even while it is
+    open elsewhere), and the derived folders beside it (`demo.db.search/`), so the copy does not
+    have to rebuild them."""
+    with closing(sqlite3.connect(source)) as db, closing(sqlite3.connect(target)) as copy:
+        db.backup(copy)
+    for derived in source.parent.iterdir():
+        if derived.name.startswith(source.name + ".") and derived.is_dir():
+            twin = target.with_name(target.name + derived.name[len(source.name) :])
+            shutil.rmtree(twin, ignore_errors=True)
+            shutil.copytree(derived, twin)
 
 
 class SqliteStore:
@@ -221,10 +231,11 @@ class SqliteStore:
             for index, (article_id, e) in enumerate(item for item in known.items() if item[1].get("new"))
         ]
         db.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", new_rows)
-        changed = [article_id for article_id, e in known.items() if e.get("changed") and not e.get("new")]
+        # an article already stored that another page carried again: its tags, wire or first
+        # seen may have changed, and its outlets may have: the search index takes it again
         db.executemany(
             "INSERT OR IGNORE INTO search_stale SELECT seq FROM articles WHERE article_id = ?",
-            [(article_id,) for article_id in changed],
+            [(article_id,) for article_id, e in known.items() if not e.get("new")],
         )
         db.executemany(
             "UPDATE articles SET title=?, wire=?, publisher=?, tags=?, related=?, first_seen=?"
@@ -498,118 +509,93 @@ class SqliteStore:
                 [(seq, keep) for seq in {a, b, keep, merged}],
             )
 
-    # --- full-text search -------------------------------------------------------------------
+    # --- full-text search (the index itself is derived, beside the file) --------------------
 
-    def _state(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM search_state WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+    @property
+    def archive_id(self) -> str:
+        return str(self._reader.execute("SELECT value FROM meta WHERE key = 'archive_id'").fetchone()[0])
 
-    def _set_state(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO search_state VALUES (?, ?)", (key, value))
+    def derived_dir(self, name: str) -> Path:
+        """`marsad.db` keeps its search index in `marsad.db.search/`: copy both to copy the
+        archive with its index (the file alone is enough: the index is rebuilt from it)."""
+        return self.path.with_name(f"{self.path.name}.{name}")
 
-    def search_version(self) -> str | None:
-        """The analyzer the search index was built with (None: nothing indexed yet)."""
-        return self._state("analyzer")
+    def last_seq(self) -> int:
+        return int(self._reader.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
 
-    def reset_search(self, version: str) -> None:
-        """Empty the search index, to rebuild it with another analyzer."""
-        with self.transaction():
-            self._db.execute("DELETE FROM search_terms")
-            self._db.execute("DELETE FROM search_stale")
-            self._set_state("analyzer", version)
-            self._set_state("indexed_seq", "0")
-
-    def search_backlog(self) -> int:
-        """Articles not yet (or no longer) in the search index."""
-        indexed = int(self._state("indexed_seq") or 0)
+    def search_backlog(self, indexed_through: int) -> int:
         row = self._db.execute(
-            "SELECT (SELECT COUNT(*) FROM articles WHERE seq > ?) + (SELECT COUNT(*) FROM search_stale)",
-            (indexed,),
+            "SELECT (SELECT COUNT(*) FROM articles WHERE seq > ?)"
+            " + (SELECT COUNT(*) FROM search_stale WHERE seq <= ?)",
+            (indexed_through, indexed_through),
         ).fetchone()
         return int(row[0])
 
-    def unsearched(self, limit: int) -> list[SearchSource]:
-        """Articles to index next, oldest first: changed ones, then new ones."""
-        indexed = int(self._state("indexed_seq") or 0)
+    def unsearched(self, indexed_through: int, limit: int) -> list[SearchSource]:
         rows = self._db.execute(
-            "SELECT seq, article_id, title, text, tags FROM articles"
-            " WHERE seq IN (SELECT seq FROM search_stale) UNION ALL SELECT * FROM"
-            " (SELECT seq, article_id, title, text, tags FROM articles WHERE seq > ? ORDER BY seq LIMIT ?)",
-            (indexed, limit),
-        ).fetchall()
+            "SELECT seq, article_id, title, text, tags, wire, first_seen FROM articles"
+            " WHERE seq IN (SELECT seq FROM search_stale WHERE seq <= ?) UNION ALL SELECT * FROM"
+            " (SELECT seq, article_id, title, text, tags, wire, first_seen FROM articles"
+            "  WHERE seq > ? ORDER BY seq LIMIT ?)",
+            (indexed_through, indexed_through, limit),
+        ).fetchall()[:limit]
+        outlets = self._outlets([row[1] for row in rows])
         return [
-            SearchSource(seq, a, title, text, json.loads(tags)) for seq, a, title, text, tags in rows[:limit]
+            SearchSource(seq, a, title, text, json.loads(tags), outlets.get(a, []), json.loads(wire), seen)
+            for seq, a, title, text, tags, wire, seen in rows
         ]
 
-    def add_search_terms(self, version: str, rows: Sequence[tuple[int, str, str, str, str]]) -> None:
-        """Index the analyzed title, body, tags and exact title of articles by seq, replacing
-        what was there."""
+    def _outlets(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The outlets that carried each article, first seen first."""
+        found: dict[str, list[str]] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                "SELECT o.article_id, p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+                f" WHERE o.article_id IN ({marks}) AND p.outlet IS NOT NULL ORDER BY o.seen_at, p.source",
+                chunk,
+            )
+            for article_id, outlet in rows:
+                held = found.setdefault(article_id, [])
+                if outlet not in held:
+                    held.append(outlet)
+        return found
+
+    def mark_searched(self, seqs: Sequence[int]) -> None:
         with self.transaction():
-            db = self._db
-            db.executemany("DELETE FROM search_terms WHERE rowid = ?", [(row[0],) for row in rows])
-            db.executemany(
-                "INSERT INTO search_terms (rowid, title, body, tags, title_exact) VALUES (?, ?, ?, ?, ?)",
-                rows,
-            )
-            db.executemany("DELETE FROM search_stale WHERE seq = ?", [(row[0],) for row in rows])
-            indexed = int(self._state("indexed_seq") or 0)
-            self._set_state("indexed_seq", str(max([indexed, *(row[0] for row in rows)])))
-            self._set_state("analyzer", version)
+            self._db.executemany("DELETE FROM search_stale WHERE seq = ?", [(seq,) for seq in seqs])
 
-    def search(
-        self, query: Query, limit: int, offset: int, exclude_group_of: str | None = None
-    ) -> SearchResults:
-        """One page of hits (best article of each duplicate group) and how many groups matched."""
-        db = self._reader
-        newest = db.execute("SELECT MAX(first_seen) FROM articles").fetchone()[0]
-        exclude = None
-        if exclude_group_of is not None:
-            row = db.execute(
-                "SELECT COALESCE(g.group_seq, a.seq) FROM articles a"
-                " LEFT JOIN article_groups g ON g.seq = a.seq WHERE a.article_id = ?",
-                (exclude_group_of,),
-            ).fetchone()
-            exclude = row[0] if row else None
-        tiered = tiers(query)
-        if tiered is None:  # filters alone: every article, newest first
-            total, rows = self._ranked(search_sql(query, None, newest, exclude), limit, offset)
-            return SearchResults(total, True, [self._hit(*row) for row in rows])
-        match, first, second = tiered
-        if not query.title_first:
-            total, rows = self._ranked(search_sql(query, match, newest, exclude), limit, offset)
-            return SearchResults(total, True, [self._hit(*row) for row in rows])
-        matching = db.execute(
-            "SELECT COUNT(*) FROM search_terms WHERE search_terms MATCH ?", (match,)
-        ).fetchone()[0]
-        if matching <= EXACT_TOTAL_MAX:  # few matches: both tiers in one statement, exact count
-            total, rows = self._ranked(
-                search_sql(query, match, newest, exclude, title_first=True), limit, offset
-            )
-            return SearchResults(total, True, [self._hit(*row) for row in rows])
-        # many matches: rank the first tier alone, and the second only for a page that reaches it;
-        # counting groups exactly would mean looking at every match, so the total counts matching
-        # articles (an upper bound)
-        first_total, rows = self._ranked(search_sql(query, first, newest, exclude), limit, offset)
-        if offset + limit > first_total:
-            _, more = self._ranked(
-                search_sql(query, second, newest, exclude, skip_groups_matching=first),
-                limit - len(rows),
-                max(0, offset - first_total),
-            )
-            rows += more
-        return SearchResults(matching, False, [self._hit(*row) for row in rows])
+    def search_source(self, article_id: str) -> SearchSource | None:
+        row = self._reader.execute(
+            "SELECT seq, title, text, tags, wire, first_seen FROM articles WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        seq, title, text, tags, wire, seen = row
+        outlets = self._outlets([article_id]).get(article_id, [])
+        return SearchSource(seq, article_id, title, text, json.loads(tags), outlets, json.loads(wire), seen)
 
-    def _ranked(
-        self, statement: tuple[str, list[Any]], limit: int, offset: int
-    ) -> tuple[int, list[tuple[int, int, float]]]:
-        sql, params = statement
-        rows = self._reader.execute(sql, [*params, limit, offset]).fetchall()
-        if rows:
-            return rows[0][3], [(seq, group, score) for seq, group, score, _ in rows]
-        first = self._reader.execute(sql, [*params, 1, 0]).fetchone()  # past the end: still count
-        return (first[3] if first else 0), []
+    def groups(self, seqs: Sequence[int]) -> dict[int, int]:
+        found: dict[int, int] = {}
+        for chunk in _chunks(list(seqs)):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._reader.execute(
+                    f"SELECT seq, group_seq FROM article_groups WHERE seq IN ({marks})", chunk
+                )
+            )
+        return found
 
-    def _hit(self, seq: int, group: int, score: float) -> SearchHitRecord:
+    def group_of(self, article_id: str) -> int | None:
+        row = self._reader.execute(
+            "SELECT COALESCE(g.group_seq, a.seq) FROM articles a"
+            " LEFT JOIN article_groups g ON g.seq = a.seq WHERE a.article_id = ?",
+            (article_id,),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def hit(self, seq: int, group: int, score: float) -> SearchHitRecord:
         db = self._reader
         article_id, title, text, first_seen = db.execute(
             "SELECT article_id, title, text, first_seen FROM articles WHERE seq = ?", (seq,)
@@ -633,30 +619,6 @@ class SqliteStore:
         outlets = [outlet for outlet, _, _ in by_outlet if outlet is not None]
         pages = sum(count for _, _, count in by_outlet)
         return SearchHitRecord(article_id, seq, score, title, text, first_seen, group_ids, outlets, pages)
-
-    def indexed_terms(self, article_id: str) -> tuple[str, str, str] | None:
-        """The analyzed title, body and tags the index holds for an article."""
-        row = self._reader.execute(
-            "SELECT t.title, t.body, t.tags FROM articles a JOIN search_terms t ON t.rowid = a.seq"
-            " WHERE a.article_id = ?",
-            (article_id,),
-        ).fetchone()
-        return (row[0] or "", row[1] or "", row[2] or "") if row else None
-
-    def document_frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
-        """How many indexed articles there are, and how many contain each term."""
-        db = self._reader
-        db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_terms, 'row')"
-        )
-        total = db.execute("SELECT COUNT(*) FROM search_terms").fetchone()[0]
-        found: dict[str, int] = dict.fromkeys(terms, 0)
-        for chunk in _chunks(list(terms)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                db.execute(f"SELECT term, doc FROM temp.search_vocab WHERE term IN ({marks})", chunk)
-            )
-        return int(total), found
 
     def near_links(self) -> list[tuple[str, str, str, float]]:
         """Every verified near-duplicate link, by article id."""
