@@ -8,8 +8,11 @@ ingest or a Dask worker computes the very same ids.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def stable_id(*parts: str | bytes, size: int = 16) -> str:
@@ -19,6 +22,21 @@ def stable_id(*parts: str | bytes, size: int = 16) -> str:
         digest.update(part.encode("utf-8") if isinstance(part, str) else part)
         digest.update(b"\x1f")
     return digest.hexdigest()
+
+
+def as_tuple(record: object) -> tuple[object, ...]:
+    """A slots dataclass as the tuple of its slot values (see `from_tuple`)."""
+    return tuple(getattr(record, name) for name in record.__slots__)  # type: ignore[attr-defined]
+
+
+def from_tuple(cls: type[T], values: tuple[object, ...]) -> T:
+    """The record `as_tuple` flattened, rebuilt without running its __init__ (a page's id is
+    not hashed again). Results crossing processes travel flat: pickling a list of tuples is
+    several times faster than pickling the same dataclasses one by one."""
+    record = object.__new__(cls)
+    for name, value in zip(cls.__slots__, values, strict=True):  # type: ignore[attr-defined]
+        object.__setattr__(record, name, value)
+    return record
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +65,16 @@ class Page:
 
     def without_raw(self) -> Page:
         """The same page (same id) without its raw bytes: what a worker needs, at half the weight."""
-        light = replace(self, raw=b"")
-        object.__setattr__(light, "page_id", self.page_id)
-        return light
+        return self._copy(raw=b"")
+
+    def without_text(self) -> Page:
+        """The same page (same id) without its decoded text: what the store keeps of a page once
+        it is segmented (its articles carry the text)."""
+        return self._copy(text="")
+
+    def _copy(self, **changes: object) -> Page:
+        # not dataclasses.replace: that runs __init__ again, hashing the raw bytes for the id
+        return from_tuple(Page, tuple(changes.get(name, getattr(self, name)) for name in Page.__slots__))
 
 
 @dataclass(frozen=True, slots=True)

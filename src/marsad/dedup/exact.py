@@ -17,6 +17,19 @@ def article_id(text: str) -> str:
     return stable_id("article", matching_key(text))
 
 
+IDS_CHUNK_CHARS = 1_000_000  # texts normalized in one pass: bounds the arrays (~10 MB), not slower
+
+
 def article_ids(texts: Sequence[str]) -> list[str]:
-    """`article_id` of every text, normalized all at once (what a batch of pages should use)."""
-    return [stable_id("article", key) for key in matching_keys(texts)]
+    """`article_id` of every text, normalized a million characters at a time (what a batch of
+    pages should use: one NumPy pass per text would cost more than the folding)."""
+    ids: list[str] = []
+    start = 0
+    while start < len(texts):
+        end, size = start, 0
+        while end < len(texts) and (end == start or size + len(texts[end]) <= IDS_CHUNK_CHARS):
+            size += len(texts[end])
+            end += 1
+        ids += [stable_id("article", key) for key in matching_keys(texts[start:end])]
+        start = end
+    return ids

@@ -24,7 +24,6 @@ from typing import IO
 from marsad.model import Page, ReadFailure
 from marsad.read.common import Blob, Item
 from marsad.read.containers import read_blob
-from marsad.read.feed import fetch_feed
 from marsad.read.options import ReadOptions
 
 __all__ = ["ReadOptions", "read_bytes", "read_paths"]
@@ -49,41 +48,65 @@ def read_bytes(source: str, data: bytes, options: ReadOptions | None = None) -> 
     return read_blob(blob, options or ReadOptions())
 
 
+def fetch_feed(url: str, options: ReadOptions) -> Iterator[Item]:
+    """The entries of a feed at a URL (feedparser loads only when a feed is read)."""
+    from marsad.read.feed import fetch_feed as fetch
+
+    return fetch(url, options)
+
+
 def _read_path(path: str, options: ReadOptions) -> Iterator[Item]:
+    for found in input_files(path):
+        if isinstance(found, ReadFailure):
+            yield found
+        elif found.lower().startswith(("http://", "https://")):
+            yield from fetch_feed(found, options)
+        else:
+            yield from read_file(found, options)
+
+
+def input_files(path: str) -> Iterator[str | ReadFailure]:
+    """The files (and feed URLs) one path argument names: itself, a directory's files, a glob's
+    matches; a failure where it names nothing."""
     if path.lower().startswith(("http://", "https://")):
-        yield from fetch_feed(path, options)
+        yield path
     elif os.path.isdir(path):
         files = _walk(path)
         if not files:
             yield ReadFailure(path, "empty directory: no files in it")
-        for file in files:
-            yield from _read_file(file, options)
+        yield from files
     elif os.path.lexists(path):
-        yield from _read_file(path, options)
+        yield path
     elif glob.has_magic(path):
         matches = sorted(glob.glob(path, recursive=True))
         if not matches:
             yield ReadFailure(path, "no file matches this pattern")
         for match in matches:
-            yield from _read_path(match, options)
+            yield from input_files(match)
     else:
         yield ReadFailure(path, "no such file or directory")
 
 
-def _read_file(path: str, options: ReadOptions) -> Iterator[Item]:
-    """One file on disk; unreadable or special files are failures, not exceptions."""
+def file_blob(path: str) -> Blob | ReadFailure:
+    """A file on disk to read; unreadable or special files are failures, not exceptions."""
     try:
         info = os.stat(path)
     except OSError as exc:
-        yield ReadFailure(path, f"cannot read: {exc.strerror or exc}")
-        return
+        return ReadFailure(path, f"cannot read: {exc.strerror or exc}")
     if not stat.S_ISREG(info.st_mode):
-        yield ReadFailure(path, "not a regular file")
-        return
-    blob = Blob(
+        return ReadFailure(path, "not a regular file")
+    return Blob(
         path, os.path.basename(path), partial(_disk, path), info.st_size, os.path.dirname(path) or None
     )
-    yield from read_blob(blob, options)
+
+
+def read_file(path: str, options: ReadOptions) -> Iterator[Item]:
+    """Every page or failure in one file on disk."""
+    blob = file_blob(path)
+    if isinstance(blob, ReadFailure):
+        yield blob
+    else:
+        yield from read_blob(blob, options)
 
 
 def _walk(root: str) -> list[str]:

@@ -21,12 +21,9 @@ from typing import IO, cast
 
 from marsad.model import ReadFailure
 from marsad.read.common import Blob, Item, guarded, read_limited
-from marsad.read.feed import read_feed
-from marsad.read.html import read_html
 from marsad.read.options import ReadOptions
 from marsad.read.records import read_json, read_json_lines
 from marsad.read.text import read_text
-from marsad.read.warc import read_warc
 
 _EXTENSIONS: dict[str, str] = {
     ".zip": "zip",
@@ -108,6 +105,8 @@ def _dispatch(blob: Blob, options: ReadOptions) -> Iterator[Item]:
         yield from read_blob(_gunzipped(blob), options)
     elif kind == "warc":
         with blob.open() as stream:
+            from marsad.read.warc import read_warc  # (format libraries load on first use: fast start-up)
+
             yield from read_warc(blob.source, stream, options, blob.folder)
     elif kind == "jsonl":
         with blob.open() as stream:
@@ -125,8 +124,12 @@ def _read_whole(blob: Blob, kind: str, options: ReadOptions) -> Iterator[Item]:
     elif kind == "json":
         yield from read_json(blob.source, raw, options, blob.folder)
     elif kind == "feed":
+        from marsad.read.feed import read_feed
+
         yield from read_feed(blob.source, raw, options, blob.folder)
     elif kind == "html":
+        from marsad.read.html import read_html
+
         yield read_html(blob.source, raw, options, blob.folder)
     else:
         yield read_text(blob.source, raw, options, blob.folder)
@@ -168,14 +171,18 @@ def _read_zip(blob: Blob, options: ReadOptions) -> Iterator[Item]:
         with archive:
             for info in archive.infolist():
                 if not info.is_dir():
-                    member = Blob(
-                        f"{blob.source}!{info.filename}",
-                        info.filename,
-                        partial(archive.open, info),
-                        info.file_size,
-                        _member_folder(blob, info.filename),
-                    )
-                    yield from read_blob(member, options)
+                    yield from read_blob(member_blob(blob, archive, info), options)
+
+
+def member_blob(blob: Blob, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Blob:
+    """One member of an opened zip archive, located as `archive!member`."""
+    return Blob(
+        f"{blob.source}!{info.filename}",
+        info.filename,
+        partial(archive.open, info),
+        info.file_size,
+        _member_folder(blob, info.filename),
+    )
 
 
 def _member_folder(blob: Blob, member: str) -> str | None:

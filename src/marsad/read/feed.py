@@ -15,10 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
-import orjson
 
 from marsad.model import Page, ReadFailure
-from marsad.read.common import Item, outlet_for, read_limited, size_failure
+from marsad.read.common import Item, json_bytes, outlet_for, read_limited, size_failure
 from marsad.read.html import html_to_text
 from marsad.read.options import ReadOptions
 
@@ -61,7 +60,7 @@ def read_feed(
 def entry_page(entry: Any, source: str, index: int, outlet: str | None, options: ReadOptions) -> Item:
     """One entry: its content (or summary) as page text; raw is the entry's own fields as JSON."""
     body = _entry_html(entry)
-    raw = orjson.dumps(
+    raw = json_bytes(
         {key: dict.get(entry, key) for key in ("id", "link", "title", "published", "updated")}
         | {"content": body}
     )

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 import orjson
 
 from marsad.model import Page, ReadFailure
-from marsad.read.common import Item, outlet_for, parse_datetime, size_failure
+from marsad.read.common import Item, json_bytes, outlet_for, parse_datetime, size_failure
 from marsad.read.options import ReadOptions
 
 FIELD_CANDIDATES: dict[str, tuple[str, ...]] = {
@@ -127,7 +127,7 @@ def _array_records(
     names = field_names(options)
     for index, record in enumerate(data):
         locator = f"{source}#{index}"
-        raw = orjson.dumps(record)
+        raw = json_bytes(record)
         failure = size_failure(locator, raw, options)
         if failure:
             yield failure

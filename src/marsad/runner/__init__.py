@@ -44,6 +44,11 @@ class ProcessRunner:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        # Fork the workers now, from a process that holds no lock and runs no thread yet: forked
+        # later, they would inherit the search index's writer lock (and keep it after the
+        # ingest releases it) and copies of threads' state. With fork, the pool starts all its
+        # workers on its first task and none after.
+        self._pool.submit(os.getpid).result()
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         pending: deque[Future[R]] = deque()

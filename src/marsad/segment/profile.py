@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import islice
 from pathlib import Path
@@ -44,7 +44,7 @@ class Profile:
     def match(self, line: str) -> MarkerMatch | None:
         """The marker a line starts with, if any, and the rest of the line as written."""
         first = WORD.search(line)
-        if first is None or normalize(first.group()).lower() not in self.first_words:
+        if first is None or _matching_form(first.group()) not in self.first_words:
             return None  # most lines: one short lookup and done
         spans = _head_words(line, self.longest)
         line_words = tuple(word for word, _ in spans)
@@ -54,6 +54,12 @@ class Profile:
                 end = spans[size - 1][1][1]
                 return MarkerMatch(marker, line[end:].lstrip(" \t:：-–—ـ|").strip())
         return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _matching_form(word: str) -> str:
+    """A word as markers are compared (memoized: lines start with the same few hundred words)."""
+    return normalize(word).lower()
 
 
 def _head_words(line: str, count: int) -> list[tuple[str, tuple[int, int]]]:

@@ -167,7 +167,7 @@ class Segmenter:
             _drop_repeated_title(drafts[0])
         elif not drafts[0].title:
             _promote_first_line_to_title(drafts[0], self.profile)
-        context = "\n".join("\n".join(d.lines) for d in drafts)
+        context = None  # the page's text, for splitting a tags line on phrases it uses (made when needed)
         articles: list[Article] = []
         for draft in drafts:
             text = _join_paragraphs(draft.lines)
@@ -177,6 +177,7 @@ class Segmenter:
             wire = draft.wire + [name for name in _dateline_agencies(lead) if name not in draft.wire]
             tags: list[str] = []
             for value in draft.tag_values:
+                context = context if context is not None else "\n".join("\n".join(d.lines) for d in drafts)
                 tags.extend(tag for tag in split_tags(value, context) if tag not in tags)
             articles.append(
                 Article(
@@ -222,7 +223,7 @@ def _promote_first_line_to_title(draft: _Draft, profile: Profile) -> None:
 
 def _dateline_agencies(lead: str) -> list[str]:
     """Agencies named in a dateline ("الرياض - واس:", "(أ ف ب) -") at the start of the lead."""
-    head = " ".join(lead.split()[:_DATELINE_WORDS])
+    head = " ".join(lead.split(maxsplit=_DATELINE_WORDS)[:_DATELINE_WORDS])
     if not _DATELINE_PUNCTUATION.search(head):
         return []
     head = normalize(head)

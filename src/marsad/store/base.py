@@ -41,6 +41,12 @@ class WriteBatch:
     def __len__(self) -> int:
         return len(self.pages) + len(self.failures)
 
+    def parts(self, pages: int) -> list[WriteBatch]:
+        """The batch cut into batches of at most `pages` pages (the failures go with the first),
+        each to be written in a transaction of its own."""
+        cuts = [self.pages[start : start + pages] for start in range(0, len(self.pages), pages)] or [[]]
+        return [WriteBatch(cut, self.failures if i == 0 else []) for i, cut in enumerate(cuts)]
+
 
 @dataclass(frozen=True, slots=True)
 class WriteResult:
@@ -48,6 +54,14 @@ class WriteResult:
     articles_new: int
     exact_duplicates: int
     quarantined: int
+
+    def __add__(self, other: WriteResult) -> WriteResult:
+        return WriteResult(
+            self.pages_new + other.pages_new,
+            self.articles_new + other.articles_new,
+            self.exact_duplicates + other.exact_duplicates,
+            self.quarantined + other.quarantined,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +138,20 @@ class SearchHitRecord:
     pages: int  # pages that carried the group
 
 
+class Presence(Protocol):
+    """Which of these pages a store already holds: a picklable check a runner's worker calls,
+    so pages it reads itself are not segmented again on a re-ingest or a resume."""
+
+    def __call__(self, page_ids: Sequence[str]) -> set[str]: ...
+
+
 class Store(Archive, Protocol):
     def present_pages(self, page_ids: Sequence[str]) -> set[str]:
         """Which of these pages are already stored (to skip them on re-ingest or resume)."""
+        ...
+
+    def presence(self) -> Presence:
+        """`present_pages` as an object another process can call (it opens its own reader)."""
         ...
 
     def write(self, batch: WriteBatch, ingested_at: str) -> WriteResult:

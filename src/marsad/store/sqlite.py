@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from collections import Counter
@@ -10,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -88,6 +89,31 @@ def copy_archive(source: Path, target: Path) -> None:
             shutil.copytree(derived, twin)
 
 
+class SqlitePresence:
+    """`SqliteStore.present_pages` for any process. In the store's own process it uses the
+    store's reader; pickled into a worker it opens a read-only connection of its own on first
+    use, kept for the life of that process (WAL lets it read beside the writer)."""
+
+    _readers: ClassVar[dict[tuple[str, int], sqlite3.Connection]] = {}
+
+    def __init__(self, path: Path, reader: sqlite3.Connection | None = None) -> None:
+        self.path = str(path.resolve())
+        self._reader = reader
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"path": self.path, "_reader": None}  # a connection does not cross processes
+
+    def __call__(self, page_ids: Sequence[str]) -> set[str]:
+        if self._reader is None:
+            key = (self.path, os.stat(self.path).st_ino)  # a file made again at the same path is new
+            if key not in self._readers:
+                reader = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+                reader.execute("PRAGMA busy_timeout=10000")
+                self._readers[key] = reader
+            self._reader = self._readers[key]
+        return _present(self._reader, page_ids)
+
+
 class SqliteStore:
     """Store on one SQLite file. Each `write` is one transaction: a kill at any moment leaves the
     file at a batch boundary, and replaying the batch is harmless because every key is a content id.
@@ -129,6 +155,9 @@ class SqliteStore:
 
     def present_pages(self, page_ids: Sequence[str]) -> set[str]:
         return _present(self._reader, page_ids)
+
+    def presence(self) -> SqlitePresence:
+        return SqlitePresence(self.path, self._reader)
 
     def _existing_articles(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}

@@ -65,6 +65,7 @@ for _low, _high in ((0xFB50, 0xFDFF), (0xFE70, 0xFEFF), (0xFF00, 0xFFEF)):
     _IS_PRESENTATION[_low : _high + 1] = True
 
 
+_FIRST_PRESENTATION = int(np.flatnonzero(_IS_PRESENTATION)[0])
 _SINGLE_NFKC = np.arange(0x10000, dtype=np.uint16)
 _EXPANDS = np.zeros(0x10000, dtype=bool)
 for _unit in np.flatnonzero(_IS_PRESENTATION).tolist():
@@ -99,17 +100,19 @@ def _folded_units(text: str, lookup: npt.NDArray[np.uint16]) -> npt.NDArray[np.u
     """The text's UTF-16 code units with presentation forms decomposed, then folded through
     `lookup`, deletions removed: the vectorized core of `normalize` and `matching_key`."""
     units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-    presentation = _IS_PRESENTATION[units]
-    if presentation.any():
+    # (table.take(units), not table[units]: the same lookup, twice as fast on NumPy 2.3; and most
+    # texts hold no presentation form at all, which one max() tells)
+    presentation = _IS_PRESENTATION.take(units) if units.size and units.max() >= _FIRST_PRESENTATION else None
+    if presentation is not None and presentation.any():
         # NFKC only where presentation forms are (their decompositions are per character; NFKC
         # over a whole batch of articles costs seconds). Forms that decompose to one character
         # go through a lookup table; ligatures that expand (ﻻ → لا) are rewritten run by run.
-        if _EXPANDS[units[presentation]].any():
+        if _EXPANDS.take(units[presentation]).any():
             text = _expand_runs(text, units, presentation)
             units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
         else:
-            units = np.where(presentation, _SINGLE_NFKC[units], units)
-    codes = lookup[units]
+            units = np.where(presentation, _SINGLE_NFKC.take(units), units)
+    codes = lookup.take(units)
     return codes[codes != _DELETE]
 
 

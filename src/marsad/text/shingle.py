@@ -96,7 +96,7 @@ def tokenize(texts: Sequence[str], outlets: Sequence[str | None]) -> Tokenized:
 def _tokenize(texts: Sequence[str], outlets: Sequence[str | None]) -> Tokenized:
     joined = normalize(_DOC_BREAK.join(text.replace("\x1e", " ") for text in texts))
     units = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-    is_word = _WORD[units]
+    is_word = _WORD.take(units)  # (table.take(units), not table[units]: twice as fast)
     padded = np.zeros(units.size + 2, dtype=np.int8)
     padded[1:-1] = is_word
     edges = np.diff(padded)
@@ -109,8 +109,8 @@ def _tokenize(texts: Sequence[str], outlets: Sequence[str | None]) -> Tokenized:
     offsets = (np.cumsum(lengths) - lengths).astype(np.int32)
     positions = np.arange(offsets[-1] + lengths[-1], dtype=np.int32) - np.repeat(offsets, lengths)
     np.minimum(positions, 63, out=positions)
-    weighted = _LOWER[units[is_word]]
-    weighted *= _POSITION_WEIGHTS[positions]
+    weighted = _LOWER.take(units[is_word])
+    weighted *= _POSITION_WEIGHTS.take(positions)
     with np.errstate(over="ignore"):
         raw = np.add.reduceat(weighted, offsets)
         token_hashes = splitmix64(raw + lengths.astype(np.uint64))
@@ -126,7 +126,7 @@ def _tokenize(texts: Sequence[str], outlets: Sequence[str | None]) -> Tokenized:
     )
     line_doc = token_doc[first_token]
     with np.errstate(over="ignore"):
-        mixed = token_hashes * _LINE_WEIGHTS[np.minimum(in_line, 255)]
+        mixed = token_hashes * _LINE_WEIGHTS.take(np.minimum(in_line, 255))
         line_raw = np.add.reduceat(mixed, first_token) + _outlet_hashes(outlets)[line_doc]
         line_hashes = splitmix64(line_raw).view(np.int64)
     return Tokenized(token_hashes, token_line.astype(np.int64), line_hashes, line_doc.astype(np.int64))
