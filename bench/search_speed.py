@@ -11,7 +11,7 @@ from the corpus by frequency, one title term swapped), spread over 2015–2025 a
 with a fifth of them grouped with the article they came from (so hits still collapse to groups).
 Perturbing analyzed terms is the same as perturbing words and analyzing them, and costs
 minutes instead of an hour. The rows are written straight into the tables search reads; the
-index goes through Marsad's own `TantivyIndex.replace`. A synthesized article's stored text
+index goes through Marsad's own `TantivyIndex.add`. A synthesized article's stored text
 (used for its snippet) is the first 1,500 characters of the article it came from.
 
 Queries (the same set at every size): 2–3 title words of random articles, with and without
@@ -165,12 +165,14 @@ def synthesize(real: Path, size: int, seed: int) -> Path:
         made, next_seq = len(base), store.last_seq() + 1
         start = time.perf_counter()
         with index.writing():
-            index.replace([row[3] for row in base], store.last_seq())
+            index.add([row[3] for row in base])
+            index.commit()
             copies = perturbed(base, size - len(base), next_seq, rng)
             while made < size:
                 chunk = [next(copies) for _ in range(min(20_000, size - made))]
                 _write_rows(store, chunk, rng)
-                index.replace([row[3] for row in chunk], chunk[-1][0])
+                index.add([row[3] for row in chunk])
+                index.commit()
                 baseline.add(row[3] for row in chunk)
                 made += len(chunk)
                 rate = (made - len(base)) / (time.perf_counter() - start)

@@ -405,7 +405,8 @@ def test_an_index_batch_written_twice_is_not_doubled(store: SqliteStore) -> None
     terms = index.field_terms("body")
     sources = store.unsearched(0, 5)
     with index.writing():
-        index.replace([index_doc(s, default_analyzer()) for s in sources], sources[-1].seq)
+        index.add([index_doc(s, default_analyzer()) for s in sources])
+        index.commit()
     assert index.document_frequencies([])[0] == docs_before
     assert index.field_terms("body") == terms
 
@@ -434,3 +435,23 @@ def test_a_new_outlet_or_tag_from_a_later_copy_reaches_the_index(tmp_path: Path)
         assert len(hits) == 1 and set(hits[0].outlets) == {"first.example", "second.example"}
         assert engine.search(store, 'tag:"الطاقة المتجددة"').total == 1
         assert engine.search(store, "الشمسية -outlet:first").total == 0
+
+
+def test_an_ingest_that_fails_midway_leaves_what_it_stored_indexed(tmp_path: Path) -> None:
+    """During an ingest the index commits rarely (each commit is a segment to merge): what it
+    added is committed when the ingest ends, also when it ends in an error."""
+    pages = resources.files("marsad.sample").joinpath("pages")
+    batches = 0
+
+    def stop_after_three(summary: object) -> None:
+        nonlocal batches
+        batches += 1
+        if batches == 3:
+            raise RuntimeError("stopped")
+
+    with resources.as_file(pages) as folder, SqliteStore(tmp_path / "f.db") as store:
+        with pytest.raises(RuntimeError, match="stopped"):
+            service.ingest([str(folder)], store, batch_pages=4, progress=stop_after_three)
+        stored = store.counts()["articles"]
+        assert stored > 0 and backlog(store) == 0
+        assert search_index(store).document_frequencies([])[0] == stored

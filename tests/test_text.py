@@ -61,3 +61,23 @@ def test_matching_keys_of_a_batch_equal_one_by_one() -> None:
 
 def test_words_keep_tashkeel_and_tatweel_inside_a_word() -> None:
     assert words("نُشرت في روبرـــت، اليوم") == ["نُشرت", "في", "روبرـــت", "اليوم"]
+
+
+def test_normalized_words_are_the_regex_words_of_the_normalized_text() -> None:
+    """The vectorized word split search uses must give exactly what the regex gives, also on
+    what a lookup table cannot see alone: astral letters, İ (two characters in lower case),
+    Greek Σ (ς at a word's end), presentation forms, tashkeel, tatweel, invisible controls."""
+    import random
+
+    from marsad.text.normalize import normalized_words
+    from marsad.text.tokenize import WORD
+
+    pieces = [
+        "الرَّئِيسُ", "ﻻ", "ﷲ", "ـــ", "\u200c", "\u200f", "\ufeff", "İstanbul", "ΟΔΟΣ ΣΟΦΙΑ", "𝐀𝐁", "😀",
+        "a_b", "٣٤٥", "۱۲", "\u00a0", "\u3000", "\u2028", "-", "«", "»", ".", "،", "ABC", "déjà", "ß",
+    ]  # fmt: skip
+    rng = random.Random(5)
+    for _ in range(300):
+        text = " ".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(rng.randint(60, 150)))
+        assert normalized_words(text) == WORD.findall(normalize(text).lower())
+    assert normalized_words("ΟΔΟΣ " * 80)[0] == "\u03bf\u03b4\u03bf\u03c2"  # final ς, as str.lower()

@@ -148,7 +148,7 @@ def ingest(
         service.BATCH_PAGES
     ),
     workers: Annotated[
-        int, typer.Option(min=1, help="Processes that segment pages (default: all cores).")
+        int, typer.Option(min=1, help="Processes that read and segment pages (default: all cores).")
     ] = (os.cpu_count() or 1),
     near_threshold: Annotated[
         float,

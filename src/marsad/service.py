@@ -28,6 +28,7 @@ from marsad.segment import Segmenter
 from marsad.store.base import Occurrence, PageWrite, Presence, Store, WriteBatch, WriteResult
 
 BATCH_PAGES = 500
+INDEX_COMMIT_ARTICLES = 50_000  # search index commits during an ingest (each one a segment to merge)
 TASK_UNIT_BYTES = 8 * 1024 * 1024  # input a worker reads per task (a SaudiNewsNet day is 5.5 MB)
 NEAR_BATCH = 2000  # articles checked for near-duplicates at once (bounds the arrays: ~150 MB)
 DEFAULT_NEAR = Thresholds()
@@ -212,7 +213,7 @@ def _write_and_link(
         written += store.write(part, ingested_at)
     links = link_near_duplicates(store, near, full_batches_only=True) if near else 0
     if analyzer:
-        index_articles(store, analyzer, prepared=rows)
+        index_articles(store, analyzer, prepared=rows, commit_every=INDEX_COMMIT_ARTICLES)
     return written, links
 
 

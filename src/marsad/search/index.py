@@ -33,9 +33,10 @@ def search_index(store: Store) -> TantivyIndex:
 
 
 def body_terms(text: str, analyzer: Analyzer) -> str:
-    """The analyzed body. It depends on the normalized text only, like the article id, so any
-    copy of an article gives the same: ingest computes it on the runner's workers."""
-    return " ".join(analyzer.terms(text))
+    """The analyzed body, terms separated by spaces (a stopword leaves one more). It depends on
+    the normalized text only, like the article id, so any copy of an article gives the same:
+    ingest computes it on the runner's workers."""
+    return analyzer.joined_terms(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +118,13 @@ def index_articles(
     batch_size: int = INDEX_BATCH,
     progress: Callable[[int], None] | None = None,
     prepared: dict[str, PreparedRow] | None = None,
+    commit_every: int | None = None,
 ) -> int:
     """Index every article not yet indexed (all of them with `rebuild`, or when the index does
-    not match the store); one commit per batch. Returns how many were indexed. `prepared`
-    holds fields already analyzed (by article id); those used are removed. Raises IndexBusy
+    not match the store). Returns how many were indexed. `prepared` holds fields already
+    analyzed (by article id); those used are removed. Commits at the end, or, with
+    `commit_every` (an ingest, inside `indexing()`), once that many articles wait: each commit
+    writes a segment that merges then rewrite, so an ingest commits rarely. Raises IndexBusy
     when another process holds the index's writer."""
     prepared = prepared if prepared is not None else {}
     analyzer = analyzer or default_analyzer()
@@ -128,29 +132,34 @@ def index_articles(
     if rebuild or needs_rebuild(store, analyzer):
         index.reset(store.archive_id, analyzer.version)
     done = 0
-    state = index.state
-    assert state is not None
-    if not store.search_backlog(state.indexed_through):
+    if not store.search_backlog(index.indexed_through):
         return 0
     with index.writing():
-        while sources := store.unsearched(state.indexed_through, batch_size):
-            docs = [index_doc(s, analyzer, prepared.pop(s.article_id, None)) for s in sources]
-            index.replace(docs, max(s.seq for s in sources))
-            store.mark_searched([s.seq for s in sources])
+        while True:
+            pending = index.pending
+            sources = [s for s in store.unsearched(index.indexed_through, batch_size) if s.seq not in pending]
+            if not sources:
+                break
+            index.add([index_doc(s, analyzer, prepared.pop(s.article_id, None)) for s in sources])
             done += len(sources)
             if progress:
                 progress(len(sources))
-            state = index.state
-            assert state is not None
+            if commit_every is None or len(index.pending) >= commit_every:
+                store.mark_searched(index.commit())
     return done
 
 
 @contextmanager
 def indexing(store: Store, analyzer: Analyzer) -> Iterator[None]:
-    """Hold the index's writer for a run of `index_articles` calls (an ingest), so each batch
-    does not pay for a writer and merges run beside the ingest; rebuilt first if it must be."""
+    """Hold the index's writer for a run of `index_articles(commit_every=…)` calls (an ingest),
+    so each batch does not pay for a writer, merges run beside the ingest, and what is still
+    waiting is committed at the end; rebuilt first if it must be."""
     index = search_index(store)
     if needs_rebuild(store, analyzer):
         index.reset(store.archive_id, analyzer.version)
     with index.writing():
-        yield
+        try:
+            yield
+        finally:  # the articles added are in the store: commit them, even when the ingest failed
+            if index.pending:
+                store.mark_searched(index.commit())

@@ -116,6 +116,7 @@ class TantivyIndex:
         self._index: tantivy.Index | None = None
         self._writer: tantivy.IndexWriter | None = None
         self._writing = 0
+        self._pending: dict[int, int] = {}  # seq → first seen, added and not yet committed
 
     # --- state -------------------------------------------------------------------------------
 
@@ -184,14 +185,14 @@ class TantivyIndex:
             self._writing -= 1
             if self._writing == 0 and self._writer is not None:
                 writer, self._writer = self._writer, None
+                self._pending = {}  # never committed: the watermark did not move, they come again
                 writer.wait_merging_threads()
 
-    def replace(self, docs: Sequence[IndexDoc], indexed_through: int) -> None:
-        """Index these articles in one commit, replacing what was there for their seqs (so a
-        batch indexed again after a crash is not doubled), and move the watermark."""
-        state = self.state
-        if self._writer is None or state is None:
-            raise RuntimeError("replace() needs a writing() block on a reset index")
+    def add(self, docs: Sequence[IndexDoc]) -> None:
+        """Index these articles, replacing what was there for their seqs (so articles indexed
+        again after a crash are not doubled); searchable once committed."""
+        if self._writer is None or self.state is None:
+            raise RuntimeError("add() needs a writing() block on a reset index")
         writer = self._writer
         for doc in docs:
             writer.delete_documents_by_term("seq", doc.seq)
@@ -207,14 +208,36 @@ class TantivyIndex:
                     wire=list(doc.wires),
                 )
             )
-        writer.commit()
-        newest = max([state.newest, *(doc.seen for doc in docs)])
+            self._pending[doc.seq] = doc.seen
+
+    @property
+    def pending(self) -> frozenset[int]:
+        """Seqs added since the last commit."""
+        return frozenset(self._pending)
+
+    @property
+    def indexed_through(self) -> int:
+        """Every article up to this seq is in the index, committed or about to be."""
+        state = self.state
+        return max([state.indexed_through if state else 0, *self._pending])
+
+    def commit(self) -> list[int]:
+        """Make what was added searchable and durable, then move the watermark; returns the
+        seqs it committed (their changes are now in the index)."""
+        state = self.state
+        if self._writer is None or state is None:
+            raise RuntimeError("commit() needs a writing() block on a reset index")
+        committed, self._pending = self._pending, {}
+        self._writer.commit()
         self._save(
             dataclasses.replace(
-                state, indexed_through=max(state.indexed_through, indexed_through), newest=newest
+                state,
+                indexed_through=max([state.indexed_through, *committed]),
+                newest=max([state.newest, *committed.values()]),
             )
         )
         self._open().reload()
+        return list(committed)
 
     # --- reading -----------------------------------------------------------------------------
 

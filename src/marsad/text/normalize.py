@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
+
+from marsad.text.tokenize import WORD
 
 _ALEFS = "\u0622\u0623\u0625\u0671\u0672\u0673"  # آ أ إ ٱ ٲ ٳ → ا
 _TASHKEEL = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670"  # fathatan..sukun, dagger alef
@@ -127,6 +130,48 @@ def normalize(text: str) -> str:
             text = _PRESENTATION_FORMS.sub(_compatibility, text)
         return text.translate(_TABLE)
     return _decode(_folded_units(text, _LOOKUP))
+
+
+def normalized_words(text: str) -> list[str]:
+    """`WORD.findall(normalize(text).lower())`: the words search analyzes, in one vectorized
+    pass for long texts (the regex and lower() over every body were most of the analysis cost):
+    one table folds, lower-cases and turns every non-word character into a space, then
+    `str.split()` cuts in C. Texts the table cannot take exactly (astral characters, a letter
+    whose lower case is two characters) go the regex way."""
+    if len(text) < _VECTOR_FROM:
+        return WORD.findall(normalize(text).lower())
+    table = _word_table()
+    codes = table.take(_folded_units(text, _NO_FOLD))
+    if (codes == _UNSURE).any():
+        return WORD.findall(normalize(text).lower())
+    return _decode(codes[codes != _DELETE]).split()
+
+
+_UNSURE = 0xFFFE  # (a noncharacter: normalization deletes it, so no text keeps one)
+_NO_FOLD = np.arange(0x10000, dtype=np.uint16)  # _folded_units' NFKC only: the word table folds
+
+
+@cache
+def _word_table() -> npt.NDArray[np.uint16]:
+    """Each UTF-16 code unit → its normalized, lower-cased form if that is a word character
+    (Python's \\w, plus the marks `WORD` keeps), a space if not, _DELETE if normalization
+    deletes it, _UNSURE where a unit alone cannot say (surrogates, two-character or contextual
+    lower cases)."""
+    table = np.full(0x10000, _SPACE, dtype=np.uint16)
+    for code in range(0x10000):
+        folded = int(_LOOKUP[code])
+        if folded == _DELETE:
+            table[code] = _DELETE
+            continue
+        if 0xD800 <= folded <= 0xDFFF:
+            table[code] = _UNSURE
+            continue
+        lower = chr(folded).lower()
+        if len(lower) != 1 or folded == 0x03A3:  # Σ lower-cases by context (final ς)
+            table[code] = _UNSURE
+        elif WORD.fullmatch(lower):
+            table[code] = ord(lower)
+    return table
 
 
 def fold_spaces(text: str) -> str:
