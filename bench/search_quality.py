@@ -36,6 +36,7 @@ import atexit
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import pickle
 import random
@@ -378,6 +379,44 @@ def distinctive(queries: dict[str, dict[str, str]], corpus: Corpus) -> list[bool
     return out
 
 
+def known_item_ceiling(queries: dict[str, dict[str, str]], corpus: Corpus, sizes: tuple[int, int]) -> float:
+    """The best success@1 any system can expect on these clean queries. A query is 2–4 words of
+    one article's title (`pick_words`: a count, then that many positions, uniformly), and other
+    titles could have given the very same words. Knowing the generator, the best possible
+    ranker puts first the duplicate group most likely to have produced the query; it is right
+    with that group's posterior probability (the target drawn uniformly, so P(article | query)
+    ∝ P(query | article)). Averaged over the queries."""
+    content = [content_words(title) for title in corpus.titles]
+    where: dict[str, set[int]] = defaultdict(set)
+    for k, words in enumerate(content):
+        for word in words:
+            where[word].add(k)
+    expected = 0.0
+    for variants in queries.values():
+        query = variants["clean"].split()
+        by_group: Counter[int] = Counter()
+        for k in set.intersection(*(where.get(word, set()) for word in query)):
+            words = content[k]
+            n = len(words)
+            counts = range(min(sizes[0], n), min(sizes[1], n) + 1)
+            if n < 3 or len(query) not in counts:
+                continue  # not an eligible target, or it could not give a query this long
+            ways = _subsequences(words, query) / math.comb(n, len(query))
+            by_group[corpus.group[corpus.ids[k]]] += ways / len(counts)
+        expected += max(by_group.values()) / sum(by_group.values())
+    return expected / len(queries)
+
+
+def _subsequences(words: Sequence[str], query: Sequence[str]) -> int:
+    """In how many ways the query is a subsequence of the words (positions in order)."""
+    ways = [1] + [0] * len(query)
+    for word in words:
+        for i in range(len(query), 0, -1):
+            if query[i - 1] == word:
+                ways[i] += ways[i - 1]
+    return ways[len(query)]
+
+
 def figures(run: Run, mask: Sequence[bool]) -> dict[str, Any]:
     latencies = sorted(run.latencies)
     return {
@@ -623,6 +662,10 @@ def print_goal(report: dict[str, Any]) -> None:
         f"plain {rows[PLAIN]['distinctive_success_at_1']['clean']:.3f})"
     )
     print(f"  goal {'MET' if met else 'NOT MET'} (on all {report['sample']:,} queries)")
+    print(
+        f"  the best success@1 any system can expect on these queries (known_item_ceiling: other"
+        f" titles could have given the same words): {report['ceiling']:.3f}"
+    )
     report["goal_met"] = met
 
 
@@ -803,6 +846,7 @@ def main() -> None:
         example = next(iter(queries.values()))
         log("example: " + " | ".join(f"{name}: {q}" for name, q in example.items()))
         mask = distinctive(queries, corpus)
+        ceiling = known_item_ceiling(queries, corpus, (sizes[0], sizes[-1]))
         runs = run_systems([PLAIN, *systems], base, queries, corpus, args.jobs)
         out.update(
             articles=len(corpus.ids),
@@ -816,6 +860,7 @@ def main() -> None:
             marsad=marsad_version(),
             example=example,
             distinctive=sum(mask),
+            ceiling=round(ceiling, 4),
             systems={run.system: figures(run, mask) for run in runs},
         )
         default = next((run for run in runs if run.system == DEFAULT), None)
