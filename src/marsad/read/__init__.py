@@ -17,9 +17,9 @@ import glob
 import io
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from typing import IO
+from typing import IO, TypeVar
 
 from marsad.model import Page, ReadFailure
 from marsad.read.common import Blob, Item
@@ -28,12 +28,27 @@ from marsad.read.options import ReadOptions
 
 __all__ = ["ReadOptions", "read_bytes", "read_paths"]
 
+T = TypeVar("T")
+
 
 def read_paths(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[Page | ReadFailure]:
     """Pages and failures from paths, directories, glob patterns and feed URLs, lazily and in order."""
-    options = options or ReadOptions()
+    return each_input(paths, options or ReadOptions(), read_file)
+
+
+def each_input(
+    paths: Iterable[str], options: ReadOptions, per_file: Callable[[str, ReadOptions], Iterator[T]]
+) -> Iterator[T | Item]:
+    """`per_file` of every file the paths name, in order; feeds at URLs are read, and a path
+    that names nothing is a failure."""
     for path in paths:
-        yield from _read_path(os.fspath(path), options)
+        for found in input_files(os.fspath(path)):
+            if isinstance(found, ReadFailure):
+                yield found
+            elif found.lower().startswith(("http://", "https://")):
+                yield from fetch_feed(found, options)
+            else:
+                yield from per_file(found, options)
 
 
 def read_bytes(source: str, data: bytes, options: ReadOptions | None = None) -> Iterator[Page | ReadFailure]:
@@ -53,16 +68,6 @@ def fetch_feed(url: str, options: ReadOptions) -> Iterator[Item]:
     from marsad.read.feed import fetch_feed as fetch
 
     return fetch(url, options)
-
-
-def _read_path(path: str, options: ReadOptions) -> Iterator[Item]:
-    for found in input_files(path):
-        if isinstance(found, ReadFailure):
-            yield found
-        elif found.lower().startswith(("http://", "https://")):
-            yield from fetch_feed(found, options)
-        else:
-            yield from read_file(found, options)
 
 
 def input_files(path: str) -> Iterator[str | ReadFailure]:

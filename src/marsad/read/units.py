@@ -13,13 +13,12 @@ with the pages it yields itself in between, is `read_paths` (tested).
 
 from __future__ import annotations
 
-import os
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from marsad.model import ReadFailure
-from marsad.read import fetch_feed, file_blob, input_files, read_file
+from marsad.read import each_input, file_blob, read_file
 from marsad.read.common import Item
 from marsad.read.containers import kind_of, member_blob, read_blob
 from marsad.read.options import ReadOptions
@@ -39,15 +38,7 @@ class Unit:
 
 def plan(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[Unit | Item]:
     """The input as units for workers to read, and the pages and failures of what is read here."""
-    options = options or ReadOptions()
-    for path in paths:
-        for found in input_files(os.fspath(path)):
-            if isinstance(found, ReadFailure):
-                yield found
-            elif found.lower().startswith(("http://", "https://")):
-                yield from fetch_feed(found, options)
-            else:
-                yield from _plan_file(found, options)
+    return each_input(paths, options or ReadOptions(), _plan_file)
 
 
 def _plan_file(path: str, options: ReadOptions) -> Iterator[Unit | Item]:

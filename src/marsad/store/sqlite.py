@@ -53,14 +53,14 @@ def _merged(old: list[str], new: Iterable[str]) -> list[str]:
     return old + [value for value in new if value not in old]
 
 
+def _rows_in(db: sqlite3.Connection, sql: str, values: Sequence[Any]) -> Iterator[Any]:
+    """The rows of `sql`, whose `IN ({marks})` takes the values, a chunk of them at a time."""
+    for chunk in _chunks(list(values)):
+        yield from db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
+
 def _present(db: sqlite3.Connection, page_ids: Sequence[str]) -> set[str]:
-    present: set[str] = set()
-    for chunk in _chunks(list(page_ids)):
-        marks = ",".join("?" * len(chunk))
-        present.update(
-            row[0] for row in db.execute(f"SELECT page_id FROM pages WHERE page_id IN ({marks})", chunk)
-        )
-    return present
+    return {row[0] for row in _rows_in(db, "SELECT page_id FROM pages WHERE page_id IN ({marks})", page_ids)}
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -161,23 +161,22 @@ class SqliteStore:
 
     def _existing_articles(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(list(article_ids)):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                "SELECT article_id, title, wire, publisher, tags, related, first_seen"
-                f" FROM articles WHERE article_id IN ({marks})",
-                chunk,
-            )
-            for article_id, title, wire, publisher, tags, related, first_seen in rows:
-                found[article_id] = {
-                    "title": title,
-                    "wire": json.loads(wire),
-                    "publisher": publisher,
-                    "tags": json.loads(tags),
-                    "related": json.loads(related),
-                    "first_seen": first_seen,
-                    "changed": False,
-                }
+        rows = _rows_in(
+            self._db,
+            "SELECT article_id, title, wire, publisher, tags, related, first_seen"
+            " FROM articles WHERE article_id IN ({marks})",
+            article_ids,
+        )
+        for article_id, title, wire, publisher, tags, related, first_seen in rows:
+            found[article_id] = {
+                "title": title,
+                "wire": json.loads(wire),
+                "publisher": publisher,
+                "tags": json.loads(tags),
+                "related": json.loads(related),
+                "first_seen": first_seen,
+                "changed": False,
+            }
         return found
 
     def write(self, batch: WriteBatch, ingested_at: str) -> WriteResult:
@@ -437,27 +436,13 @@ class SqliteStore:
         return [Doc(seq, text, outlet) for seq, text, outlet in rows]
 
     def docs(self, seqs: Sequence[int]) -> list[Doc]:
-        found: list[Doc] = []
-        for chunk in _chunks(list(seqs)):
-            marks = ",".join("?" * len(chunk))
-            found.extend(
-                Doc(seq, text, outlet)
-                for seq, text, outlet in self._db.execute(
-                    f"SELECT a.seq, a.text, {_FIRST_OUTLET} FROM articles a WHERE a.seq IN ({marks})",
-                    chunk,
-                )
-            )
-        return found
+        sql = f"SELECT a.seq, a.text, {_FIRST_OUTLET} FROM articles a WHERE a.seq IN ({{marks}})"
+        return [Doc(seq, text, outlet) for seq, text, outlet in _rows_in(self._db, sql, seqs)]
 
     def count_lines(self, hashes: Sequence[int]) -> dict[int, int]:
         counts = dict.fromkeys(hashes, 0)
-        for chunk in _chunks(list(hashes)):
-            marks = ",".join("?" * len(chunk))
-            counts.update(
-                self._db.execute(
-                    f"SELECT line_hash, articles FROM dedup_lines WHERE line_hash IN ({marks})", chunk
-                )
-            )
+        sql = "SELECT line_hash, articles FROM dedup_lines WHERE line_hash IN ({marks})"
+        counts.update(_rows_in(self._db, sql, hashes))
         return counts
 
     def add_lines(self, hashes: Sequence[int]) -> None:
@@ -506,13 +491,9 @@ class SqliteStore:
         self._pending_postings.append((sorted_shingles, sorted_seqs))
 
     def sample_sizes(self, seqs: Sequence[int]) -> dict[int, int]:
-        sizes: dict[int, int] = {}
-        for chunk in _chunks(list(seqs)):
-            marks = ",".join("?" * len(chunk))
-            sizes.update(
-                self._db.execute(f"SELECT seq, sample_size FROM dedup_docs WHERE seq IN ({marks})", chunk)
-            )
-        return sizes
+        return dict(
+            _rows_in(self._db, "SELECT seq, sample_size FROM dedup_docs WHERE seq IN ({marks})", seqs)
+        )
 
     def add_links(self, links: Iterable[Link]) -> None:
         links = list(links)
@@ -577,17 +558,14 @@ class SqliteStore:
     def _outlets(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
         """The outlets that carried each article, first seen first."""
         found: dict[str, list[str]] = {}
-        for chunk in _chunks(list(article_ids)):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                "SELECT o.article_id, p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
-                f" WHERE o.article_id IN ({marks}) AND p.outlet IS NOT NULL ORDER BY o.seen_at, p.source",
-                chunk,
-            )
-            for article_id, outlet in rows:
-                held = found.setdefault(article_id, [])
-                if outlet not in held:
-                    held.append(outlet)
+        sql = (
+            "SELECT o.article_id, p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+            " WHERE o.article_id IN ({marks}) AND p.outlet IS NOT NULL ORDER BY o.seen_at, p.source"
+        )
+        for article_id, outlet in _rows_in(self._db, sql, article_ids):  # (one article, one chunk)
+            held = found.setdefault(article_id, [])
+            if outlet not in held:
+                held.append(outlet)
         return found
 
     def mark_searched(self, seqs: Sequence[int]) -> None:
@@ -606,15 +584,9 @@ class SqliteStore:
         return SearchSource(seq, article_id, title, text, json.loads(tags), outlets, json.loads(wire), seen)
 
     def groups(self, seqs: Sequence[int]) -> dict[int, int]:
-        found: dict[int, int] = {}
-        for chunk in _chunks(list(seqs)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                self._reader.execute(
-                    f"SELECT seq, group_seq FROM article_groups WHERE seq IN ({marks})", chunk
-                )
-            )
-        return found
+        return dict(
+            _rows_in(self._reader, "SELECT seq, group_seq FROM article_groups WHERE seq IN ({marks})", seqs)
+        )
 
     def group_of(self, article_id: str) -> int | None:
         row = self._reader.execute(
