@@ -353,7 +353,8 @@ def test_a_database_from_before_search_is_upgraded_in_place(sample_db: Path, tmp
     with sqlite3.connect(db) as raw:  # back to the schema of version 2
         raw.executescript(
             "DROP TABLE search_stale; DROP TABLE meta;"
-            " DROP TABLE article_groups; DROP INDEX articles_first_seen; DROP INDEX pages_outlet;"
+            " DROP TABLE article_groups; DROP INDEX IF EXISTS articles_first_seen;"
+            " DROP INDEX IF EXISTS pages_outlet;"
             " PRAGMA user_version = 2;"
         )
     with SqliteStore(db) as store:

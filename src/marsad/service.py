@@ -98,8 +98,9 @@ def occurrences(
 
 @dataclass(frozen=True, slots=True)
 class TaskResult:
-    """A task's segmented pages, with what a worker read itself: those pages (raw bytes and
-    all, the new ones only), its failures, and how many pages it read and skipped."""
+    """A task's segmented pages, with what a worker read itself: those pages (the new ones
+    only; they cross processes without their text, which the store does not keep), its
+    failures, and how many pages it read and skipped."""
 
     segmented: list[Segmented]
     pages: list[Page]
@@ -119,8 +120,12 @@ class TaskResult:
             )
             for s in self.segmented
         ]
-        pages = [as_tuple(page) for page in self.pages]
+        cut = _PAGE_TEXT
+        pages = [(*page[:cut], "", *page[cut + 1 :]) for page in map(as_tuple, self.pages)]
         return (_unflatten, (segmented, pages, self.failures, self.read, self.skipped))
+
+
+_PAGE_TEXT = Page.__slots__.index("text")
 
 
 def _unflatten(
@@ -174,7 +179,7 @@ def run_segment_task(task: SegmentTask) -> TaskResult:
                 for o in found_here
             }
         results.append(Segmented(page.page_id, s.similar, found_here, rows))
-    read_here = [page.without_text() for page in pages] if task.units else []
+    read_here = pages if task.units else []
     return TaskResult(results, read_here, failures, read, read - len(read_here))
 
 

@@ -4,6 +4,9 @@
 -- archive_id names this archive, so a derived index built for another file is never trusted.
 DROP TABLE IF EXISTS search_terms;
 DROP TABLE IF EXISTS search_state;
+-- date and outlet filters are the index's now: these two indexes only slowed every write
+DROP INDEX IF EXISTS articles_first_seen;
+DROP INDEX IF EXISTS pages_outlet;
 CREATE TABLE IF NOT EXISTS search_stale (seq INTEGER PRIMARY KEY);
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
