@@ -39,6 +39,21 @@ def test_schema_is_versioned_and_wal(tmp_path: Path) -> None:
     SqliteStore(tmp_path / "m.db").close()  # reopening migrates nothing twice
 
 
+def test_new_files_get_large_pages_and_old_files_keep_theirs(tmp_path: Path) -> None:
+    from marsad.store.sqlite import PAGE_SIZE
+
+    SqliteStore(tmp_path / "new.db").close()
+    old = sqlite3.connect(tmp_path / "old.db")
+    old.execute("CREATE TABLE made_before (x)")  # a file from before (4 KB pages, SQLite's default)
+    old.close()
+    SqliteStore(tmp_path / "old.db").close()
+    sizes = {
+        name: sqlite3.connect(tmp_path / name).execute("PRAGMA page_size").fetchone()[0]
+        for name in ("new.db", "old.db")
+    }
+    assert sizes == {"new.db": PAGE_SIZE, "old.db": 4096}
+
+
 def test_exact_duplicates_become_one_article_with_provenance(tmp_path: Path) -> None:
     a = _page("a.txt", PAGE_A, "wadi.example", 5)
     b = _page("b.txt", PAGE_B, "sahil.example", 3)
