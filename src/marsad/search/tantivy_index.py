@@ -2,9 +2,9 @@
 
 Why tantivy and not SQLite FTS5 (Marsad's first index): FTS5 computes bm25 for every matching
 row and reads a common term's whole posting list, so at a million articles a broad query took
-hundreds of milliseconds (p95 363 ms for the bare FTS5 query, bench/search_speed.py); tantivy
-stops early on the top k (block-max WAND), answers the same queries in a few milliseconds, and
-its index is a sixth of the size.
+hundreds of milliseconds (p95 200–360 ms for the bare FTS5 query, bench/search_speed.py);
+tantivy stops early on the top k (block-max WAND), answers the same queries in a few
+milliseconds, and its index is a sixth of the size.
 
 The store stays the record. This folder holds only what can be rebuilt from it: the analyzed
 fields of every article, keyed by its seq, with its outlets, wire agencies and first-seen time
@@ -53,7 +53,7 @@ class IndexDoc:
     title_exact: tuple[str, ...]  # the title's exact forms, then its surface forms
     outlets: tuple[str, ...]  # lower-cased
     wires: tuple[str, ...]  # lower-cased canonical agency names
-    seen: int  # first seen, seconds (ranking.seconds); 0 when unknown
+    seen: int  # first seen, seconds (tantivy_query.seconds); 0 when unknown
 
 
 @dataclass(frozen=True, slots=True)
