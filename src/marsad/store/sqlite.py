@@ -95,7 +95,7 @@ class SqlitePresence:
     store's reader; pickled into a worker it opens a read-only connection of its own on first
     use, kept for the life of that process (WAL lets it read beside the writer)."""
 
-    _readers: ClassVar[dict[tuple[str, int], sqlite3.Connection]] = {}
+    _readers: ClassVar[dict[tuple[str, int, int], sqlite3.Connection]] = {}
 
     def __init__(self, path: Path, reader: sqlite3.Connection | None = None) -> None:
         self.path = str(path.resolve())
@@ -106,7 +106,8 @@ class SqlitePresence:
 
     def __call__(self, page_ids: Sequence[str]) -> set[str]:
         if self._reader is None:
-            key = (self.path, os.stat(self.path).st_ino)  # a file made again at the same path is new
+            # a file made again at the same path is another file; a forked process opens its own
+            key = (self.path, os.stat(self.path).st_ino, os.getpid())
             if key not in self._readers:
                 reader = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
                 reader.execute("PRAGMA busy_timeout=10000")
