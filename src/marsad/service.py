@@ -109,8 +109,9 @@ class TaskResult:
     skipped: int = 0
 
     def __reduce__(self) -> tuple[object, ...]:
-        """Pickled flat, as tuples: a day of SaudiNewsNet (1,400 pages) then pickles in 9 ms
-        instead of 30 and loads in 17 instead of 25, on the worker and the main process."""
+        """Pickled flat, as tuples, and the pages without their text: a day of SaudiNewsNet
+        (1,439 pages) then pickles in 21 ms instead of 34 and loads in 27 instead of 43 (11 MB
+        instead of 15.6), on the worker and on the main process."""
         segmented = [
             (
                 s.page_id,
