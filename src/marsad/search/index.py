@@ -105,10 +105,17 @@ def needs_rebuild(store: Store, analyzer: Analyzer) -> bool:
 
 def backlog(store: Store, analyzer: Analyzer | None = None) -> int:
     """Articles not yet (or no longer) in the search index."""
-    state = search_index(store).state
-    if state is None or needs_rebuild(store, analyzer or default_analyzer()):
+    if needs_rebuild(store, analyzer or default_analyzer()):
         return store.counts()["articles"]
-    return store.search_backlog(state.indexed_through)
+    return store.search_backlog(search_index(store).indexed_through)
+
+
+def _matching(store: Store, analyzer: Analyzer, rebuild: bool = False) -> TantivyIndex:
+    """The store's index, emptied first when it must be rebuilt (or `rebuild` asks for it)."""
+    index = search_index(store)
+    if rebuild or needs_rebuild(store, analyzer):
+        index.reset(store.archive_id, analyzer.version)
+    return index
 
 
 def index_articles(
@@ -128,9 +135,7 @@ def index_articles(
     when another process holds the index's writer."""
     prepared = prepared if prepared is not None else {}
     analyzer = analyzer or default_analyzer()
-    index = search_index(store)
-    if rebuild or needs_rebuild(store, analyzer):
-        index.reset(store.archive_id, analyzer.version)
+    index = _matching(store, analyzer, rebuild)
     done = 0
     if not store.search_backlog(index.indexed_through):
         return 0
@@ -154,9 +159,7 @@ def indexing(store: Store, analyzer: Analyzer) -> Iterator[None]:
     """Hold the index's writer for a run of `index_articles(commit_every=…)` calls (an ingest),
     so each batch does not pay for a writer, merges run beside the ingest, and what is still
     waiting is committed at the end; rebuilt first if it must be."""
-    index = search_index(store)
-    if needs_rebuild(store, analyzer):
-        index.reset(store.archive_id, analyzer.version)
+    index = _matching(store, analyzer)
     with index.writing():
         try:
             yield

@@ -40,6 +40,9 @@ _FIRST_OUTLET = (
 )
 
 
+_SOURCE = "seq, article_id, title, text, tags, wire, first_seen"  # what a SearchSource is made of
+
+
 def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -552,12 +555,15 @@ class SqliteStore:
 
     def unsearched(self, indexed_through: int, limit: int) -> list[SearchSource]:
         rows = self._db.execute(
-            "SELECT seq, article_id, title, text, tags, wire, first_seen FROM articles"
+            f"SELECT {_SOURCE} FROM articles"
             " WHERE seq IN (SELECT seq FROM search_stale WHERE seq <= ?) UNION ALL SELECT * FROM"
-            " (SELECT seq, article_id, title, text, tags, wire, first_seen FROM articles"
-            "  WHERE seq > ? ORDER BY seq LIMIT ?)",
+            f" (SELECT {_SOURCE} FROM articles WHERE seq > ? ORDER BY seq LIMIT ?)",
             (indexed_through, indexed_through, limit),
         ).fetchall()[:limit]
+        return self._sources(rows)
+
+    def _sources(self, rows: Sequence[tuple[Any, ...]]) -> list[SearchSource]:
+        """SearchSources of `_SOURCE` rows, with the outlets that carried each article."""
         outlets = self._outlets([row[1] for row in rows])
         return [
             SearchSource(seq, a, title, text, json.loads(tags), outlets.get(a, []), json.loads(wire), seen)
@@ -582,15 +588,9 @@ class SqliteStore:
             self._db.executemany("DELETE FROM search_stale WHERE seq = ?", [(seq,) for seq in seqs])
 
     def search_source(self, article_id: str) -> SearchSource | None:
-        row = self._reader.execute(
-            "SELECT seq, title, text, tags, wire, first_seen FROM articles WHERE article_id = ?",
-            (article_id,),
-        ).fetchone()
-        if row is None:
-            return None
-        seq, title, text, tags, wire, seen = row
-        outlets = self._outlets([article_id]).get(article_id, [])
-        return SearchSource(seq, article_id, title, text, json.loads(tags), outlets, json.loads(wire), seen)
+        rows = self._reader.execute(f"SELECT {_SOURCE} FROM articles WHERE article_id = ?", (article_id,))
+        found = self._sources(rows.fetchall())
+        return found[0] if found else None
 
     def groups(self, seqs: Sequence[int]) -> dict[int, int]:
         return dict(
