@@ -153,13 +153,12 @@ class Corpus:
     ids: list[str]
     titles: list[str]
     texts: list[str]
-    group: dict[str, int]  # article id → near-duplicate group label (union-find over the links)
+    group: dict[str, int]  # article id → duplicate group label (the store's groups, as search folds)
     members: dict[int, frozenset[str]]  # group label → its article ids
     links: int
 
 
 def load_corpus(db: Path) -> Corpus:
-    from marsad.dedup.groups import UnionFind
     from marsad.store.sqlite import SqliteStore
 
     ids, titles, texts = [], [], []
@@ -169,11 +168,11 @@ def load_corpus(db: Path) -> Corpus:
             titles.append(record.title or "")
             texts.append(record.text)
         links = store.near_links()
-    sets = UnionFind()
-    for a, b, _, _ in links:
-        sets.union(a, b)
+        anchors = store.group_anchors()
     labels: dict[str, int] = {}
-    group = {article_id: labels.setdefault(sets.find(article_id), len(labels)) for article_id in ids}
+    group = {
+        article_id: labels.setdefault(anchors.get(article_id, article_id), len(labels)) for article_id in ids
+    }
     grouped: dict[int, set[str]] = defaultdict(set)
     for article_id, label in group.items():
         grouped[label].add(article_id)

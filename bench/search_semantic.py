@@ -112,7 +112,6 @@ sys.path.insert(0, str(BENCH))
 
 # Marsad imported whole at the start: one consistent version of it for the run
 from marsad import service  # noqa: E402
-from marsad.dedup.groups import UnionFind  # noqa: E402
 from marsad.search.analyzer import default_analyzer  # noqa: E402
 from marsad.search.engine import search, similar  # noqa: E402
 from marsad.store.sqlite import SqliteStore  # noqa: E402
@@ -294,10 +293,8 @@ def load_archive(store: Any) -> Archive:
         seen.append(_moment(record.first_seen))
     links = store.near_links()
     index = {article_id: k for k, article_id in enumerate(ids)}
-    sets = UnionFind()
-    for a, b, _, _ in links:
-        sets.union(a, b)
-    label = np.array([index[sets.find(article_id)] for article_id in ids], dtype=np.int64)
+    anchors = store.group_anchors()  # the groups search folds hits by
+    label = np.array([index[anchors.get(article_id, article_id)] for article_id in ids], dtype=np.int64)
     grouped: dict[int, list[int]] = defaultdict(list)
     for k, group in enumerate(label.tolist()):
         grouped[group].append(k)

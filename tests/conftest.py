@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
+
+from marsad.model import Page
+from marsad.read import read_paths
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -21,3 +25,20 @@ def shared_path(*parts: str) -> Path:
 @pytest.fixture
 def seeds() -> list[Path]:
     return sorted(shared_path("seeds").glob("*.txt"))
+
+
+@cache
+def _pages_of(path: Path) -> dict[int, Page]:
+    """Every record of one shared corpus file as Marsad reads it, by its index in the file."""
+    return {int(p.source.rsplit("#", 1)[1]): p for p in read_paths([str(path)]) if isinstance(p, Page)}
+
+
+def shared_record(key: str) -> Page:
+    """One record of ../shared/data read by Marsad's own reader: "saudinewsnet/2015-07-21.zip#12"
+    (index in the day's array) or "ant#6607" (line of the ANT file)."""
+    if key.startswith("ant#"):
+        path, index = shared_path("data", "ant", "ant_v2_1.jsonl.gz"), key[4:]
+    else:
+        name, _, index = key.partition("#")
+        path = shared_path("data", *name.split("/"))
+    return _pages_of(path)[int(index)]

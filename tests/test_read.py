@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -149,6 +150,26 @@ def test_directory_recursion_is_sorted_and_skips_hidden(tmp_path: Path) -> None:
     assert sources == [str(tmp_path / r) for r in ("0.txt", "a/b/1.txt", "a/z.txt", "b/2.txt")]
 
 
+def test_directory_walk_reads_known_input_types_and_reports_the_rest(tmp_path: Path) -> None:
+    names = ("a.txt", "b.HTML", "c.json", "d.jsonl", "e.xml", "f.rss", "g.jsonl.gz", "h.zip", "i.warc")
+    others = ("README", "notes.md", "fetch.py", "logo.png", "data.csv")
+    for name in (*names, *others):
+        (tmp_path / name).write_bytes(b"")
+    skipped: list[str] = []
+    sources = [Path(item.source).name for item in read_paths([str(tmp_path)], skipped=skipped.append)]
+    assert sources == sorted(names)  # each empty, so each a failure: read, not skipped
+    assert sorted(Path(path).name for path in skipped) == sorted(others)
+    for name in others:  # named on the command line, or matched by a glob, a file is read anyway
+        assert only_failure(read_all(tmp_path / name)).source == str(tmp_path / name)
+    assert len(read_all(tmp_path / "*.md")) == 1
+
+
+def test_directory_with_nothing_of_a_known_type_is_a_failure(tmp_path: Path) -> None:
+    (tmp_path / "README").write_text("notes")
+    failure = only_failure(read_all(tmp_path))
+    assert "no input files" in failure.reason and "1 file of unknown type skipped" in failure.reason
+
+
 def test_empty_file(tmp_path: Path) -> None:
     for name in ("empty.txt", "empty.html", "empty.json", "empty.jsonl", "empty"):
         (tmp_path / name).write_bytes(b"")
@@ -171,6 +192,39 @@ def test_undecodable_non_arabic_bytes_are_refused(tmp_path: Path) -> None:
     path.write_bytes("café crème brûlée à la française".encode("latin-1"))
     failure = only_failure(read_all(path))
     assert "not valid UTF-8" in failure.reason and "windows-1256" in failure.reason
+
+
+DAMAGES: dict[str, tuple[Callable[[bytes, int], bytes], int]] = {  # (damage at an offset, stray bytes)
+    "one stray byte": (lambda data, at: data[:at] + b"\xff" + data[at:], 1),
+    "a letter's first byte lost": (lambda data, at: data[:at] + data[at + 1 :], 1),
+    "cut in the middle of a letter": (lambda data, at: data[:at] + b"\xd8", 1),
+    "a latin-1 fragment pasted in": (lambda data, at: data[:at] + "éèà".encode("latin-1") + data[at:], 3),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_damaged_utf8_is_refused_where_it_breaks_not_read_as_cp1256(tmp_path: Path, damage: str) -> None:
+    """UTF-8 Arabic read as cp1256 looks like Arabic letters: a UTF-8 page with a bad byte or
+    two must be refused, with the first bad byte's offset, never stored garbled."""
+    data = (ARTICLE * 20).encode("utf-8")
+    at = data.index("الجمعة".encode())
+    damaged, stray = DAMAGES[damage]
+    path = tmp_path / "page.txt"
+    path.write_bytes(damaged(data, at))
+    failure = only_failure(read_all(path))
+    assert failure.reason.startswith("cannot decode: damaged UTF-8")
+    assert f"at byte {at} " in failure.reason and f"({stray} stray byte" in failure.reason
+    assert failure.raw == path.read_bytes()
+
+
+def test_windows_1256_with_its_punctuation_is_not_taken_for_damaged_utf8(tmp_path: Path) -> None:
+    """A cp1256 letter before «،» or «؟» happens to be a valid UTF-8 pair; a real cp1256 page
+    still decodes whole."""
+    text = "هل تغيب، أم تعود؟ قالت الوزارة، في بيان، إن الخطة جاهزة؛ وأضافت: نعم، هي جاهزة. " * 30
+    path = tmp_path / "old.txt"
+    path.write_bytes(text.encode("cp1256"))
+    (page,) = read_all(path)
+    assert isinstance(page, Page) and page.text == text
 
 
 def test_hundred_megabyte_page_is_refused_with_size_and_limit(tmp_path: Path) -> None:

@@ -248,3 +248,27 @@ def test_not_a_feed(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b"nothing"))
     (failure,) = list(read_paths([str(path)]))
     assert isinstance(failure, ReadFailure) and "not a valid RSS/Atom feed" in failure.reason
+
+
+def test_a_section_name_title_is_not_the_headline_and_the_author_is_the_byline() -> None:
+    page = """<html lang="ar"><head><title>أخبار العالم | موقع الخبر</title>
+<meta name="author" content="لندن - رويترز"></head><body>
+<nav><a href="/">الرئيسية</a> <a href="/world">أخبار العالم</a></nav>
+<article><p>أعلنت الحكومة البريطانية اليوم خطة جديدة لدعم قطاع الطاقة المتجددة في البلاد.</p>
+<p>وقال وزير الطاقة إن الخطة تشمل استثمارات بمليارات الجنيهات خلال خمس سنوات.</p></article>
+</body></html>"""
+    (found,) = list(read_bytes("world.html", page.encode()))
+    assert isinstance(found, Page)
+    assert found.title is None  # "أخبار العالم" is a menu entry: the page's section, not its headline
+    assert found.byline == "لندن - رويترز"
+
+
+def test_record_fields_lose_html_entities() -> None:
+    record = (
+        '{"title": "ارتفاع &quot;فلكي&quot; للأسعار", "author": "&nbsp;واس (جدة)",'
+        ' "content": "نص &#8220;الخبر&#8221; وR&D"}'
+    )
+    (found,) = list(read_bytes("day.json", record.encode()))
+    assert isinstance(found, Page)
+    assert found.title == 'ارتفاع "فلكي" للأسعار'
+    assert found.byline == "\xa0واس (جدة)" and found.text == "نص “الخبر” وR&D"

@@ -24,10 +24,10 @@ import pytest
 
 import marsad
 from marsad.dedup import article_id
-from marsad.export import article_object, page_object
+from marsad.export import article_objects, page_object
 from marsad.model import IngestSummary, Page, ReadFailure, SegmentedPage
 from marsad.read import read_paths
-from marsad.segment import Segmenter
+from marsad.segment import Segmenter, find_agencies
 from marsad.service import ingest
 from marsad.store.sqlite import SqliteStore
 from marsad.text import matching_key
@@ -82,6 +82,7 @@ class Corpus:
     quarantined: dict[str, str]  # reason by manifest name
     segmented: dict[str, SegmentedPage]  # each page read and segmented, by manifest name
     read_failures: dict[str, ReadFailure]
+    db: Path
 
     def main(self, page_name: str) -> dict[str, Any]:
         """The exported article at position 0 of a page."""
@@ -94,7 +95,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     with SqliteStore(db) as store:
         summary = ingest([str(PAGES_DIR)], store)
     with SqliteStore(db) as store:  # read back from the file, as `marsad export` would
-        articles = {obj["id"]: obj for obj in map(article_object, store.articles())}
+        articles = {obj["id"]: obj for obj in article_objects(store)}
         pages = {manifest_name(obj["source"]): obj for obj in map(page_object, store.pages())}
         quarantined = {manifest_name(q.source): q.reason for q in store.quarantined()}
     segmenter = Segmenter()
@@ -105,7 +106,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
             segmented[manifest_name(item.source)] = segmenter.segment(item)
         else:
             failures[manifest_name(item.source)] = item
-    return Corpus(summary, articles, pages, quarantined, segmented, failures)
+    return Corpus(summary, articles, pages, quarantined, segmented, failures, db)
 
 
 # -- the manifest itself ---------------------------------------------------------------------------
@@ -253,9 +254,13 @@ def test_near_copy_is_a_separate_article(corpus: Corpus, story: dict[str, Any], 
     assert [manifest_name(ref["source"]) for ref in near_article["pages"]] == [near["file"]]
     assert body_key(near_article["text"]) == near["body_key"]
     if "dateline" in near["edits"]:
+        # [conventions] dateline: it leaves the text for the dateline field, its agency is wire
         (dateline,) = re.findall(r'"([^"]+)"', near["note"])
         assert dateline in quoted("dateline")
-        assert near_article["text"].startswith(dateline)
+        assert dateline.rstrip(":") == near_article["dateline"]
+        assert not near_article["text"].startswith(dateline.split()[0])
+        assert near_article["place"] == dateline.split()[0]
+        assert find_agencies(dateline)[0] in near_article["wire"]
 
 
 @pytest.mark.parametrize("convention", ["trap_source", "trap_ad"])
@@ -297,6 +302,34 @@ def test_page_articles_titles_and_main_text(corpus: Corpus, page: dict[str, Any]
 @page_params
 def test_page_wire(corpus: Corpus, page: dict[str, Any]) -> None:
     assert list(corpus.segmented[name(page)].articles[0].wire) == page["wire"]
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if "dateline" in p], ids=name)
+def test_page_dateline_place_and_furniture(corpus: Corpus, page: dict[str, Any]) -> None:
+    """[conventions] credits and furniture: the dateline and furniture lines leave the text for
+    their fields."""
+    main = corpus.segmented[name(page)].articles[0]
+    assert (main.dateline, main.place) == (page["dateline"], page["place"])
+    assert list(main.boilerplate) == page["boilerplate"]
+    for line in [page["dateline"], *page["boilerplate"]]:
+        assert line not in lines(main.text)
+
+
+@pytest.mark.parametrize("story", [s for s in STORIES if "contains" in s], ids=lambda story: story["id"])
+def test_a_roundup_contains_stories_and_joins_none_of_their_groups(
+    corpus: Corpus, story: dict[str, Any]
+) -> None:
+    """[conventions] contains: the relation is shown on both articles and in the groups."""
+    from marsad.export import group_objects
+
+    roundup = corpus.main(story["verbatim"][0])
+    for inner_id in story["contains"]:
+        inner = corpus.main(STORY[inner_id]["verbatim"][0])
+        assert inner["id"] in roundup["contains"] and roundup["id"] in inner["contained_in"]
+    with SqliteStore(corpus.db) as store:
+        groups = list(group_objects(store))
+    assert all(roundup["id"] not in {m["id"] for m in group["members"]} for group in groups)
+    assert any(roundup["id"] in group["contained_in"] for group in groups)
 
 
 @page_params

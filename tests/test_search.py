@@ -17,7 +17,7 @@ from marsad.search.index import analyzed, backlog, index_articles, index_doc, pr
 from marsad.search.query import QueryError, parse_query
 from marsad.search.stemmers import light_stem
 from marsad.store.base import SearchSource, Store
-from marsad.store.sqlite import SqliteStore, copy_archive
+from marsad.store.sqlite import SqliteStore, copy_archive, migrations
 from tests.test_cli import run
 
 
@@ -342,8 +342,9 @@ def test_demo_ingests_the_sample_and_finds_a_story_from_a_variant_query(tmp_path
 
 
 def test_a_database_from_before_search_is_upgraded_in_place(sample_db: Path, tmp_path: Path) -> None:
-    """A file made before migrations 3 and 4 (no search index, no kept groups) opens, gets its
-    groups from its stored links, and its first search indexes it and collapses the groups."""
+    """A file made before migrations 3 to 6 (no search index, no kept groups, no credits) opens,
+    gets its groups from its stored links, and its first search indexes it and collapses the
+    groups."""
     import sqlite3
 
     db = tmp_path / "old.db"
@@ -354,11 +355,16 @@ def test_a_database_from_before_search_is_upgraded_in_place(sample_db: Path, tmp
         raw.executescript(
             "DROP TABLE search_stale; DROP TABLE meta;"
             " DROP TABLE article_groups; DROP INDEX IF EXISTS articles_first_seen;"
-            " DROP INDEX IF EXISTS pages_outlet;"
-            " PRAGMA user_version = 2;"
+            " DROP INDEX IF EXISTS pages_outlet; DROP TABLE template_edges;"
+            " ALTER TABLE pages DROP COLUMN byline; ALTER TABLE occurrences DROP COLUMN dateline;"
+            + "".join(
+                f" ALTER TABLE articles DROP COLUMN {column};"
+                for column in ("dateline", "place", "dated", "authors", "boilerplate")
+            )
+            + " PRAGMA user_version = 2;"
         )
     with SqliteStore(db) as store:
-        assert store.schema_version == 5
+        assert store.schema_version == migrations()[-1][0]
         assert backlog(store) == store.counts()["articles"]
         after = {frozenset(h.group) for h in engine.search(store, "date:2000..2100", limit=100).hits}
         assert backlog(store) == 0

@@ -128,9 +128,11 @@ def test_page_title_is_used_and_not_repeated_and_dateline_wire() -> None:
     text = "ارتفاع أسعار النفط\n\nالرياض (رويترز) - ارتفعت أسعار النفط اليوم.\n\nوتابع المحللون الأسواق."
     (article,) = segment(_page(text, title="ارتفاع أسعار النفط")).articles
     assert article.title == "ارتفاع أسعار النفط"
-    assert article.text.startswith("الرياض (رويترز)")
+    # The dateline leaves the text for its fields, and its agency is the wire.
+    assert article.text.startswith("ارتفعت أسعار النفط")
+    assert (article.dateline, article.place) == ("الرياض (رويترز)", "الرياض")
     assert article.wire == ("Reuters",)
-    assert article.lead == "الرياض (رويترز) - ارتفعت أسعار النفط اليوم."
+    assert article.lead == "ارتفعت أسعار النفط اليوم."
 
 
 def test_related_list_as_bullets_and_read_also_with_inline_title() -> None:
@@ -153,3 +155,51 @@ def test_page_with_only_boilerplate_has_no_article() -> None:
     segmented = segment(_page(text))
     assert segmented.articles == ()
     assert segmented.similar == ("خبر",)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "هل تنجح الخطة؟",
+        "مفاجأة في الدوري!",
+        "لن نتراجع!!",
+        'ترامب: "لن نتراجع"',
+        "#السعودية_تتقدم في التصنيف",
+    ],
+)
+def test_headlines_with_exclamations_questions_quotes_and_hashtags_are_titles(title: str) -> None:
+    text = (
+        f"{title}\n\nأعلنت الوزارة اليوم نتائج الخطة الجديدة للعام المقبل.\n\nوقال المتحدث إن النتائج مشجعة."
+    )
+    (article,) = segment(_page(text)).articles
+    assert article.title == title
+    assert article.text.startswith("أعلنت الوزارة")
+
+
+def test_similar_headline_starting_with_the_ad_word_stays_in_the_list() -> None:
+    text = (
+        "فقرة الخبر الأولى عن نتائج المفاضلة للوظائف التعليمية.\n\n"
+        "مقالات مشابهة\n\n"
+        "  • وزير الخدمة المدنية يعلق على نتائج المفاضلة\n"
+        "  • إعلان المرشحات للوظائف التعليمية في المناطق\n"
+        "  • التعليم تحدد موعد المقابلات الشخصية\n"
+    )
+    segmented = segment(_page(text))
+    assert segmented.similar == (
+        "وزير الخدمة المدنية يعلق على نتائج المفاضلة",
+        "إعلان المرشحات للوظائف التعليمية في المناطق",
+        "التعليم تحدد موعد المقابلات الشخصية",
+    )
+    (article,) = segmented.articles
+    assert "التعليم تحدد" not in article.text and "المرشحات" not in article.text
+
+
+def test_tags_and_related_kept_once_per_spelling() -> None:
+    text = (
+        "فقرة الخبر الأولى عن الملياردير إيلون ماسك وشركته.\n\n"
+        "مقالات ذات صلة\n  • ماسك يعلن خطة جديدة للسيارات\n  • ماسك يُعلن خطة جديدة للسيارات\n\n"
+        "الكلمات الدالة: إيلون ماسك، ايلون ماسك، تسلا\n"
+    )
+    (article,) = segment(_page(text)).articles
+    assert article.tags == ("إيلون ماسك", "تسلا")
+    assert article.related == ("ماسك يعلن خطة جديدة للسيارات",)

@@ -116,3 +116,25 @@ def test_articles_to_check_for_near_duplicates_come_in_order_and_in_full_batches
             link_batch(first, store)
         assert store.unindexed_docs(5, at_least=5) == []
         assert [doc.seq for doc in store.unindexed_docs(5)] == [6, 7]
+
+
+def test_copies_merge_fields_by_spelling_and_keep_datelines(tmp_path: Path) -> None:
+    """Exact copies from two pages: tags and related headlines once per spelling, the first
+    dateline and place kept, every page's own dateline on its reference."""
+    body = (
+        "وقعت الشركة اتفاقية جديدة لتوسيع مصنعها في المنطقة الصناعية.\n\n"
+        "وقال المدير إن المصنع يبدأ العام المقبل."
+    )
+    first = f"الرياض - واس\n{body}\n\nالكلمات الدالة: إيلون ماسك، تسلا"
+    second = (
+        f"واس (جدة)\n{body}\n\nالكلمات الدالة: ايلون ماسك، سبيس إكس\n\n"
+        "أخبار ذات صلة ماسك يعلن خطة | ماسك يُعلن خطة"
+    )
+    with SqliteStore(tmp_path / "m.db") as store:
+        store.write(_batch(_page("a.txt", first, "one.example", 1)), "2025-03-10T00:00:00+00:00")
+        store.write(_batch(_page("b.txt", second, "two.example", 2)), "2025-03-10T00:00:00+00:00")
+        (record,) = list(store.articles())
+    assert record.tags == ["إيلون ماسك", "تسلا", "سبيس إكس"]
+    assert record.related == ["ماسك يعلن خطة"]
+    assert (record.dateline, record.place, record.wire) == ("الرياض - واس", "الرياض", ["SPA"])
+    assert [ref.dateline for ref in record.pages] == ["الرياض - واس", "واس (جدة)"]

@@ -1,5 +1,5 @@
 """`python -m marsad` runs the CLI."""
 
-from marsad.cli import app
+from marsad.cli import main
 
-app()
+main()

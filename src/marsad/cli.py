@@ -1,40 +1,48 @@
 """`marsad` command line: a thin Typer shell over `marsad.service`.
 
-Exit codes: 0 all input ingested, 3 some input quarantined, 2 usage errors (Typer's default).
+Exit codes:
+  0    done (ingest: every page ingested)
+  1    failed: the archive is busy (another ingest is writing it), its search index is locked by
+       another process, a file cannot be read or written, or an unexpected error
+  2    usage error: an unknown option or a missing argument, a malformed query, an unknown
+       article id, a --db that is missing (commands that read it), is a folder, is in a folder
+       that does not exist or is not a SQLite file
+  3    ingest: some input was quarantined (kept with its reason: `marsad quarantine` lists it)
+  130  ingest interrupted (Ctrl-C): every batch written stays; the same command resumes
+
+Every error is one line on stderr, `error: …`, naming the file it is about; an unexpected one
+adds a hint that `MARSAD_DEBUG=1` shows the traceback. The heavy libraries (NumPy, tantivy,
+pyarrow; the store, the search engine, the readers) are imported inside the commands that use
+them, so `marsad --help` answers at once (tested: importing this module loads none of them).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
+import signal
 import sys
-import tempfile
+import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from importlib import resources
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from marsad import export as exporting
-from marsad import service
-from marsad.dedup.groups import build_groups, group_sizes
-from marsad.dedup.near import NEAR_THRESHOLD, Thresholds
-from marsad.model import IngestSummary
-from marsad.read import ReadOptions
-from marsad.runner import make_runner
-from marsad.search import engine
-from marsad.search.analyzer import default_analyzer
-from marsad.search.index import backlog, search_index
-from marsad.search.query import QueryError
-from marsad.search.tantivy_index import IndexBusy
-from marsad.store.sqlite import SqliteStore, copy_archive
+from marsad.defaults import BATCH_PAGES, MAX_LIMIT, NEAR_THRESHOLD
+
+if TYPE_CHECKING:
+    from typer._click.exceptions import UsageError  # Typer's own Click (the version is pinned)
+
+    from marsad.model import IngestSummary
+    from marsad.read.options import ReadOptions
+    from marsad.search.engine import SearchPage
+    from marsad.store.sqlite import SqliteStore
 
 app = typer.Typer(
     help="Marsad (مرصد): read, segment, normalize and deduplicate syndicated Arabic news.",
@@ -42,31 +50,139 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True)
+EXIT_FAILED = 1
+EXIT_USAGE = 2
 EXIT_QUARANTINED = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
+WRITER_WAIT = 10.0  # seconds an ingest waits for another one writing the same archive
 
 DbOption = Annotated[Path, typer.Option("--db", help="SQLite database file.")]
 DEFAULT_DB = Path("marsad.db")
 
 
+def _say(label: str, style: str, message: str) -> None:
+    """One line on stderr, never wrapped (a script or a person reads it whole) nor marked up
+    (file names may hold brackets)."""
+    one_line = " ".join(message.splitlines())
+    console.print(Text.assemble((label, style), " ", one_line), soft_wrap=True, highlight=False)
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
+    _say("error:", "red", message)
+    raise typer.Exit(code)
+
+
+def _check_db_path(db: Path, must_exist: bool) -> None:
+    """What is wrong with a --db path, said before anything opens it (usage errors)."""
+    if db.is_dir():
+        _fail(f"{db} is a folder, not an archive file (--db names the SQLite file)", EXIT_USAGE)
+    if must_exist and not db.exists():
+        _fail(f"{db} does not exist (run `marsad ingest … --db {db}` first)", EXIT_USAGE)
+    folder = db.parent
+    if not folder.is_dir():
+        missing = "is not a folder" if folder.exists() else "does not exist"
+        _fail(f"cannot make the archive {db}: {folder} {missing}", EXIT_USAGE)
+
+
+def _sqlite_failure(db: Path, error: Exception) -> NoReturn:
+    reason = str(error)
+    if "not a database" in reason:
+        _fail(f"{db} is not a Marsad archive ({reason})", EXIT_USAGE)
+    if "locked" in reason or "busy" in reason:
+        _fail(f"{db} is busy: another process has been writing it for too long ({reason})")
+    _fail(f"{db}: {reason}")
+
+
 @contextmanager
 def _open_store(db: Path, must_exist: bool = True) -> Iterator[SqliteStore]:
-    if must_exist and not db.exists():
-        console.print(f"[red]error:[/red] database {db} does not exist (run `marsad ingest` first)")
-        raise typer.Exit(2)
-    store = SqliteStore(db)
+    """The archive at `db`; a bad path, a file that is not an archive or an SQLite error while
+    it is open ends the command with one line naming the file."""
+    import sqlite3
+
+    from marsad.store.sqlite import SqliteStore
+
+    _check_db_path(db, must_exist)
+    try:
+        store = SqliteStore(db)
+    except sqlite3.Error as error:
+        _sqlite_failure(db, error)
     try:
         yield store
+    except sqlite3.Error as error:
+        _sqlite_failure(db, error)
     finally:
         store.close()
+
+
+@contextmanager
+def _index_errors() -> Iterator[None]:
+    """A search index another process is writing (tantivy allows one writer): one line, exit 1."""
+    from marsad.search.tantivy_index import IndexBusy
+
+    try:
+        yield
+    except IndexBusy as error:
+        _fail(str(error))
+
+
+@contextmanager
+def _writer_lock(db: Path, wait: float) -> Iterator[None]:
+    """One ingest writes an archive at a time; another waits up to `wait` seconds, then says the
+    archive is busy. SQLite alone would interleave the two ingests' transactions, but each
+    keeps the archive's near-duplicate samples in memory and would miss what the other adds.
+
+    The lock is an flock on `marsad.db.lock`, not on the SQLite file: closing any descriptor of
+    that file would drop SQLite's own locks. The kernel releases it when the holder dies, even
+    by kill -9, and it is taken after the workers are forked, so none of them inherits it."""
+    import fcntl
+
+    path = db.with_name(db.name + ".lock")
+    with path.open("a+") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip()
+                    who = f"another ingest (pid {holder})" if holder.isdigit() else "another ingest"
+                    _fail(f"{db} is busy: {who} is writing it (lock {path}; waited {wait:g} s, see --wait)")
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+
+
+@contextmanager
+def _interruptible(stop: threading.Event) -> Iterator[None]:
+    """Ctrl-C sets `stop` instead of raising, so the ingest ends after the batch in hand,
+    everything before it committed; a second Ctrl-C raises KeyboardInterrupt at once (the batch
+    being written rolls back)."""
+
+    def interrupted(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _parse_fields(fields: list[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for item in fields:
         key, sep, value = item.partition("=")
-        if not sep or key not in {"text", "title", "url", "published", "fetched", "outlet"}:
+        if not sep or key not in {"text", "title", "url", "published", "fetched", "outlet", "byline"}:
             raise typer.BadParameter(
-                f"{item!r}: expected KEY=FIELD with KEY one of text, title, url, published, fetched, outlet",
+                f"{item!r}: expected KEY=FIELD with KEY one of text, title, url, published, fetched,"
+                " outlet, byline",
                 param_hint="--field",
             )
         mapping[key] = value
@@ -77,11 +193,21 @@ def _run_ingest(
     paths: list[str],
     db: Path,
     options: ReadOptions,
-    batch_pages: int = service.BATCH_PAGES,
+    batch_pages: int = BATCH_PAGES,
     workers: int = 1,
-    near: Thresholds | None = service.DEFAULT_NEAR,
+    near_threshold: float | None = NEAR_THRESHOLD,
     search: bool = True,
-) -> IngestSummary:
+    wait: float = WRITER_WAIT,
+) -> tuple[IngestSummary, list[str]]:
+    """Ingest under the archive's writer lock, with a progress line; returns the summary and
+    the files the directory walks skipped. Ctrl-C ends it with one line and exit 130."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from marsad import service
+    from marsad.dedup.near import Thresholds
+    from marsad.model import IngestSummary
+    from marsad.runner import make_runner
+
     columns = (
         SpinnerColumn(),
         TextColumn("[bold]ingesting[/bold]"),
@@ -89,18 +215,30 @@ def _run_ingest(
         TextColumn("{task.fields[status]}"),
         TimeElapsedColumn(),
     )
-    with (
-        _open_store(db, must_exist=False) as store,
-        Progress(*columns, console=console, transient=True) as progress,
-    ):
-        task = progress.add_task("ingest", total=None, status="")
+    near = None if near_threshold is None else Thresholds(near=near_threshold)
+    skipped: list[str] = []
+    latest = IngestSummary()
+    summary: IngestSummary | None = None
+    stop = threading.Event()
+    _check_db_path(db, must_exist=False)
+    try:
+        with (
+            closing(make_runner(workers)) as runner,  # forked first: none holds the lock or the store
+            _writer_lock(db, wait),
+            _interruptible(stop),
+            _open_store(db, must_exist=False) as store,
+            _index_errors(),
+            Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress,
+        ):
+            task = progress.add_task("ingest", total=None, status="")
 
-        def report(summary: IngestSummary) -> None:
-            progress.update(task, status=f"{summary.pages_read} pages, {summary.articles_new} new articles")
+            def report(done: IngestSummary) -> None:
+                nonlocal latest
+                latest = done
+                status = f"{done.pages_read} pages, {done.articles_new} new articles"
+                progress.update(task, status=status + (" (stopping…)" if stop.is_set() else ""))
 
-        runner = make_runner(workers)
-        try:
-            return service.ingest(
+            summary = service.ingest(
                 paths,
                 store,
                 options,
@@ -109,12 +247,32 @@ def _run_ingest(
                 runner=runner,
                 near=near,
                 search=search,
+                stop=stop.is_set,
+                skipped=skipped.append,
             )
-        finally:
-            runner.close()
+    except KeyboardInterrupt:
+        pass  # Ctrl-C before the ingest began, or a second one: what was being written rolled back
+    if summary is None or stop.is_set():
+        stored = (summary or latest).pages_new
+        _say("interrupted:", "yellow", f"{stored:,} new pages stored; run the same command again to resume")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    return summary, skipped
 
 
-def _print_summary(summary: IngestSummary, db: Path) -> None:
+def _skipped_line(skipped: list[str]) -> str:
+    """How many files the directory walks left out, by extension, in one line."""
+    from collections import Counter
+
+    kinds = Counter(os.path.splitext(path)[1].lower() or "no extension" for path in skipped)
+    listed = ", ".join(f"{count} {kind}" for kind, count in kinds.most_common(5))
+    more = ", …" if len(kinds) > 5 else ""
+    return (
+        f"{len(skipped)} file{'s' if len(skipped) > 1 else ''} in folders, not of a known input type"
+        f" ({listed}{more}); name a file on the command line to read it anyway"
+    )
+
+
+def _print_summary(summary: IngestSummary, db: Path, skipped: list[str]) -> None:
     table = Table(title=f"ingest → {db}", show_header=False)
     for label, value in [
         ("pages read", summary.pages_read),
@@ -128,8 +286,10 @@ def _print_summary(summary: IngestSummary, db: Path) -> None:
     ]:
         table.add_row(label, str(value))
     Console().print(table)
+    if skipped:
+        _say("skipped:", "yellow", _skipped_line(skipped))
     for problem in summary.problems[:50]:
-        console.print(f"[yellow]quarantined:[/yellow] {problem}", highlight=False, soft_wrap=True)
+        _say("quarantined:", "yellow", problem)
     if len(summary.problems) > 50:
         console.print(f"… and {len(summary.problems) - 50} more (see `marsad quarantine`)")
 
@@ -144,9 +304,9 @@ def ingest(
         typer.Option("--field", help="JSON field override, e.g. --field text=body (repeatable)."),
     ] = None,
     max_page_mb: Annotated[float, typer.Option(help="Pages larger than this are quarantined.")] = 20.0,
-    batch_pages: Annotated[int, typer.Option(min=1, help="Pages per transaction (commit interval).")] = (
-        service.BATCH_PAGES
-    ),
+    batch_pages: Annotated[
+        int, typer.Option(min=1, help="Pages per transaction (commit interval).")
+    ] = BATCH_PAGES,
     workers: Annotated[
         int, typer.Option(min=1, help="Processes that read and segment pages (default: all cores).")
     ] = (os.cpu_count() or 1),
@@ -158,14 +318,22 @@ def ingest(
     no_search: Annotated[
         bool, typer.Option("--no-search", help="Leave search indexing to the first search.")
     ] = False,
+    wait: Annotated[
+        float, typer.Option(min=0, help="Seconds to wait while another ingest writes the same archive.")
+    ] = WRITER_WAIT,
 ) -> None:
-    """Read pages, segment them into articles, deduplicate (exact and near), and store them."""
+    """Read pages, segment them into articles, deduplicate (exact and near), and store them.
+
+    Files in directories are read when their extension is an input type (.txt .html .htm .json
+    .jsonl .gz .zip .warc .xml .rss .atom …); files named on the command line always are."""
+    from marsad.read.options import ReadOptions
+
     options = ReadOptions(
         outlet=outlet, fields=_parse_fields(field or []), max_page_bytes=int(max_page_mb * 1024 * 1024)
     )
-    near = None if no_near else Thresholds(near=near_threshold)
-    summary = _run_ingest(paths, db, options, batch_pages, workers, near, not no_search)
-    _print_summary(summary, db)
+    threshold = None if no_near else near_threshold
+    summary, skipped = _run_ingest(paths, db, options, batch_pages, workers, threshold, not no_search, wait)
+    _print_summary(summary, db, skipped)
     if summary.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
 
@@ -179,6 +347,8 @@ def _check_format(fmt: str, out: Path | None) -> None:
 
 def _write_objects(objects: Iterator[dict[str, Any]], fmt: str, out: Path | None, kind: str) -> int:
     """JSONL to a file or stdout, or Parquet to a file; the format was checked by `_check_format`."""
+    from marsad import export as exporting
+
     if fmt == "parquet":
         assert out is not None
         return exporting.write_parquet(objects, out, kind)
@@ -200,13 +370,14 @@ def export_command(
     ] = False,
 ) -> None:
     """Export the deduplicated corpus, one object per distinct article (or per page)."""
+    from marsad import export as exporting
+
     _check_format(fmt, out)
     with _open_store(db) as store:
         if pages:
             objects: Iterator[dict[str, Any]] = (exporting.page_object(r) for r in store.pages())
         else:
-            sizes = group_sizes(store.page_counts(), store.near_links())
-            objects = (exporting.article_object(r, sizes.get(r.article_id)) for r in store.articles())
+            objects = exporting.article_objects(store)
         count = _write_objects(objects, fmt, out, "pages" if pages else "articles")
     console.print(f"exported {count} {'pages' if pages else 'articles'}")
 
@@ -225,10 +396,11 @@ def duplicates(
     out: Annotated[Path | None, typer.Option(help="Output file (default: stdout for jsonl).")] = None,
 ) -> None:
     """Duplicate groups: one object per group, its canonical article and every member page."""
+    from marsad import export as exporting
+
     _check_format(fmt, out)
     with _open_store(db) as store:
-        groups = build_groups(store.articles(), store.near_links())
-    count = _write_objects((exporting.group_object(g) for g in groups), fmt, out, "groups")
+        count = _write_objects(exporting.group_objects(store), fmt, out, "groups")
     console.print(f"{count} duplicate groups")
 
 
@@ -249,6 +421,8 @@ def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
 @app.command()
 def quarantine(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     """Input that could not be read or parsed, with the reason (raw bytes are kept in the database)."""
+    import dataclasses
+
     with _open_store(db) as store:
         records = list(store.quarantined())
     if as_json:
@@ -265,12 +439,19 @@ def demo(
     keep: Annotated[Path | None, typer.Option(help="Keep the demo database at this path.")] = None,
 ) -> None:
     """Ingest the bundled sample corpus into a temporary database and show what Marsad found."""
+    import tempfile
+    from importlib import resources
+
+    from marsad.read.options import ReadOptions
+    from marsad.search import engine
+    from marsad.store.sqlite import copy_archive
+
     sample = resources.files("marsad.sample").joinpath("pages")
     with tempfile.TemporaryDirectory(prefix="marsad-demo-") as tmp, resources.as_file(sample) as folder:
         db = Path(tmp) / "demo.db"
-        summary = _run_ingest([str(folder)], db, ReadOptions())
-        _print_summary(summary, db)
-        with _open_store(db) as store:
+        summary, skipped = _run_ingest([str(folder)], db, ReadOptions())
+        _print_summary(summary, db, skipped)
+        with _open_store(db) as store, _index_errors():
             _print_syndication(store)
             # spelling and clitic variants of words the sample's water-fund story uses
             console.print(f"\n[bold]marsad search[/bold] {DEMO_QUERY!r}  (written unlike any page)")
@@ -285,10 +466,10 @@ def demo(
 
 
 DEMO_QUERY = "ومسقط بتحليه المياه"
-LimitOption = Annotated[int, typer.Option("--limit", min=1, max=engine.MAX_LIMIT, help="Hits per page.")]
+LimitOption = Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT, help="Hits per page.")]
 
 
-def _print_hits(page: engine.SearchPage, as_json: bool) -> None:
+def _print_hits(page: SearchPage, as_json: bool) -> None:
     if as_json:
         _print_json(page.to_json())
         return
@@ -311,6 +492,9 @@ def _print_hits(page: engine.SearchPage, as_json: bool) -> None:
 
 def _announce_indexing(store: SqliteStore) -> None:
     """Say so before a search or similar first has to (re)build the index: it can take minutes."""
+    from marsad.search.analyzer import default_analyzer
+    from marsad.search.index import backlog, search_index
+
     analyzer = default_analyzer()
     state = search_index(store).state
     if state is not None and state.archive == store.archive_id and state.analyzer != analyzer.version:
@@ -321,20 +505,28 @@ def _announce_indexing(store: SqliteStore) -> None:
 
 @app.command("search")
 def search_command(
-    query: Annotated[str, typer.Argument(help='Words, "phrases", -excluded, OR, outlet: wire: tag: date:')],
+    query: Annotated[
+        str,
+        typer.Argument(
+            help='Words, "phrases", -excluded, OR, outlet: wire: tag: date:'
+            " (a query that starts with - goes after --)"
+        ),
+    ],
     db: DbOption = DEFAULT_DB,
     limit: LimitOption = 10,
     page: Annotated[int, typer.Option("--page", min=1, help="Which page of hits.")] = 1,
     as_json: JsonOption = False,
 ) -> None:
     """Search the archive: one hit per duplicate group, with every spelling and clitic form matched."""
-    with _open_store(db) as store:
+    from marsad.search import engine
+    from marsad.search.query import QueryError
+
+    with _open_store(db) as store, _index_errors():
         _announce_indexing(store)
         try:
             result = engine.search(store, query, limit=limit, offset=(page - 1) * limit)
-        except (QueryError, IndexBusy) as error:
-            console.print(f"[red]error:[/red] {error}")
-            raise typer.Exit(2) from None
+        except QueryError as error:
+            _fail(str(error), EXIT_USAGE)
     _print_hits(result, as_json)
 
 
@@ -346,13 +538,14 @@ def similar(
     as_json: JsonOption = False,
 ) -> None:
     """Articles most like this one (more-like-this on its salient terms), its own copies left out."""
-    with _open_store(db) as store:
+    from marsad.search import engine
+
+    with _open_store(db) as store, _index_errors():
         _announce_indexing(store)
         try:
             result = engine.similar(store, article_id, limit=limit)
-        except (engine.NotFound, IndexBusy) as error:
-            console.print(f"[red]error:[/red] {error}")
-            raise typer.Exit(2) from None
+        except engine.NotFound as error:
+            _fail(str(error), EXIT_USAGE)
     _print_hits(result, as_json)
 
 
@@ -366,5 +559,50 @@ def _print_syndication(store: SqliteStore) -> None:
     Console().print(table)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
+def _usage_error(error: UsageError) -> str:
+    """A usage error in one line; a query that starts with "-", taken for an option (`-outlet:x`
+    reads as the options -o -u -t…), says where it goes."""
+    from typer._click.exceptions import NoSuchOption
+
+    ctx = error.ctx
+    if ctx is None:
+        return error.format_message()
+    message = f"{ctx.command_path}: {error.format_message()}"
+    short = isinstance(error, NoSuchOption) and not error.option_name.startswith("--")
+    if short and any(param.name == "query" for param in ctx.command.params):
+        return (
+            f"{message} (a query that starts with '-' goes after '--': {ctx.command_path} [OPTIONS] -- QUERY)"
+        )
+    return f"{message} (see {ctx.command_path} --help)"
+
+
+def main(args: list[str] | None = None) -> None:
+    """The console entry point. The commands run with Typer's standalone mode off so that every
+    way out is decided here: usage errors and failures as one line each, any unexpected
+    exception as one line with a hint (MARSAD_DEBUG=1 lets it through with its traceback)."""
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+    from typer.main import get_command
+
+    try:
+        code = get_command(app).main(args, prog_name="marsad", standalone_mode=False)
+    except NoArgsIsHelpError:
+        code = EXIT_USAGE  # the help was printed
+    except UsageError as error:
+        _say("error:", "red", _usage_error(error))
+        code = EXIT_USAGE
+    except typer.TyperException as error:  # Click's other errors (a file it could not open…)
+        _say("error:", "red", error.format_message())
+        code = error.exit_code
+    except typer.Abort:
+        _say("error:", "red", "aborted")
+        code = EXIT_FAILED
+    except Exception as error:
+        if os.environ.get("MARSAD_DEBUG"):
+            raise
+        if isinstance(error, OSError) and error.filename is not None:
+            _say("error:", "red", f"{error.filename}: {error.strerror or error}")
+        else:
+            hint = "set MARSAD_DEBUG=1 to see the traceback"
+            _say("error:", "red", f"{type(error).__name__}: {error} ({hint})")
+        code = EXIT_FAILED
+    sys.exit(code if isinstance(code, int) else 0)

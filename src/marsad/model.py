@@ -57,6 +57,7 @@ class Page:
     published: datetime | None = None
     fetched: datetime | None = None
     fmt: str = "text"
+    byline: str | None = None  # the source's author/dateline field ("الرياض - واس"), as given
     page_id: str = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -82,7 +83,8 @@ class Article:
     """One article found on a page: its text exactly as published, minus the boilerplate.
 
     The boilerplate is not thrown away but kept as structured fields (wire agencies, publisher,
-    tags, related headlines).
+    tags, related headlines, the dateline) and, for lines that are neither (an app promotion, a
+    separator, an outlet's sign-off), as `boilerplate`: the lines taken out of the text, in order.
     """
 
     text: str
@@ -93,6 +95,11 @@ class Article:
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     position: int = 0
+    dateline: str | None = None  # as written: "بريدة 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس"
+    place: str | None = None  # where it was filed: "بريدة"
+    dated: str | None = None  # the dateline's date as written: "25 شوال 1436 هـ الموافق 10 أغسطس 2015 م"
+    authors: tuple[str, ...] = ()  # writers named in the byline or dateline
+    boilerplate: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

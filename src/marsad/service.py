@@ -16,7 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from marsad.dedup.exact import article_ids
-from marsad.dedup.near import Thresholds, link_batch
+from marsad.dedup.groups import anchors
+from marsad.dedup.near import Thresholds, link_batch, prepare
+from marsad.dedup.templates import learn_templates
+from marsad.defaults import BATCH_PAGES
 from marsad.model import Article, IngestSummary, Page, ReadFailure, SegmentedPage, as_tuple, from_tuple
 from marsad.read import ReadOptions
 from marsad.read.common import Item
@@ -27,7 +30,6 @@ from marsad.search.index import PreparedRow, index_articles, indexing, prepare_r
 from marsad.segment import Segmenter
 from marsad.store.base import Occurrence, PageWrite, Presence, Store, WriteBatch, WriteResult
 
-BATCH_PAGES = 500
 INDEX_COMMIT_ARTICLES = 50_000  # search index commits during an ingest (each one a segment to merge)
 TASK_UNIT_BYTES = 8 * 1024 * 1024  # input a worker reads per task (a SaudiNewsNet day is 5.5 MB)
 NEAR_BATCH = 2000  # articles checked for near-duplicates at once (bounds the arrays: ~150 MB)
@@ -217,7 +219,11 @@ def _write_and_link(
     written = store.write(next(parts), ingested_at)
     for part in parts:
         written += store.write(part, ingested_at)
-    links = link_near_duplicates(store, near, full_batches_only=True) if near else 0
+    links = 0
+    if near:
+        links, cleaned = link_near_duplicates(store, near, full_batches_only=True)
+        for article_id in cleaned:
+            rows.pop(article_id, None)  # its text changed: the row made from the page's is stale
     if analyzer:
         index_articles(store, analyzer, prepared=rows, commit_every=INDEX_COMMIT_ARTICLES)
     return written, links
@@ -225,19 +231,27 @@ def _write_and_link(
 
 def link_near_duplicates(
     store: Store, thresholds: Thresholds, batch_size: int = NEAR_BATCH, full_batches_only: bool = False
-) -> int:
+) -> tuple[int, set[str]]:
     """Check the articles not yet checked against the archive, `batch_size` at a time (each batch
-    one transaction, so an interrupted run leaves the rest for the next). During an ingest only
+    one transaction, so an interrupted run leaves the rest for the next): link their copies,
+    put each in its duplicate group, and take their outlets' learnt template lines out of their
+    text (and out of earlier articles' where a line became template). During an ingest only
     full batches run: large batches amortize the vectorized work; the end of the ingest checks
-    the rest. Returns how many links were made."""
-    made = 0
+    the rest. Returns how many links were made and the ids of the articles whose text changed."""
+    made, cleaned_ids = 0, set()
     at_least = batch_size if full_batches_only else 1
     while docs := store.unindexed_docs(batch_size, at_least):
+        seqs = [doc.seq for doc in docs]
         with store.transaction():
-            links = link_batch(docs, store, thresholds)
+            prepared = prepare(docs)
+            links = link_batch(docs, store, thresholds, prepared)
             store.add_links(links)
+            store.set_anchors(anchors(seqs, [(x.a, x.b, x.kind, x.score) for x in links], store.anchors_of))
+            cleaned = learn_templates(seqs, prepared.tokens, prepared.lines, store)
+            store.replace_texts(cleaned)
         made += len(links)
-    return made
+        cleaned_ids.update(store.article_ids([c.seq for c in cleaned]))
+    return made, cleaned_ids
 
 
 def _account(
@@ -280,6 +294,8 @@ def ingest(
     runner: Runner | None = None,
     near: Thresholds | None = DEFAULT_NEAR,
     search: bool = True,
+    stop: Callable[[], bool] | None = None,
+    skipped: Callable[[str], None] | None = None,
 ) -> IngestSummary:
     """Ingest files, directories, globs or feed URLs into the store; safe to re-run or resume.
 
@@ -288,6 +304,10 @@ def ingest(
     store writes happen here, in order. Each batch is written in one transaction, then checked for
     near-duplicates against the whole archive (`near=None` skips that; a later run catches up)
     and added to the search index (`search=False` leaves that to the first search).
+
+    `stop` is asked after each batch: when it says so (Ctrl-C), the ingest ends once that batch
+    is written, leaving the rest, and the near-duplicate check of the last articles, to a re-run.
+    `skipped` hears of every file a directory walk left out (not a known input type).
     """
     analyzer = default_analyzer() if search else None
     segmenter = segmenter or Segmenter()
@@ -296,7 +316,7 @@ def ingest(
     in_flight: deque[_Pending] = deque()
 
     def tasks() -> Iterator[SegmentTask]:
-        for group in _groups(plan(paths, options), batch_pages):
+        for group in _groups(plan(paths, options, skipped), batch_pages):
             ingested_at = now_iso()
             if isinstance(group[0], Unit):  # read by the worker
                 units = tuple(u for u in group if isinstance(u, Unit))
@@ -334,8 +354,10 @@ def ingest(
             writes.append((job, batch))
             while len(writes) > 1 or (writes and writes[0][0].done()):
                 _account(summary, *writes.popleft(), progress)
+            if stop is not None and stop():
+                break
         while writes:
             _account(summary, *writes.popleft(), progress)
-        if near:
-            summary.near_links += writer.submit(link_near_duplicates, store, near).result()
+        if near and not (stop is not None and stop()):
+            summary.near_links += writer.submit(link_near_duplicates, store, near).result()[0]
     return summary

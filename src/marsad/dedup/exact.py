@@ -7,9 +7,10 @@ wire story ingested from any page, in any run, on any worker, gets the same id.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from marsad.model import stable_id
-from marsad.text import matching_key, matching_keys
+from marsad.model import Article, stable_id
+from marsad.text import matching_key, matching_keys, unique_forms
 
 
 def article_id(text: str) -> str:
@@ -33,3 +34,42 @@ def article_ids(texts: Sequence[str]) -> list[str]:
         ids += [stable_id("article", key) for key in matching_keys(texts[start:end])]
         start = end
     return ids
+
+
+def new_entry(article: Article, seen_at: str) -> dict[str, Any]:
+    """An article's stored fields, from its first page."""
+    return {
+        "text": article.text,
+        "lead": article.lead,
+        "title": article.title,
+        "wire": list(article.wire),
+        "publisher": article.publisher,
+        "tags": unique_forms(article.tags),
+        "related": unique_forms(article.related),
+        "first_seen": seen_at,
+        "dateline": article.dateline,
+        "place": article.place,
+        "dated": article.dated,
+        "authors": unique_forms(article.authors),
+        "boilerplate": list(dict.fromkeys(article.boilerplate)),
+    }
+
+
+def merge_copy(entry: dict[str, Any], article: Article, seen_at: str) -> dict[str, Any]:
+    """The stored fields of an article once another page carried an exact copy of it: lists are
+    unions by normalized form, single values keep the first one known, first seen is the
+    earliest. Order-free, so one batch or many give the same article."""
+    return {
+        **entry,
+        "title": entry["title"] or article.title,
+        "wire": list(dict.fromkeys([*entry["wire"], *article.wire])),
+        "publisher": entry["publisher"] or article.publisher,
+        "tags": unique_forms([*entry["tags"], *article.tags]),
+        "related": unique_forms([*entry["related"], *article.related]),
+        "first_seen": min(filter(None, [entry["first_seen"], seen_at])),
+        "dateline": entry["dateline"] or article.dateline,
+        "place": entry["place"] or article.place,
+        "dated": entry["dated"] or article.dated,
+        "authors": unique_forms([*entry["authors"], *article.authors]),
+        "boilerplate": list(dict.fromkeys([*entry["boilerplate"], *article.boilerplate])),
+    }

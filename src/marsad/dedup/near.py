@@ -32,14 +32,14 @@ import numpy.typing as npt
 
 from marsad.dedup.exact import article_id
 from marsad.dedup.postings import PostingIndex
+from marsad.dedup.templates import TEMPLATE_MIN_ARTICLES
+from marsad.defaults import NEAR_THRESHOLD
 from marsad.runner import InlineRunner, Runner
 from marsad.text.shingle import U64, Shingled, Tokenized, distinct, shingle, tokenize
 
 SHINGLE_SIZE = 5
-NEAR_THRESHOLD = 0.8
 CONTAINMENT_THRESHOLD = 0.9
 SAMPLE_MODULUS = 4
-TEMPLATE_MIN_ARTICLES = 5
 EDITED_MIN_JACCARD = 0.4
 EDITED_WORD_JACCARD = 0.85
 EDITED_MIN_SHINGLES = 30  # word-level agreement means little in a few sentences

@@ -14,12 +14,15 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from marsad.dedup.groups import Group
-from marsad.store.base import ArticleRecord, PageRecord
+from marsad.dedup.groups import Containment, Group, build_groups, containment, group_sizes
+from marsad.store.base import ArticleRecord, PageRecord, Store
 
 
-def article_object(record: ArticleRecord, duplicates: int | None = None) -> dict[str, Any]:
-    """`duplicates`: members (pages) in the article's duplicate group, itself included."""
+def article_object(
+    record: ArticleRecord, duplicates: int | None = None, contained: Containment | None = None
+) -> dict[str, Any]:
+    """`duplicates`: members (pages) in the article's duplicate group, itself included;
+    `contained`: the wire stories it contains and the longer pieces that contain it."""
     return {
         "id": record.article_id,
         "title": record.title,
@@ -29,22 +32,55 @@ def article_object(record: ArticleRecord, duplicates: int | None = None) -> dict
         "publisher": record.publisher,
         "tags": record.tags,
         "related": record.related,
+        "dateline": record.dateline,
+        "place": record.place,
+        "dated": record.dated,
+        "authors": record.authors,
+        "boilerplate": record.boilerplate,
         "pages": [
-            {"source": ref.source, "outlet": ref.outlet, "position": ref.position, "url": ref.url}
+            {
+                "source": ref.source,
+                "outlet": ref.outlet,
+                "position": ref.position,
+                "url": ref.url,
+                "dateline": ref.dateline,
+            }
             for ref in record.pages
         ],
         "first_seen": record.first_seen,
         "duplicates": duplicates if duplicates is not None else len(record.pages),
+        "contains": list(contained.contains) if contained else [],
+        "contained_in": list(contained.contained_in) if contained else [],
     }
 
 
-def group_object(group: Group) -> dict[str, Any]:
+def article_objects(store: Store) -> Iterator[dict[str, Any]]:
+    """Every distinct article of a store as its export object, in arrival order."""
+    sizes = group_sizes(store.page_counts(), store.group_anchors())
+    contained = containment(store.contained_pairs())
+    for record in store.articles():
+        yield article_object(record, sizes.get(record.article_id), contained.get(record.article_id))
+
+
+def group_objects(store: Store) -> Iterator[dict[str, Any]]:
+    """Every duplicate group of a store as its export object, largest first."""
+    contained = containment(store.contained_pairs())
+    for group in build_groups(store.articles(), store.group_anchors(), store.near_links()):
+        yield group_object(group, contained)
+
+
+def group_object(group: Group, contained: dict[str, Containment] | None = None) -> dict[str, Any]:
+    """A group, its members, and what its articles contain or are contained in (never members)."""
+    ids = dict.fromkeys(member.article_id for member in group.members)
+    found = [contained[i] for i in ids if contained and i in contained]
     return {
         "canonical": group.canonical,
         "members": [
             {"id": m.article_id, "source": m.source, "outlet": m.outlet, "kind": m.kind, "score": m.score}
             for m in group.members
         ],
+        "contains": list(dict.fromkeys(inner for c in found for inner in c.contains)),
+        "contained_in": list(dict.fromkeys(outer for c in found for outer in c.contained_in)),
     }
 
 
@@ -57,6 +93,7 @@ def page_object(record: PageRecord) -> dict[str, Any]:
         "published": record.published,
         "articles": record.article_ids,
         "similar": record.similar,
+        "byline": record.byline,
     }
 
 
@@ -81,14 +118,19 @@ def _schema(kind: str) -> pa.Schema:
                 ("published", text),
                 ("articles", texts),
                 ("similar", texts),
+                ("byline", text),
             ]
         )
-    page_ref = pa.struct([("source", text), ("outlet", text), ("position", pa.int32()), ("url", text)])
+    page_ref = pa.struct(
+        [("source", text), ("outlet", text), ("position", pa.int32()), ("url", text), ("dateline", text)]
+    )
     if kind == "groups":
         member = pa.struct(
             [("id", text), ("source", text), ("outlet", text), ("kind", text), ("score", pa.float64())]
         )
-        return pa.schema([("canonical", text), ("members", pa.list_(member))])
+        return pa.schema(
+            [("canonical", text), ("members", pa.list_(member)), ("contains", texts), ("contained_in", texts)]
+        )
     return pa.schema(
         [
             ("id", text),
@@ -99,9 +141,16 @@ def _schema(kind: str) -> pa.Schema:
             ("publisher", text),
             ("tags", texts),
             ("related", texts),
+            ("dateline", text),
+            ("place", text),
+            ("dated", text),
+            ("authors", texts),
+            ("boilerplate", texts),
             ("pages", pa.list_(page_ref)),
             ("first_seen", text),
             ("duplicates", pa.int32()),
+            ("contains", texts),
+            ("contained_in", texts),
         ]
     )
 

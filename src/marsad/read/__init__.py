@@ -7,8 +7,10 @@ bad input raises, so one corrupt file never stops an ingest and every problem ca
     read_bytes("upload.html", data)
 
 Directories are walked in sorted order (hidden files and folders, whose names start with ".",
-are not content and are skipped); glob patterns expand in sorted order; http(s) URLs are fetched
-as RSS/Atom feeds. Formats are chosen by file name and sniffed when the name does not tell.
+are not content and are skipped, and so are files whose extension is not an input type: a
+README or notes.md beside the pages); glob patterns expand in sorted order; http(s) URLs are
+fetched as RSS/Atom feeds. A file named on the command line (or matched by a glob) is read
+whatever its name: formats are chosen by file name and sniffed when the name does not tell.
 """
 
 from __future__ import annotations
@@ -23,26 +25,32 @@ from typing import IO, TypeVar
 
 from marsad.model import Page, ReadFailure
 from marsad.read.common import Blob, Item
-from marsad.read.containers import read_blob
+from marsad.read.containers import known_type, read_blob
 from marsad.read.options import ReadOptions
 
 __all__ = ["ReadOptions", "read_bytes", "read_paths"]
 
 T = TypeVar("T")
+Skipped = Callable[[str], None]  # told of each file a directory walk leaves out
 
 
-def read_paths(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[Page | ReadFailure]:
+def read_paths(
+    paths: Iterable[str], options: ReadOptions | None = None, skipped: Skipped | None = None
+) -> Iterator[Page | ReadFailure]:
     """Pages and failures from paths, directories, glob patterns and feed URLs, lazily and in order."""
-    return each_input(paths, options or ReadOptions(), read_file)
+    return each_input(paths, options or ReadOptions(), read_file, skipped)
 
 
 def each_input(
-    paths: Iterable[str], options: ReadOptions, per_file: Callable[[str, ReadOptions], Iterator[T]]
+    paths: Iterable[str],
+    options: ReadOptions,
+    per_file: Callable[[str, ReadOptions], Iterator[T]],
+    skipped: Skipped | None = None,
 ) -> Iterator[T | Item]:
     """`per_file` of every file the paths name, in order; feeds at URLs are read, and a path
     that names nothing is a failure."""
     for path in paths:
-        for found in input_files(os.fspath(path)):
+        for found in input_files(os.fspath(path), skipped):
             if isinstance(found, ReadFailure):
                 yield found
             elif found.lower().startswith(("http://", "https://")):
@@ -70,16 +78,25 @@ def fetch_feed(url: str, options: ReadOptions) -> Iterator[Item]:
     return fetch(url, options)
 
 
-def input_files(path: str) -> Iterator[str | ReadFailure]:
-    """The files (and feed URLs) one path argument names: itself, a directory's files, a glob's
-    matches; a failure where it names nothing."""
+def input_files(path: str, skipped: Skipped | None = None) -> Iterator[str | ReadFailure]:
+    """The files (and feed URLs) one path argument names: itself, a directory's files of a known
+    input type (`skipped` hears of the others), a glob's matches; a failure where it names nothing."""
     if path.lower().startswith(("http://", "https://")):
         yield path
     elif os.path.isdir(path):
         files = _walk(path)
+        kept = []
+        for file in files:
+            if known_type(os.path.basename(file)):
+                kept.append(file)
+            elif skipped is not None:
+                skipped(file)
         if not files:
             yield ReadFailure(path, "empty directory: no files in it")
-        yield from files
+        elif not kept:
+            count = f"{len(files)} file{'s' if len(files) > 1 else ''}"
+            yield ReadFailure(path, f"no input files in it ({count} of unknown type skipped)")
+        yield from kept
     elif os.path.lexists(path):
         yield path
     elif glob.has_magic(path):
@@ -87,7 +104,7 @@ def input_files(path: str) -> Iterator[str | ReadFailure]:
         if not matches:
             yield ReadFailure(path, "no file matches this pattern")
         for match in matches:
-            yield from input_files(match)
+            yield from input_files(match, skipped)
     else:
         yield ReadFailure(path, "no such file or directory")
 

@@ -71,6 +71,13 @@ def kind_of(name: str) -> str | None:
     return None
 
 
+def known_type(name: str) -> bool:
+    """Whether a directory walk reads this file: its extension names a format, or it is .xml
+    (a feed or HTML, sniffed). Notes, code, images and extension-less files in a folder of
+    pages are not pages, and read anyway they would be quarantined or, worse, stored as text."""
+    return kind_of(name) is not None or name.lower().endswith(".xml")
+
+
 def sniff(head: bytes) -> str:
     """The format of bytes with an unknown or ambiguous name (.xml, no extension)."""
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):

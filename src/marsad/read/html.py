@@ -30,6 +30,7 @@ from lxml.html import HtmlElement
 from marsad.model import Page, ReadFailure
 from marsad.read.common import decode_page, outlet_for, parse_datetime
 from marsad.read.options import ReadOptions
+from marsad.text import matching_key
 
 _BLOCK = frozenset(
     {
@@ -96,7 +97,7 @@ def read_html(
         return ReadFailure(source, "no HTML content", raw)
     meta = _metas(root)
     site_name = meta.get("og:site_name")
-    title = _title(root, meta, site_name)
+    title = _title(root, meta, site_name, _link_texts(root))
     canonical = _canonical(root, meta)
     region = find_region(root)
     published = _published(root, region, meta)
@@ -114,6 +115,7 @@ def read_html(
         published=published,
         fetched=fetched,
         fmt="html",
+        byline=_byline(meta),
     )
 
 
@@ -249,16 +251,43 @@ def _metas(root: HtmlElement) -> dict[str, str]:
     return found
 
 
-def _title(root: HtmlElement, meta: dict[str, str], site_name: str | None) -> str | None:
-    """The headline: og:title, else the first <h1>, else <title> minus its " - Site" part."""
+def _title(root: HtmlElement, meta: dict[str, str], site_name: str | None, links: set[str]) -> str | None:
+    """The headline: og:title, else the first <h1>, else <title> minus its " - Site" part; a
+    candidate that is the text of one of the page's links is a section name ("أخبار العالم"),
+    not the headline, and the next candidate is tried."""
     og = meta.get("og:title") or meta.get("twitter:title")
-    if og:
-        return _drop_site(og, site_name, always=False)
-    h1 = _first_h1(root)
-    if h1:
-        return h1
     title = root.findtext(".//title")
-    return _drop_site(_SPACES.sub(" ", title).strip(), site_name, always=True) if title else None
+    candidates = (
+        _drop_site(og, site_name, always=False) if og else None,
+        _first_h1(root),
+        _drop_site(_SPACES.sub(" ", title).strip(), site_name, always=True) if title else None,
+    )
+    return next((c for c in candidates if c and matching_key(c) not in links), None)
+
+
+def _link_texts(root: HtmlElement) -> set[str]:
+    """Matching keys of the short link texts in the page's chrome (navigation, header, menus,
+    breadcrumbs): its section names. Links elsewhere may carry the headline itself."""
+    found: set[str] = set()
+    for anchor in root.iter("a"):
+        if any(_is_chrome(el) or _BREADCRUMB.search(_class_id(el)) for el in anchor.iterancestors()):
+            text = _SPACES.sub(" ", anchor.text_content()).strip()
+            if text and len(text.split()) <= _SECTION_WORDS:
+                found.add(matching_key(text))
+    return found
+
+
+_SECTION_WORDS = 4
+_BREADCRUMB = re.compile(r"breadcrumb|menu")
+
+
+def _byline(meta: dict[str, str]) -> str | None:
+    """The page's author or dateline meta, when it names someone (not a profile URL)."""
+    for key in ("author", "article:author", "dc.creator", "byl"):
+        value = meta.get(key)
+        if value and not value.lower().startswith(("http://", "https://")):
+            return value
+    return None
 
 
 def _drop_site(title: str, site_name: str | None, always: bool) -> str | None:

@@ -8,8 +8,10 @@ so the per-record work is a few dict look-ups, one orjson call and datetime.from
 from __future__ import annotations
 
 import codecs
+import html
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 import orjson
@@ -25,6 +27,7 @@ FIELD_CANDIDATES: dict[str, tuple[str, ...]] = {
     "published": ("date", "published", "published_at", "pubDate", "date_publish", "datePublished"),
     "fetched": ("date_extracted", "crawled_at", "fetched_at", "date_download"),
     "outlet": ("source", "outlet", "site", "domain", "publisher", "source_domain"),
+    "byline": ("author", "authors", "byline", "dateline", "creator"),
 }
 
 
@@ -107,16 +110,19 @@ def record_page(
         fields = ", ".join(map(str, record)) or "none"
         return ReadFailure(source, f"{label} has no text ({empty}fields present: {fields})", raw)
     url = _string(_pick(record, names["url"]))
+    title = _string(_pick(record, names["title"]))
+    byline = _byline(_pick(record, names["byline"]))
     return Page(
         source=source,
         raw=raw,
-        text=text,
+        text=unescape_entities(text),
         outlet=outlet_for(options, _outlet(_pick(record, names["outlet"])), (url,), folder),
         url=url,
-        title=_string(_pick(record, names["title"])),
+        title=unescape_entities(title) if title else None,
         published=parse_datetime(_pick(record, names["published"])),
         fetched=parse_datetime(_pick(record, names["fetched"])),
         fmt="record",
+        byline=unescape_entities(byline) if byline else None,
     )
 
 
@@ -195,6 +201,24 @@ def _text(value: object) -> str | None:
         joined = "\n\n".join(part for part in value if part.strip())
         return joined or None
     return None
+
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def unescape_entities(text: str) -> str:
+    """HTML entities a crawler left in a record's fields ("&quot;", "&#8220;", "&nbsp;") as the
+    characters they stand for. Only complete entities (with their ";"): "R&D" and "AT&T" stay."""
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+
+
+def _byline(value: object) -> str | None:
+    """A byline field: a string, or a list of authors (news-please) joined with "، "."""
+    if isinstance(value, list):
+        value = "، ".join(v for v in value if isinstance(v, str) and v.strip())
+    return _string(value)
 
 
 def _string(value: object) -> str | None:

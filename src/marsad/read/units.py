@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from marsad.model import ReadFailure
-from marsad.read import each_input, file_blob, read_file
+from marsad.read import Skipped, each_input, file_blob, read_file
 from marsad.read.common import Item
 from marsad.read.containers import kind_of, member_blob, read_blob
 from marsad.read.options import ReadOptions
@@ -36,9 +36,11 @@ class Unit:
     size: int = 0
 
 
-def plan(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[Unit | Item]:
+def plan(
+    paths: Iterable[str], options: ReadOptions | None = None, skipped: Skipped | None = None
+) -> Iterator[Unit | Item]:
     """The input as units for workers to read, and the pages and failures of what is read here."""
-    return each_input(paths, options or ReadOptions(), _plan_file)
+    return each_input(paths, options or ReadOptions(), _plan_file, skipped)
 
 
 def _plan_file(path: str, options: ReadOptions) -> Iterator[Unit | Item]:

@@ -9,6 +9,7 @@ this machine). A Dask runner for clusters plugs in behind the same `map`.
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -43,7 +44,7 @@ class ProcessRunner:
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
-        self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_interrupts)
         # Fork the workers now, from a process that holds no lock and runs no thread yet: forked
         # later, they would inherit the search index's writer lock (and keep it after the
         # ingest releases it) and copies of threads' state. With fork, the pool starts all its
@@ -61,6 +62,13 @@ class ProcessRunner:
 
     def close(self) -> None:
         self._pool.shutdown(cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    """Workers ignore Ctrl-C: the terminal sends it to the whole process group, and the main
+    process decides what it means (the CLI stops after the batch in hand). A worker that took it
+    would print a traceback and break the pool under the batches still in flight."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def make_runner(workers: int) -> Runner:

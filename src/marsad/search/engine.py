@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from marsad.defaults import MAX_LIMIT
 from marsad.search.analyzer import Analyzer, default_analyzer
 from marsad.search.index import analyzed, index_articles, needs_rebuild, search_index
 from marsad.search.query import Clause, Phrase, Query, parse_query
@@ -13,7 +14,6 @@ from marsad.search.snippet import Snippet, make_snippet
 from marsad.search.tantivy_index import IndexBusy
 from marsad.store.base import Store
 
-MAX_LIMIT = 100
 SIMILAR_TERMS = 25  # salient terms a "more like this" query is made of
 SIMILAR_MAX_SHARE = 0.1  # terms in more than this share of articles say little about a story
 
@@ -28,6 +28,8 @@ class Hit:
     group: list[str]
     pages: int
     first_seen: str | None
+    contains: list[str] = field(default_factory=list)
+    contained_in: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -41,6 +43,8 @@ class Hit:
             "duplicates": self.group[1:],
             "pages": self.pages,
             "first_seen": self.first_seen,
+            "contains": self.contains,
+            "contained_in": self.contained_in,
         }
 
 
@@ -90,7 +94,20 @@ def _page(
     for seq, group, score in results.hits:
         r = store.hit(seq, group, score)
         snippet = make_snippet(r.text, query.highlight, analyzer)
-        hits.append(Hit(r.article_id, r.title, r.score, snippet, r.outlets, r.group, r.pages, r.first_seen))
+        hits.append(
+            Hit(
+                r.article_id,
+                r.title,
+                r.score,
+                snippet,
+                r.outlets,
+                r.group,
+                r.pages,
+                r.first_seen,
+                r.contains,
+                r.contained_in,
+            )
+        )
     return SearchPage(text, results.total, offset, limit, hits, results.exact)
 
 
@@ -101,8 +118,10 @@ def _catch_up(store: Store, analyzer: Analyzer) -> None:
         index_articles(store, analyzer)
     except IndexBusy:
         if needs_rebuild(store, analyzer):
+            folder = search_index(store).folder
             raise IndexBusy(
-                "the search index is being rebuilt by another process (an ingest?): try again when it ends"
+                f"the search index {folder} is being rebuilt by another process (an ingest?):"
+                " try again when it ends"
             ) from None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from enum import Enum
@@ -27,6 +28,7 @@ class Marker(Enum):
 class MarkerMatch:
     marker: Marker
     rest: str  # the line after the marker, as written (separator such as ":" removed)
+    separated: bool  # a separator (":", "|", "…") stood between the marker and the rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,15 @@ class Profile:
     max_source_words: int
     max_ad_subheading_words: int
     max_title_words: int
+    max_tag_line_words: int
     longest: int  # words in the longest marker
     first_words: frozenset[str]
+    # "للمزيد", "قد يهمك": link markers only when a separator follows ("للمزيد: عنوان"), since
+    # they also open sentences ("للمزيد سألنا الدكتور …")
+    needs_separator: frozenset[tuple[str, ...]]
+    boilerplate: re.Pattern[str]  # whole lines that are furniture (normalized, lower-cased)
+    tails: re.Pattern[str]  # furniture glued after the last sentence of a paragraph
+    max_boilerplate_chars: int
 
     def match(self, line: str) -> MarkerMatch | None:
         """The marker a line starts with, if any, and the rest of the line as written."""
@@ -52,8 +61,32 @@ class Profile:
             size = len(marker_words)
             if line_words[:size] == marker_words:
                 end = spans[size - 1][1][1]
-                return MarkerMatch(marker, line[end:].lstrip(" \t:：-–—ـ|").strip())
+                rest = line[end:].lstrip(" \t:：-–—ـ|.…").strip()
+                separated = bool(_SEPARATOR.match(line[end:]))
+                if marker_words in self.needs_separator and rest and not separated:
+                    return None
+                return MarkerMatch(marker, rest, separated)
         return None
+
+    def is_boilerplate(self, line: str) -> bool:
+        """A line that is an outlet's furniture (an app promotion, a separator, a rights notice)."""
+        if len(line) > self.max_boilerplate_chars:
+            return False  # a paragraph: not worth normalizing to find that out
+        return bool(self.boilerplate.search(" ".join(normalize(line).lower().split())))
+
+    def glued_tail(self, line: str) -> int | None:
+        """Where furniture glued after a paragraph's last sentence starts, if any (an offset in
+        the line as written: normalization drops marks, so the match is mapped back word by word)."""
+        normalized = normalize(line).lower()
+        found = self.tails.search(normalized)
+        if found is None:
+            return None
+        before = len(WORD.findall(normalized[: found.start()]))
+        spans = list(WORD.finditer(line))
+        return spans[before].start() if before < len(spans) else None
+
+
+_SEPARATOR = re.compile(r"\s*(?:[:：|]|\.{2,}|…|-\s)")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -74,7 +107,8 @@ def _head_words(line: str, count: int) -> list[tuple[str, tuple[int, int]]]:
 def _compile(name: str, table: dict[str, object]) -> Profile:
     raw_markers = table["markers"]
     limits = table.get("limits", {})
-    assert isinstance(raw_markers, dict) and isinstance(limits, dict)
+    rules = table.get("boilerplate", {})
+    assert isinstance(raw_markers, dict) and isinstance(limits, dict) and isinstance(rules, dict)
     compiled: list[tuple[Marker, tuple[str, ...]]] = []
     for marker in Marker:
         for phrase in raw_markers.get(marker.value, []):
@@ -86,8 +120,15 @@ def _compile(name: str, table: dict[str, object]) -> Profile:
         max_source_words=int(limits.get("max_source_words", 10)),
         max_ad_subheading_words=int(limits.get("max_ad_subheading_words", 8)),
         max_title_words=int(limits.get("max_title_words", 25)),
+        max_tag_line_words=int(limits.get("max_tag_line_words", 15)),
         longest=max(len(words_) for _, words_ in compiled),
         first_words=frozenset(words_[0] for _, words_ in compiled),
+        needs_separator=frozenset(
+            tuple(words(normalize(phrase).lower())) for phrase in raw_markers.get("needs_separator", [])
+        ),
+        boilerplate=re.compile("|".join(f"(?:{rule})" for rule in rules.get("lines", [])) or "(?!)"),
+        tails=re.compile("|".join(f"(?:{rule})" for rule in rules.get("tails", [])) or "(?!)"),
+        max_boilerplate_chars=int(limits.get("max_boilerplate_chars", 240)),
     )
 
 

@@ -2,9 +2,12 @@
 
 The page text arrives one block per line (readers guarantee the shape of the seed pages). A
 single pass classifies each line with the profile's markers; boilerplate lines attach to the
-article they follow, a lone "read also" marker starts the next article, and the "مقالات مشابهة"
-list belongs to the page. What the outlet wrote is kept verbatim; only whole boilerplate lines
-and advertisement markers are taken out.
+article they follow, a lone "read also" marker after a closed article starts the next article
+(inside a running article it introduces links, and the article goes on), and the "مقالات مشابهة"
+list belongs to the page. Credits (`credits.py`) are read at the edges of each article: the
+dateline or byline it opens with, credit lines, the agency credit or end mark it closes with.
+What the outlet wrote is kept verbatim; only whole boilerplate lines, datelines, credits and
+advertisement markers are taken out, and each is kept in a field.
 """
 
 from __future__ import annotations
@@ -14,16 +17,26 @@ from dataclasses import dataclass, field
 from enum import Enum, auto
 
 from marsad.model import Article, Page, SegmentedPage
-from marsad.segment.agencies import agency_spans, might_name_agency, parse_source
+from marsad.segment.agencies import parse_source
+from marsad.segment.credits import (
+    Credit,
+    Credits,
+    is_end_mark,
+    outlet_agency,
+    read_credit,
+    read_end,
+    read_lead,
+)
 from marsad.segment.lists import split_headlines, split_tags
 from marsad.segment.profile import Marker, Profile, load_profile
-from marsad.text import matching_key, normalize, words
+from marsad.text import matching_key, unique_forms, words
 
 _BULLET = re.compile(r"^\s*[•·▪◦●■\-*–—]\s*")
-_SENTENCE_END = (".", "،", ":", "!", "…", ".»", '."')
-_DATELINE_WORDS = 14
-_DATELINE_PUNCTUATION = re.compile(r"[():\-–]")
-_PUNCTUATION = re.compile(r"[^\w\s]")
+_SENTENCE_END = (".", "،", ":", "…", ".»", '."')
+_CREDIT_WORDS = 16  # a line longer than this is never a dateline or a credit line
+_CONTINUATION = ("و", "ف")  # an article's later paragraphs open with "and"; a lead never does
+# 3alyoum glues its tags to the last sentence: "… “النظام نظام”. سمات الخدمة المدنية خالد العرج"
+_GLUED_TAGS = re.compile(r"(?<=[.!؟?”\"»)])\s+سمات\s+(?P<tags>[^.!؟?\"“”]{3,120})$")
 
 
 class _Mode(Enum):
@@ -31,6 +44,7 @@ class _Mode(Enum):
     RELATED_LIST = auto()
     SIMILAR_LIST = auto()
     TAGS_NEXT = auto()
+    LINKS = auto()  # headlines after a lone "read also" inside a running article
 
 
 @dataclass
@@ -39,24 +53,34 @@ class _Draft:
 
     lines: list[str] = field(default_factory=list)
     title: str | None = None
-    wire: list[str] = field(default_factory=list)
+    credits: Credits = field(default_factory=Credits)
     publisher: str | None = None
     tag_values: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
+    boilerplate: list[str] = field(default_factory=list)
     has_boilerplate: bool = False
+    links: int = 0  # headlines taken into `related` by the current LINKS run
 
     def has_content(self) -> bool:
         return any(line for line in self.lines)
 
+    def at_start(self, profile: Profile) -> bool:
+        """Nothing but (perhaps) a headline yet: where a dateline stands."""
+        filled = [line for line in self.lines if line]
+        return not filled or (
+            len(filled) == 1 and self.title is None and _looks_like_title(filled[0], profile)
+        )
+
     def add_source(self, value: str) -> None:
         parsed = parse_source(value)
-        self.wire.extend(name for name in parsed.wire if name not in self.wire)
+        self.credits.add_agencies(parsed.wire)
         if parsed.publisher and not self.publisher:
             self.publisher = parsed.publisher
         self.has_boilerplate = True
 
 
 def _looks_like_title(line: str, profile: Profile) -> bool:
+    """A headline: a few words that do not end a sentence ("!", "؟", quotes and hashtags are fine)."""
     count = len(words(line))
     return 2 <= count <= profile.max_title_words and not line.rstrip().endswith(_SENTENCE_END)
 
@@ -89,21 +113,26 @@ class Segmenter:
             bullet = _BULLET.match(line)
             item = line[bullet.end() :].strip() if bullet else line
             match = self.profile.match(item)
-            if match is None and bullet and mode is _Mode.SIMILAR_LIST:
+            listed = match is None or match.marker is Marker.ADS  # "إعلان المرشحات …" is a headline
+            if listed and bullet and mode is _Mode.SIMILAR_LIST:
                 similar.append(item)
                 continue
-            if match is None and bullet and mode is _Mode.RELATED_LIST:
+            if listed and bullet and mode is _Mode.RELATED_LIST:
                 drafts[0].related.append(item)
                 continue
             if match is None and mode is _Mode.TAGS_NEXT:
                 current.tag_values.append(item)
                 mode = _Mode.BODY
                 continue
+            if mode is _Mode.LINKS and match is None and self._link(line, current):
+                continue
             mode = _Mode.BODY
             if match is not None:
                 handled, mode, expect_title = self._boilerplate(match.marker, match.rest, drafts, similar)
                 if handled:
                     continue
+            if self._furniture(line, current, page.outlet):
+                continue
             if expect_title:
                 expect_title = False
                 if _looks_like_title(line, self.profile):
@@ -112,6 +141,47 @@ class Segmenter:
             current.lines.append(line)
         articles = self._finish(page, drafts)
         return SegmentedPage(page=page, articles=tuple(articles), similar=tuple(similar))
+
+    def _link(self, line: str, current: _Draft) -> bool:
+        """In a run of headlines after a lone "read also": take the line as one, or end the run.
+
+        The run ends at the first paragraph. When several headlines came before a paragraph
+        that opens afresh (not "و…"), the last of them was the paragraph's subheading.
+        """
+        if _looks_like_title(line, self.profile) and current.links < 8:
+            current.related.append(line)
+            current.links += 1
+            return True
+        if current.links >= 2 and not line.startswith(_CONTINUATION):
+            current.lines.append(current.related.pop())
+        current.links = 0
+        return False
+
+    def _furniture(self, line: str, current: _Draft, outlet: str | None) -> bool:
+        """A line that is not the story: outlet furniture, an end mark, a dateline or a credit
+        line. It leaves the text for its field (or `boilerplate`); returns whether it did."""
+        if self.profile.is_boilerplate(line):
+            current.boilerplate.append(line)
+            return True
+        if is_end_mark(line):  # "// انتهى //": the end of an SPA item
+            current.credits.add_agencies(["SPA"])
+            current.boilerplate.append(line)
+            return True
+        if len(words(line)) > _CREDIT_WORDS:
+            return False
+        credit = read_credit(line, outlet)
+        if credit is None:
+            return False
+        if current.at_start(self.profile):
+            current.credits.add(credit)  # the dateline: kept as the article's dateline field
+            return True
+        # A credit line inside or after the text names agencies, an outlet or a source, nobody
+        # else: "فرانس24/ أ ف ب", "(أ. ف. ب)", "*نقلاً عن …", "* خدمة «نيويورك تايمز»".
+        if (credit.agencies or credit.publisher or credit.own) and not credit.writers:
+            current.credits.add(credit)
+            current.boilerplate.append(line)
+            return True
+        return False
 
     def _boilerplate(
         self, marker: Marker, rest: str, drafts: list[_Draft], similar: list[str]
@@ -139,19 +209,25 @@ class Segmenter:
             current.add_source(rest)
             return True, _Mode.BODY, False
         if marker is Marker.TAGS:
+            if len(words(rest)) > self.profile.max_tag_line_words or rest.endswith(_SENTENCE_END):
+                return False, _Mode.BODY, False  # "سمات الشخصية القيادية …": a sentence
             current.has_boilerplate = True
             if not rest:
                 return True, _Mode.TAGS_NEXT, False
             current.tag_values.append(rest)
             return True, _Mode.BODY, False
         if marker is Marker.READ_ALSO:
+            closed = current.has_boilerplate and current.has_content()
             if not rest:
-                drafts.append(_Draft())
-                return True, _Mode.BODY, True
-            if current.has_boilerplate and current.has_content():
+                if closed:
+                    drafts.append(_Draft())  # the article above is closed: another follows
+                    return True, _Mode.BODY, True
+                current.links = 0
+                return True, _Mode.LINKS, False  # links inside a running article, which goes on
+            if closed:
                 drafts.append(_Draft(title=rest))  # the article above is closed: a titled article follows
             else:
-                current.related.append(rest)  # a teaser link inside a running article
+                current.related.append(rest)  # a link inside a running article
             return True, _Mode.BODY, False
         # Marker.ADS: drop a bare marker; keep the subheading it prefixes; keep real sentences.
         if not rest:
@@ -162,36 +238,82 @@ class Segmenter:
         return False, _Mode.BODY, False
 
     def _finish(self, page: Page, drafts: list[_Draft]) -> list[Article]:
+        byline = read_credit(page.byline, page.outlet, byline=True) if page.byline else None
         if page.title and not drafts[0].title:
             drafts[0].title = page.title
             _drop_repeated_title(drafts[0])
-        elif not drafts[0].title:
-            _promote_first_line_to_title(drafts[0], self.profile)
+        own_agency = outlet_agency(page.outlet)
         context = None  # the page's text, for splitting a tags line on phrases it uses (made when needed)
         articles: list[Article] = []
-        for draft in drafts:
+        for index, draft in enumerate(drafts):
+            if index == 0 and byline is not None:
+                draft.credits.found.insert(0, byline)
+                draft.credits.add_agencies(byline.agencies)
+            if not draft.title:
+                _promote_first_line_to_title(draft, self.profile)
+            _read_edges(draft, page.outlet, self.profile)
+            if own_agency:
+                draft.credits.add_agencies([own_agency])  # the outlet is the agency: its own wire
             text = _join_paragraphs(draft.lines)
             if not text:
                 continue
-            lead = text.split("\n", 1)[0]
-            wire = draft.wire + [name for name in _dateline_agencies(lead) if name not in draft.wire]
             tags: list[str] = []
             for value in draft.tag_values:
                 context = context if context is not None else "\n".join("\n".join(d.lines) for d in drafts)
-                tags.extend(tag for tag in split_tags(value, context) if tag not in tags)
+                tags.extend(split_tags(value, context))
+            dateline = draft.credits.dateline()
             articles.append(
                 Article(
                     text=text,
                     title=draft.title,
-                    lead=lead,
-                    wire=tuple(wire),
-                    publisher=draft.publisher,
-                    tags=tuple(tags),
-                    related=tuple(dict.fromkeys(draft.related)),
+                    lead=text.split("\n", 1)[0],
+                    wire=tuple(draft.credits.agencies),
+                    publisher=draft.publisher or draft.credits.publisher(),
+                    tags=tuple(unique_forms(tags)),
+                    related=tuple(unique_forms(draft.related)),
                     position=len(articles),
+                    dateline=dateline.text if dateline else None,
+                    place=dateline.place if dateline else None,
+                    dated=dateline.date if dateline else None,
+                    authors=_authors(dateline),
+                    boilerplate=tuple(draft.boilerplate),
                 )
             )
         return articles
+
+
+def _authors(dateline: Credit | None) -> tuple[str, ...]:
+    return dateline.writers if dateline else ()
+
+
+def _read_edges(draft: _Draft, outlet: str | None, profile: Profile) -> None:
+    """The credits an article's first and last paragraphs carry: a dateline leading the first
+    ("واس- جدة: …", or the second under a subheading, as a roundup's items do: "* بكين - (د.ب.أ):
+    …"), tags or an agency credit closing the last ("… اليوم. (أ ف ب)")."""
+    filled = [i for i, line in enumerate(draft.lines) if line]
+    if not filled:
+        return
+    last = filled[-1]
+    under_heading = len(filled) > 2 and _looks_like_title(draft.lines[filled[0]], profile)
+    for first in filled[: 2 if under_heading else 1]:
+        lead = read_lead(draft.lines[first], outlet)
+        if lead is not None:
+            credit, rest = lead
+            draft.credits.add(credit)
+            draft.lines[first] = rest
+            break
+    tail = profile.glued_tail(draft.lines[last])
+    if tail:
+        draft.boilerplate.append(draft.lines[last][tail:].strip())
+        draft.lines[last] = draft.lines[last][:tail].rstrip()
+    glued = _GLUED_TAGS.search(draft.lines[last])
+    if glued:
+        draft.tag_values.append(glued.group("tags").strip())
+        draft.lines[last] = draft.lines[last][: glued.start()].rstrip()
+    end = read_end(draft.lines[last])
+    if end is not None:
+        draft.lines[last], agencies = end
+        draft.credits.add_agencies(agencies)
 
 
 def _join_paragraphs(lines: list[str]) -> str:
@@ -219,22 +341,6 @@ def _promote_first_line_to_title(draft: _Draft, profile: Profile) -> None:
     if len(filled) >= 2 and _looks_like_title(draft.lines[filled[0]], profile):
         draft.title = draft.lines[filled[0]]
         del draft.lines[filled[0]]
-
-
-def _dateline_agencies(lead: str) -> list[str]:
-    """Agencies named in a dateline ("الرياض - واس:", "(أ ف ب) -") at the start of the lead."""
-    head = " ".join(lead.split(maxsplit=_DATELINE_WORDS)[:_DATELINE_WORDS])
-    if not _DATELINE_PUNCTUATION.search(head):
-        return []
-    head = normalize(head)
-    if not might_name_agency(_PUNCTUATION.sub(" ", head)):
-        return []
-    found: list[str] = []
-    for start, end, name in agency_spans(head):
-        before, after = head[max(0, start - 3) : start], head[end : end + 3]
-        if "(" in before or ")" in after or ":" in after or "-" in before or "–" in before:
-            found.append(name)
-    return found
 
 
 def segment(page: Page, profile: Profile | None = None) -> SegmentedPage:

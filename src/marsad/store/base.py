@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from marsad.dedup.near import Archive, Doc, Link
+from marsad.dedup.templates import Cleaned, TemplateArchive
 from marsad.model import Article, Page, ReadFailure
 
 
@@ -73,6 +74,7 @@ class PageRef:
     position: int
     url: str | None
     seen_at: str | None
+    dateline: str | None = None  # this page's dateline of the article, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,11 @@ class ArticleRecord:
     related: list[str]
     first_seen: str | None
     pages: list[PageRef]
+    dateline: str | None = None
+    place: str | None = None
+    dated: str | None = None
+    authors: list[str] = field(default_factory=list)
+    boilerplate: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +106,7 @@ class PageRecord:
     published: str | None
     article_ids: list[str]
     similar: list[str]
+    byline: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +144,8 @@ class SearchHitRecord:
     group: list[str]  # article ids in its duplicate group, itself first
     outlets: list[str]  # every outlet that carried the group, first seen first
     pages: int  # pages that carried the group
+    contains: list[str] = field(default_factory=list)  # articles inside the group's (wire stories)
+    contained_in: list[str] = field(default_factory=list)  # longer pieces holding the group's text
 
 
 class Presence(Protocol):
@@ -145,7 +155,7 @@ class Presence(Protocol):
     def __call__(self, page_ids: Sequence[str]) -> set[str]: ...
 
 
-class Store(Archive, Protocol):
+class Store(Archive, TemplateArchive, Protocol):
     def present_pages(self, page_ids: Sequence[str]) -> set[str]:
         """Which of these pages are already stored (to skip them on re-ingest or resume)."""
         ...
@@ -177,10 +187,32 @@ class Store(Archive, Protocol):
 
     def add_links(self, links: Iterable[Link]) -> None: ...
 
+    def anchors_of(self, seqs: Sequence[int]) -> dict[int, int]:
+        """The anchor of each of these articles that is in a group with others."""
+        ...
+
+    def set_anchors(self, anchors: dict[int, int]) -> None:
+        """Record the group each article joined (its own seq: it founded one)."""
+        ...
+
+    def group_anchors(self) -> dict[str, str]:
+        """Article id → its group's anchor id, for every article in a group with others."""
+        ...
+
+    def article_ids(self, seqs: Sequence[int]) -> list[str]: ...
+
+    def replace_texts(self, cleaned: Sequence[Cleaned]) -> None:
+        """Articles whose learnt template lines left the text: new text, lines kept aside."""
+        ...
+
     def page_counts(self) -> dict[str, int]: ...
 
     def near_links(self) -> list[tuple[str, str, str, float]]:
         """(article id, article id, kind, score) of every verified near-duplicate link."""
+        ...
+
+    def contained_pairs(self) -> list[tuple[str, str]]:
+        """(inner, outer) article ids of every `contained` link."""
         ...
 
     # full-text search: marsad.search keeps a derived index; the store says what to put in it

@@ -17,8 +17,11 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
+from marsad.dedup.exact import merge_copy, new_entry
+from marsad.dedup.groups import regroup
 from marsad.dedup.near import Doc, Link
 from marsad.dedup.postings import PostingIndex
+from marsad.dedup.templates import Cleaned
 from marsad.store.base import (
     ArticleRecord,
     Occurrence,
@@ -41,6 +44,13 @@ _FIRST_OUTLET = (
 
 
 _SOURCE = "seq, article_id, title, text, tags, wire, first_seen"  # what a SearchSource is made of
+# The article fields a later exact copy can add to (marsad.dedup.exact.merge_copy), as stored.
+_MERGED_FIELDS = (
+    "title", "wire", "publisher", "tags", "related", "first_seen",
+    "dateline", "place", "dated", "authors", "boilerplate",
+)  # fmt: skip
+_JSON_FIELDS = frozenset({"wire", "tags", "related", "authors", "boilerplate"})
+_MERGED = ", ".join(_MERGED_FIELDS)
 
 
 def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
@@ -52,8 +62,9 @@ def _dumps(values: Iterable[str]) -> str:
     return orjson.dumps(list(values)).decode()
 
 
-def _merged(old: list[str], new: Iterable[str]) -> list[str]:
-    return old + [value for value in new if value not in old]
+def _merged_row(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """The merged fields of an article entry as a row (JSON lists dumped)."""
+    return tuple(_dumps(entry[key]) if key in _JSON_FIELDS else entry[key] for key in _MERGED_FIELDS)
 
 
 def _rows_in(db: sqlite3.Connection, sql: str, values: Sequence[Any]) -> Iterator[Any]:
@@ -157,9 +168,9 @@ class SqliteStore:
         for version, sql in migrations():
             if version > current:
                 self._db.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;")
-                if version == 3:  # groups of the links made before groups were kept
+                if version == 6:  # groups were unions of links: they become stars around anchors
                     with self.transaction():
-                        self._group(self._db.execute("SELECT a, b FROM dedup_links").fetchall())
+                        self._regroup()
 
     @property
     def schema_version(self) -> int:
@@ -172,22 +183,17 @@ class SqliteStore:
         return SqlitePresence(self.path, self._reader)
 
     def _existing_articles(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The mergeable fields of stored articles (see `marsad.dedup.exact.merge_copy`)."""
         found: dict[str, dict[str, Any]] = {}
         rows = _rows_in(
             self._db,
-            "SELECT article_id, title, wire, publisher, tags, related, first_seen"
-            " FROM articles WHERE article_id IN ({marks})",
+            f"SELECT article_id, {_MERGED} FROM articles WHERE article_id IN ({{marks}})",
             article_ids,
         )
-        for article_id, title, wire, publisher, tags, related, first_seen in rows:
-            found[article_id] = {
-                "title": title,
-                "wire": json.loads(wire),
-                "publisher": publisher,
-                "tags": json.loads(tags),
-                "related": json.loads(related),
-                "first_seen": first_seen,
-                "changed": False,
+        for row in rows:
+            found[row[0]] = {
+                key: json.loads(value) if key in _JSON_FIELDS else value
+                for key, value in zip(_MERGED_FIELDS, row[1:], strict=True)
             }
         return found
 
@@ -218,84 +224,60 @@ class SqliteStore:
                     _dumps(write.similar),
                     page.raw,
                     ingested_at,
+                    page.byline,
                 )
             )
             occurrences.extend((page.page_id, occ.article.position, occ) for occ in write.occurrences)
-        db.executemany("INSERT INTO pages VALUES (?,?,?,?,?,?,?,?,?,?,?)", page_rows)
+        db.executemany(
+            "INSERT INTO pages (page_id, source, url, outlet, title, published, fetched, fmt, similar, raw,"
+            " ingested_at, byline) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            page_rows,
+        )
 
         known = self._existing_articles(list(dict.fromkeys(occ.article_id for _, _, occ in occurrences)))
+        changed: set[str] = set()
+        new: dict[str, dict[str, Any]] = {}
         duplicates = 0
         for _, _, occ in occurrences:
-            article, seen = occ.article, occ.seen_at or ingested_at
+            seen = occ.seen_at or ingested_at
             entry = known.get(occ.article_id)
             if entry is None:
-                known[occ.article_id] = {
-                    "title": article.title,
-                    "text": article.text,
-                    "lead": article.lead,
-                    "wire": list(article.wire),
-                    "publisher": article.publisher,
-                    "tags": list(article.tags),
-                    "related": list(article.related),
-                    "first_seen": seen,
-                    "new": True,
-                }
+                known[occ.article_id] = new[occ.article_id] = new_entry(occ.article, seen)
                 continue
             # An exact duplicate from another page: its boilerplate adds to what we know. The
-            # merge is order-free (unions, minimum), so one batch or many give the same article.
+            # merge is order-free, so one batch or many give the same article.
             duplicates += 1
-            merged = {
-                "title": entry["title"] or article.title,
-                "wire": _merged(entry["wire"], article.wire),
-                "publisher": entry["publisher"] or article.publisher,
-                "tags": _merged(entry["tags"], article.tags),
-                "related": _merged(entry["related"], article.related),
-                "first_seen": min(filter(None, [entry["first_seen"], seen])),
-            }
-            if any(merged[key] != entry[key] for key in merged):
-                entry.update(merged, changed=True)
+            merged = merge_copy(entry, occ.article, seen)
+            if merged != entry:
+                entry.update(merged)
+                changed.add(occ.article_id)
         next_seq = db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0] + 1
-        new_rows = [
-            (
-                article_id,
-                e["title"],
-                e["text"],
-                e["lead"],
-                _dumps(e["wire"]),
-                e["publisher"],
-                _dumps(e["tags"]),
-                _dumps(e["related"]),
-                e["first_seen"],
-                next_seq + index,
-            )
-            for index, (article_id, e) in enumerate(item for item in known.items() if item[1].get("new"))
-        ]
-        db.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", new_rows)
+        db.executemany(
+            f"INSERT INTO articles (article_id, seq, text, lead, {_MERGED})"
+            f" VALUES (?, ?, ?, ?, {','.join('?' * len(_MERGED_FIELDS))})",
+            [
+                (article_id, next_seq + index, e["text"], e["lead"], *_merged_row(e))
+                for index, (article_id, e) in enumerate(new.items())
+            ],
+        )
         # an article already stored that another page carried again: its tags, wire or first
         # seen may have changed, and its outlets may have: the search index takes it again
+        again = [article_id for article_id in known if article_id not in new]
         db.executemany(
             "INSERT OR IGNORE INTO search_stale SELECT seq FROM articles WHERE article_id = ?",
-            [(article_id,) for article_id, e in known.items() if not e.get("new")],
+            [(article_id,) for article_id in again],
         )
         db.executemany(
-            "UPDATE articles SET title=?, wire=?, publisher=?, tags=?, related=?, first_seen=?"
-            " WHERE article_id=?",
+            f"UPDATE articles SET {', '.join(f'{name}=?' for name in _MERGED_FIELDS)} WHERE article_id=?",
             [
-                (
-                    e["title"],
-                    _dumps(e["wire"]),
-                    e["publisher"],
-                    _dumps(e["tags"]),
-                    _dumps(e["related"]),
-                    e["first_seen"],
-                    article_id,
-                )
-                for article_id, e in known.items()
-                if e.get("changed") and not e.get("new")
+                (*_merged_row(known[article_id]), article_id)
+                for article_id in changed
+                if article_id not in new
             ],
         )
         db.executemany(
-            "INSERT INTO occurrences VALUES (?,?,?,?,?,?)",
+            "INSERT INTO occurrences (page_id, position, article_id, title, publisher, seen_at, dateline)"
+            " VALUES (?,?,?,?,?,?,?)",
             [
                 (
                     page_id,
@@ -304,6 +286,7 @@ class SqliteStore:
                     occ.article.title,
                     occ.article.publisher,
                     occ.seen_at or ingested_at,
+                    occ.article.dateline,
                 )
                 for page_id, position, occ in occurrences
             ],
@@ -315,48 +298,44 @@ class SqliteStore:
         )
         return WriteResult(
             pages_new=len(page_rows),
-            articles_new=len(new_rows),
+            articles_new=len(new),
             exact_duplicates=duplicates,
             quarantined=db.total_changes - before,
         )
 
     def articles(self) -> Iterator[ArticleRecord]:
-        cursor = self._db.execute(
-            "SELECT article_id, title, text, lead, wire, publisher, tags, related, first_seen"
-            " FROM articles ORDER BY seq"
-        )
+        cursor = self._db.execute(f"SELECT article_id, text, lead, {_MERGED} FROM articles ORDER BY seq")
         while rows := cursor.fetchmany(_CHUNK):
             refs = self._page_refs([row[0] for row in rows])
-            for article_id, title, text, lead, wire, publisher, tags, related, first_seen in rows:
+            for article_id, text, lead, *merged in rows:
+                fields = {
+                    key: json.loads(value) if key in _JSON_FIELDS else value
+                    for key, value in zip(_MERGED_FIELDS, merged, strict=True)
+                }
                 yield ArticleRecord(
                     article_id=article_id,
-                    title=title,
                     text=text,
                     lead=lead,
-                    wire=json.loads(wire),
-                    publisher=publisher,
-                    tags=json.loads(tags),
-                    related=json.loads(related),
-                    first_seen=first_seen,
                     pages=refs.get(article_id, []),
+                    **fields,
                 )
 
     def _page_refs(self, article_ids: Sequence[str]) -> dict[str, list[PageRef]]:
         marks = ",".join("?" * len(article_ids))
         refs: dict[str, list[PageRef]] = {}
         rows = self._db.execute(
-            "SELECT o.article_id, p.source, p.outlet, o.position, p.url, o.seen_at"
+            "SELECT o.article_id, p.source, p.outlet, o.position, p.url, o.seen_at, o.dateline"
             " FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
             f" WHERE o.article_id IN ({marks}) ORDER BY o.seen_at, p.source, o.position",
             list(article_ids),
         )
-        for article_id, source, outlet, position, url, seen_at in rows:
-            refs.setdefault(article_id, []).append(PageRef(source, outlet, position, url, seen_at))
+        for article_id, source, outlet, position, url, seen_at, dateline in rows:
+            refs.setdefault(article_id, []).append(PageRef(source, outlet, position, url, seen_at, dateline))
         return refs
 
     def pages(self) -> Iterator[PageRecord]:
         cursor = self._db.execute(
-            "SELECT page_id, source, outlet, url, title, published, similar FROM pages ORDER BY rowid"
+            "SELECT page_id, source, outlet, url, title, published, similar, byline FROM pages ORDER BY rowid"
         )
         while rows := cursor.fetchmany(_CHUNK):
             ids = [row[0] for row in rows]
@@ -368,7 +347,7 @@ class SqliteStore:
                 ids,
             ):
                 ordered.setdefault(page_id, []).append(article_id)
-            for page_id, source, outlet, url, title, published, similar in rows:
+            for page_id, source, outlet, url, title, published, similar, byline in rows:
                 yield PageRecord(
                     page_id=page_id,
                     source=source,
@@ -378,6 +357,7 @@ class SqliteStore:
                     published=published,
                     article_ids=ordered.get(page_id, []),
                     similar=json.loads(similar),
+                    byline=byline,
                 )
 
     def quarantined(self) -> Iterator[QuarantineRecord]:
@@ -447,6 +427,12 @@ class SqliteStore:
         )
         return [Doc(seq, text, outlet) for seq, text, outlet in rows]
 
+    def article_ids(self, seqs: Sequence[int]) -> list[str]:
+        return [
+            row[0]
+            for row in _rows_in(self._db, "SELECT article_id FROM articles WHERE seq IN ({marks})", seqs)
+        ]
+
     def docs(self, seqs: Sequence[int]) -> list[Doc]:
         sql = f"SELECT a.seq, a.text, {_FIRST_OUTLET} FROM articles a WHERE a.seq IN ({{marks}})"
         return [Doc(seq, text, outlet) for seq, text, outlet in _rows_in(self._db, sql, seqs)]
@@ -508,28 +494,70 @@ class SqliteStore:
         )
 
     def add_links(self, links: Iterable[Link]) -> None:
-        links = list(links)
         self._db.executemany(
             "INSERT OR REPLACE INTO dedup_links VALUES (?, ?, ?, ?)",
             ((link.a, link.b, link.kind, link.score) for link in links),
         )
-        self._group([(link.a, link.b) for link in links])
 
-    def _group(self, pairs: Sequence[tuple[int, int]]) -> None:
-        """Merge the groups of linked articles (each group is named by its smallest seq), so a
-        search can show one hit per group without rebuilding groups from all links."""
-        db = self._db
-        for a, b in pairs:
-            groups = []
-            for seq in (a, b):
-                row = db.execute("SELECT group_seq FROM article_groups WHERE seq = ?", (seq,)).fetchone()
-                groups.append(row[0] if row else seq)
-            keep, merged = min(groups), max(groups)
-            db.execute("UPDATE article_groups SET group_seq = ? WHERE group_seq = ?", (keep, merged))
-            db.executemany(
-                "INSERT OR REPLACE INTO article_groups VALUES (?, ?)",
-                [(seq, keep) for seq in {a, b, keep, merged}],
+    # --- duplicate groups: stars around an anchor (marsad.dedup.groups) -----------------------
+
+    def anchors_of(self, seqs: Sequence[int]) -> dict[int, int]:
+        sql = "SELECT seq, group_seq FROM article_groups WHERE seq IN ({marks})"
+        return dict(_rows_in(self._db, sql, seqs))
+
+    def set_anchors(self, anchors: dict[int, int]) -> None:
+        """Members get a row naming their anchor, and so does an anchor once it has a member (an
+        article alone in its group has none)."""
+        joined = {seq: anchor for seq, anchor in anchors.items() if seq != anchor}
+        self._db.executemany(
+            "INSERT OR REPLACE INTO article_groups VALUES (?, ?)",
+            [*joined.items(), *((anchor, anchor) for anchor in set(joined.values()))],
+        )
+
+    def group_anchors(self) -> dict[str, str]:
+        return dict(
+            self._reader.execute(
+                "SELECT a.article_id, g.article_id FROM article_groups ag"
+                " JOIN articles a ON a.seq = ag.seq JOIN articles g ON g.seq = ag.group_seq"
             )
+        )
+
+    def _regroup(self) -> None:
+        """Groups made again from the stored links, in the order articles were checked."""
+        links = self._db.execute("SELECT a, b, kind, score FROM dedup_links").fetchall()
+        self._db.execute("DELETE FROM article_groups")
+        self.set_anchors(regroup(links))
+
+    # --- learnt templates (marsad.dedup.templates) ---------------------------------------------
+
+    def template_edges(self, hashes: Sequence[int]) -> list[int]:
+        sql = "SELECT DISTINCT seq FROM template_edges WHERE line_hash IN ({marks})"
+        return sorted({row[0] for row in _rows_in(self._db, sql, hashes)})
+
+    def add_template_edges(self, rows: Sequence[tuple[int, int]]) -> None:
+        self._db.executemany("INSERT OR IGNORE INTO template_edges VALUES (?, ?)", rows)
+
+    def drop_template_edges(self, hashes: Sequence[int]) -> None:
+        self._db.executemany("DELETE FROM template_edges WHERE line_hash = ?", [(h,) for h in hashes])
+
+    def texts(self, seqs: Sequence[int]) -> list[tuple[int, str, str | None]]:
+        return [(doc.seq, doc.text, doc.outlet) for doc in self.docs(seqs)]
+
+    def replace_texts(self, cleaned: Sequence[Cleaned]) -> None:
+        """The text without its learnt template lines, which join the article's boilerplate; the
+        search index takes the article again."""
+        rows = _rows_in(
+            self._db, "SELECT seq, boilerplate FROM articles WHERE seq IN ({marks})", [c.seq for c in cleaned]
+        )
+        kept = {seq: json.loads(boilerplate) for seq, boilerplate in rows}
+        self._db.executemany(
+            "UPDATE articles SET text = ?, lead = ?, boilerplate = ? WHERE seq = ?",
+            [
+                (c.text, c.text.split("\n", 1)[0], _dumps(dict.fromkeys([*kept[c.seq], *c.removed])), c.seq)
+                for c in cleaned
+            ],
+        )
+        self._db.executemany("INSERT OR IGNORE INTO search_stale VALUES (?)", [(c.seq,) for c in cleaned])
 
     # --- full-text search (the index itself is derived, beside the file) --------------------
 
@@ -628,13 +656,46 @@ class SqliteStore:
         ).fetchall()
         outlets = [outlet for outlet, _, _ in by_outlet if outlet is not None]
         pages = sum(count for _, _, count in by_outlet)
-        return SearchHitRecord(article_id, seq, score, title, text, first_seen, group_ids, outlets, pages)
+        contains, inside = self._containment(group_ids)
+        return SearchHitRecord(
+            article_id, seq, score, title, text, first_seen, group_ids, outlets, pages, contains, inside
+        )
+
+    def _containment(self, article_ids: Sequence[str]) -> tuple[list[str], list[str]]:
+        """What these articles contain and what contains them (`contained` links, the shorter
+        text inside the longer), other than themselves."""
+        marks = ",".join("?" * len(article_ids))
+        rows = self._reader.execute(
+            "SELECT x.article_id, length(x.text), y.article_id, length(y.text)"
+            " FROM dedup_links l JOIN articles x ON x.seq = l.a JOIN articles y ON y.seq = l.b"
+            f" WHERE l.kind = 'contained' AND (x.article_id IN ({marks}) OR y.article_id IN ({marks}))",
+            [*article_ids, *article_ids],
+        ).fetchall()
+        mine = set(article_ids)
+        contains: list[str] = []
+        inside: list[str] = []
+        for a, size_a, b, size_b in rows:
+            inner, outer = (a, b) if (size_a, a) <= (size_b, b) else (b, a)
+            if outer in mine and inner not in mine:
+                contains.append(inner)
+            elif inner in mine and outer not in mine:
+                inside.append(outer)
+        return list(dict.fromkeys(contains)), list(dict.fromkeys(inside))
 
     def near_links(self) -> list[tuple[str, str, str, float]]:
         """Every verified near-duplicate link, by article id."""
         return self._reader.execute(
             "SELECT x.article_id, y.article_id, l.kind, l.score FROM dedup_links l"
             " JOIN articles x ON x.seq = l.a JOIN articles y ON y.seq = l.b ORDER BY l.a, l.b"
+        ).fetchall()
+
+    def contained_pairs(self) -> list[tuple[str, str]]:
+        """(inner, outer) article ids of every `contained` link: the shorter text is the inner."""
+        return self._reader.execute(
+            "SELECT CASE WHEN length(x.text) <= length(y.text) THEN x.article_id ELSE y.article_id END,"
+            " CASE WHEN length(x.text) <= length(y.text) THEN y.article_id ELSE x.article_id END"
+            " FROM dedup_links l JOIN articles x ON x.seq = l.a JOIN articles y ON y.seq = l.b"
+            " WHERE l.kind = 'contained' ORDER BY l.a, l.b"
         ).fetchall()
 
     def checkpoint(self) -> None:

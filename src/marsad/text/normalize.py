@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import numpy as np
@@ -145,6 +145,20 @@ def normalized_words(text: str) -> list[str]:
     if (codes == _UNSURE).any():
         return WORD.findall(normalize(text).lower())
     return _decode(codes[codes != _DELETE]).split()
+
+
+def form_key(value: str) -> str:
+    """A short value (a tag, a headline, a name) as spellings are compared: its normalized,
+    lower-cased words, one space apart ("إيلون ماسك", "ايلون ماسك" and «ايلون  ماسك» agree)."""
+    return " ".join(normalized_words(value))
+
+
+def unique_forms(values: Iterable[str]) -> list[str]:
+    """Values without repeats of one form (`form_key`); the first spelling seen is kept."""
+    kept: dict[str, str] = {}
+    for value in values:
+        kept.setdefault(form_key(value), value)
+    return list(kept.values())
 
 
 _UNSURE = 0xFFFE  # (a noncharacter: normalization deletes it, so no text keeps one)

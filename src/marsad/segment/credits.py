@@ -1,0 +1,372 @@
+"""Credits: datelines, bylines and credit lines, read into place, date, writers and wire agencies.
+
+A wire credit is a *mark*, not a sentence: a dateline ("الرياض - واس", "واس (جدة)", SPA's own
+"بريدة 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس"), a lead ("واس- جدة: …", "* طوكيو -
+«رويترز»: …", "(أ ف ب) - …"), an end credit ("… اليوم. (أ ف ب)", "// انتهى //") or a credit line
+("فرانس24/ أ ف ب", "* خدمة «نيويورك تايمز»", "*نقلاً عن الرؤية الإماراتية"). An agency named
+inside a sentence ("ذكرت وكالة الأنباء السعودية (واس) أن…", "قال لرويترز") is a citation and
+credits nothing. So every rule here reads a credit the same way: cut it into its parts at the
+separators a credit uses (dashes, colons, slashes, brackets, quotes) and accept it only when
+*every* part is something a credit is made of — an agency, the outlet's own name, a place, a
+date, a writer's name, a generic word ("متابعات", "وكالات") — and at least one part could not
+be the opening of a sentence (an agency, the outlet, a date, a generic word, or a place with a
+writer). A sentence always leaves a part that is none of these, and is left alone.
+
+What the parts are comes from data: agencies (`agencies.toml`), outlets (`outlets.toml`), places
+(`places.txt`, built by tools/build_places.py), and the month names below.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum, auto
+from functools import cache
+from importlib import resources
+
+from marsad.segment.agencies import agency_spans
+from marsad.text import form_key, normalize, unique_forms
+from marsad.text.tokenize import WORD
+
+_VOCABULARY = tomllib.loads(
+    resources.files("marsad.segment").joinpath("credit_words.toml").read_text("utf-8")
+)
+_MONTHS = [" ".join(normalize(month).lower().split()) for month in _VOCABULARY["months"]]
+_MONTH = "|".join(re.escape(m).replace("\\ ", r"\s+") for m in sorted(_MONTHS, key=len, reverse=True))
+# On normalized, lower-cased text: "25 شوال 1436 هـ الموافق 10 اغسطس 2015 م", "10/08/2015",
+# "tuesday, 11 august 2015 - 10:33 pm", "الاثنين 10 اغسطس".
+_DAY = (
+    r"(?:(?:السبت|الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*)"
+)
+_ONE_DATE = (
+    rf"{_DAY}?\d{{1,2}}\s*(?:(?:{_MONTH})(?:\s*/\s*(?:{_MONTH}))?)(?:\s+\d{{4}})?(?:\s*(?:هـ|ه|م)(?!\w))?"
+    rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}(?:\s*(?:هـ|ه|م)(?!\w))?"
+)
+_TIME = r"\d{1,2}:\d{2}(?:\s*(?:am|pm|ص|م|ت\s*م))?"
+DATE = re.compile(rf"(?:{_ONE_DATE})(?:\s*(?:الموافق|-|،|,)?\s*(?:{_ONE_DATE}|{_TIME}))*", re.IGNORECASE)
+
+# Separators between a credit's parts. A dash or tatweel counts only between words' spaces or
+# punctuation ("الرياضي ـ جدة", "الرياض-الوئام:"), never inside a word ("أبهــا" keeps its tatweel).
+_SEPARATORS = re.compile(r"\s*(?:[-–—−:：|/\\()«»\"“”„'‘’,،؛;*•]|(?<!\w)ـ+|ـ+(?!\w)|\.{2,}|…)\s*")
+_EDGE = " \t.·:-–—ـ*•|/\\"
+_NAME_WORDS = 5  # a writer's name or a place has at most this many words
+_PARTICLES = frozenset(
+    normalize(word)
+    for line in resources.files("marsad.text").joinpath("particles.txt").read_text("utf-8").splitlines()
+    if not line.startswith("#")
+    for word in line.split()
+)
+_LEADING_PROMO = re.compile(r"^(?:next\s+previous|previous\s+next)\s+", re.IGNORECASE)
+
+
+class Part(Enum):
+    AGENCY = auto()
+    OUTLET = auto()  # the outlet's own name
+    GENERIC = auto()
+    DATE = auto()
+    PLACE = auto()
+    WRITER = auto()
+    PUBLISHER = auto()  # "نقلا عن X", "خدمة «X»": another paper the piece comes from
+    TEXT = auto()  # none of these: the words of a sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """What a dateline, byline or credit line says."""
+
+    text: str  # as written, trimmed
+    agencies: tuple[str, ...] = ()
+    place: str | None = None
+    date: str | None = None
+    writers: tuple[str, ...] = ()
+    publisher: str | None = None
+    own: bool = False  # names the outlet itself
+
+    def merged(self, other: Credit | None) -> Credit:
+        """This credit with what `other` adds (a byline field and the text's own dateline)."""
+        if other is None:
+            return self
+        return Credit(
+            self.text,
+            tuple(dict.fromkeys(self.agencies + other.agencies)),
+            self.place or other.place,
+            self.date or other.date,
+            tuple(unique_forms(self.writers + other.writers)),
+            self.publisher or other.publisher,
+            self.own or other.own,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Outlets:
+    names: dict[str, frozenset[str]]  # outlet id (lower-cased) → its normalized names
+    agency: dict[str, str]  # outlet id (lower-cased) → the agency it is
+
+
+@cache
+def _outlets() -> _Outlets:
+    table = tomllib.loads(resources.files("marsad.segment").joinpath("outlets.toml").read_text("utf-8"))
+    names = {
+        key.lower(): frozenset(form_key(n) for n in entry.get("names", [])) for key, entry in table.items()
+    }
+    agency = {key.lower(): entry["agency"] for key, entry in table.items() if "agency" in entry}
+    return _Outlets(names, agency)
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    generic: frozenset[str]
+    not_names: frozenset[str]
+    publisher_leads: tuple[tuple[str, ...], ...]
+
+
+@cache
+def _words() -> _Words:
+    table = tomllib.loads(resources.files("marsad.segment").joinpath("credit_words.toml").read_text("utf-8"))
+    return _Words(
+        frozenset(form_key(w) for w in table["generic"]),
+        frozenset(form_key(w) for w in table["not_names"]) | _PARTICLES,
+        tuple(dict.fromkeys(tuple(form_key(lead).split()) for lead in table["publisher_leads"])),
+    )
+
+
+@cache
+def _places() -> frozenset[str]:
+    text = resources.files("marsad.segment").joinpath("places.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def outlet_agency(outlet: str | None) -> str | None:
+    """The agency an outlet is (SPA for SaudiNewsNet's `was`), if it is one."""
+    return _outlets().agency.get((outlet or "").lower())
+
+
+def _own_names(outlet: str | None) -> frozenset[str]:
+    return _outlets().names.get((outlet or "").lower(), frozenset())
+
+
+def _agency(key: str) -> str | None:
+    """The agency a whole part names ("رويترز", "وكالة رويترز", "أ. ف. ب"), else None."""
+    spans = agency_spans(key)
+    if len(spans) != 1:
+        return None
+    start, end, name = spans[0]
+    rest = (key[:start] + " " + key[end:]).split()
+    return name if all(word in {"وكاله", "وكالات", "انباء"} for word in rest) else None
+
+
+def classify(part: str, outlet: str | None) -> Part:
+    """What one part of a credit is."""
+    key = form_key(part)
+    if not key:
+        return Part.GENERIC
+    if _agency(key):
+        return Part.AGENCY
+    own, vocabulary = _own_names(outlet), _words()
+    words = key.split()
+    if key in own or (len(words) > 1 and words[0] in vocabulary.generic and " ".join(words[1:]) in own):
+        return Part.OUTLET  # "عين اليوم", "مكتب الجزيرة"
+    if key in vocabulary.generic:
+        return Part.GENERIC
+    if DATE.fullmatch(" ".join(normalize(part).lower().split())):
+        return Part.DATE
+    if key in _places() or (words[0] == "من" and " ".join(words[1:]) in _places()):
+        return Part.PLACE  # "الرياض", "من الرياض" ("«الاقتصادية» من الرياض")
+    if len(words) <= _NAME_WORDS and not any(_not_a_name(w, vocabulary.not_names) for w in words):
+        return Part.WRITER
+    return Part.TEXT
+
+
+def _not_a_name(word: str, not_names: frozenset[str]) -> bool:
+    """A word no name holds: a verb of saying, a press word, a particle, a number, or one of
+    them behind a proclitic ("وأضافت", "لوكالة")."""
+    if word in not_names or word.isdigit():
+        return True
+    return len(word) > 3 and word[0] in "وفلب" and word[1:] in not_names
+
+
+def _without_from(place: str) -> str:
+    return place[3:] if place.startswith("من ") else place
+
+
+def _split_from_place(piece: str) -> list[str]:
+    """ "عادل الخنين من الرياض" → the writer and "من الرياض" (a byline's "X from Y" form)."""
+    head, sep, tail = piece.rpartition(" من ")
+    if sep and head.strip() and form_key(tail) in _places():
+        return [head, "من " + tail]
+    return [piece]
+
+
+def _pieces(value: str) -> list[str]:
+    """A credit cut into its parts: dates first (they hold separators of their own: "10/08/2015",
+    "Tuesday, 11 August 2015 - 10:33 pm", and SPA's dateline has none around its date: "بريدة 25
+    شوال 1436 هـ الموافق 10 اغسطس 2015 م واس"), then the rest at the separators."""
+    pieces: list[str] = []
+    start = 0
+    for begin, end in _date_spans(value):
+        pieces.extend(_SEPARATORS.split(value[start:begin]))
+        pieces.append(value[begin:end])
+        start = end
+    pieces.extend(_SEPARATORS.split(value[start:]))
+    return [cut for p in pieces if p.strip(_EDGE) for cut in _split_from_place(p.strip(_EDGE))]
+
+
+def _date_spans(value: str) -> list[tuple[int, int]]:
+    """Where dates are in a text as written, found on its normalized form and mapped back word by
+    word (normalization drops tatweel and tashkeel, so offsets differ, but words stay words)."""
+    normalized = normalize(value).lower()
+    found = list(DATE.finditer(normalized))
+    if not found:
+        return []
+    spans = [m.span() for m in WORD.finditer(value)]
+    cuts = []
+    for match in found:
+        first = len(WORD.findall(normalized[: match.start()]))
+        last = len(WORD.findall(normalized[: match.end()]))
+        if first < last <= len(spans):
+            cuts.append((spans[first][0], spans[last - 1][1]))
+    return cuts
+
+
+def _publisher_lead(pieces: list[str]) -> list[str] | None:
+    """ "*نقلاً عن الرؤية الإماراتية", "* خدمة «نيويورك تايمز»": the lead words, then a source."""
+    first = form_key(pieces[0]).split()
+    for lead in _words().publisher_leads:
+        if tuple(first[: len(lead)]) == lead:
+            written = WORD.findall(pieces[0])
+            return [" ".join(written[len(lead) :]), *pieces[1:]]
+    return None
+
+
+def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit | None:
+    """A dateline, byline or credit line read into its parts; None when it is not one.
+
+    `byline`: the value comes from a byline field, so a writer's name alone is a credit too.
+    """
+    text = " ".join(_LEADING_PROMO.sub("", value.replace("\xa0", " ")).split()).strip(_EDGE)
+    pieces = _pieces(text)
+    if not pieces or len(WORD.findall(text)) > 16:
+        return None
+    sourced = _publisher_lead(pieces)
+    if sourced is not None:
+        return _sourced(text, sourced, outlet)
+    kinds = [classify(piece, outlet) for piece in pieces]
+    if Part.TEXT in kinds:
+        return None
+    strong = {Part.AGENCY, Part.OUTLET, Part.DATE, Part.GENERIC} & set(kinds)
+    located = Part.PLACE in kinds and (Part.WRITER in kinds or len(pieces) == 1)
+    if not (strong or located or (byline and Part.WRITER in kinds)):
+        return None
+    agencies = [_agency(form_key(p)) for p, k in zip(pieces, kinds, strict=True) if k is Part.AGENCY]
+    places = [_without_from(p) for p, k in zip(pieces, kinds, strict=True) if k is Part.PLACE]
+    writers = [p for p, k in zip(pieces, kinds, strict=True) if k is Part.WRITER]
+    dates = [p for p, k in zip(pieces, kinds, strict=True) if k is Part.DATE]
+    if places and len(writers) > 1 and not byline:
+        return None  # "السعودية - مصر - قطر": a list, not a dateline
+    return Credit(
+        text,
+        tuple(dict.fromkeys(a for a in agencies if a)),
+        "، ".join(places) or None,
+        " ".join(dates) or None,
+        tuple(unique_forms(writers)),
+        None,
+        Part.OUTLET in kinds,
+    )
+
+
+def _sourced(text: str, pieces: list[str], outlet: str | None) -> Credit | None:
+    """A "from X" credit: X is an agency (wire) or another publisher."""
+    named = " ".join(pieces).strip(_EDGE)
+    if not named or len(WORD.findall(named)) > 6:
+        return None
+    agency = _agency(form_key(named))
+    if agency:
+        return Credit(text, (agency,))
+    if form_key(named) in _own_names(outlet):
+        return Credit(text, own=True)
+    return Credit(text, publisher=named)
+
+
+_LEAD_CUT = re.compile(r"\)?\s*[-–—−:：]+\s*|(?<=\S)ـ+\s+|\s+ـ+\s*")
+_LEAD_CHARS = 90  # a lead credit is within the first ninety characters of the paragraph
+
+
+def read_lead(paragraph: str, outlet: str | None) -> tuple[Credit, str] | None:
+    """A dateline the first paragraph opens with ("واس- جدة: …", "الرياض (رويترز) - …",
+    "دبي، الإمارات العربية المتحدة (CNN)— …"): the credit and the paragraph without it.
+
+    The longest opening that reads as a credit, ending at a dash or colon, wins; the paragraph
+    must go on after it.
+    """
+    head = paragraph[: _LEAD_CHARS + 10]
+    best: tuple[Credit, int] | None = None
+    for cut in _LEAD_CUT.finditer(head):
+        if cut.start() == 0 or cut.start() > _LEAD_CHARS:
+            continue
+        credit = read_credit(paragraph[: cut.start() + (1 if cut.group().startswith(")") else 0)], outlet)
+        if credit is not None and (credit.agencies or credit.own or credit.place or credit.date):
+            best = (credit, cut.end())
+    if best is None:
+        return None
+    rest = paragraph[best[1] :].lstrip()
+    if len(WORD.findall(rest)) < 3:
+        return None
+    return best[0], rest
+
+
+_APPOSITION = frozenset({"وكاله", "الانباء", "انباء", "للانباء"})
+_END_CREDIT = re.compile(r"\s*[-–—]?\s*\(([^()]{1,30})\)\s*[.،]?\s*$")
+_END_MARK = re.compile(r"^\s*/{1,2}\s*(?:انتهي|يتبع)\s*/{0,2}\s*$")
+
+
+def read_end(paragraph: str) -> tuple[str, tuple[str, ...]] | None:
+    """An agency credit closing the last paragraph ("… الاثنين. (أ ف ب)"): the paragraph without
+    it and the agencies. A bracketed name that is not an agency ("(المصدر)") is left alone."""
+    found = _END_CREDIT.search(paragraph)
+    if not found or not found.start():
+        return None
+    before = form_key(paragraph[: found.start()]).split()[-4:]
+    if _APPOSITION & {w[1:] if w[:1] == "ل" else w for w in before}:
+        return None  # "… وكالة الأنباء الإيرانية (إرنا)": the agency's name, cited
+    names = [_agency(form_key(part)) for part in _SEPARATORS.split(found.group(1)) if part.strip(_EDGE)]
+    if not names or not all(names):
+        return None
+    return paragraph[: found.start()].rstrip(), tuple(dict.fromkeys(n for n in names if n))
+
+
+def is_end_mark(line: str) -> bool:
+    """SPA's end marks: "// انتهى //" (the item ends), "// يتبع //" (it continues)."""
+    return bool(_END_MARK.match(normalize(line)))
+
+
+@dataclass
+class Credits:
+    """Everything an article's credits said, gathered while it is segmented."""
+
+    found: list[Credit] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+
+    def add(self, credit: Credit | None) -> None:
+        if credit is not None:
+            self.found.append(credit)
+            self.agencies.extend(a for a in credit.agencies if a not in self.agencies)
+
+    def add_agencies(self, names: Iterable[str]) -> None:
+        self.agencies.extend(a for a in names if a not in self.agencies)
+
+    def dateline(self) -> Credit | None:
+        """The first credit that says where or by whom (a dateline or byline), with what the
+        others add."""
+        located = [c for c in self.found if c.place or c.writers or c.date or c.own]
+        if not located:
+            return None
+        first = located[0]
+        for other in located[1:]:
+            first = first.merged(other)
+        return first
+
+    def publisher(self) -> str | None:
+        return next((c.publisher for c in self.found if c.publisher), None)

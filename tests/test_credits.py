@@ -1,0 +1,204 @@
+"""Credits: test vectors per credit form, and the citations that are not credits.
+
+Every vector is a form seen on a real outlet of ../shared/data (SaudiNewsNet, ANT); the
+segmenter-level tests check that a credit leaves the text for its field and a citation stays.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.model import Page
+from marsad.segment import segment
+from marsad.segment.credits import is_end_mark, outlet_agency, read_credit, read_end, read_lead
+
+
+@pytest.mark.parametrize(
+    ("line", "outlet", "agencies", "place", "writers", "own"),
+    [
+        # datelines and bylines: place, agency, writer, the outlet itself
+        ("بريدة 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس", "was", ("SPA",), "بريدة", (), False),
+        ("أبهــا 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس", "was", ("SPA",), "أبهــا", (), False),
+        ("الرياض - واس", "alriyadh", ("SPA",), "الرياض", (), False),
+        ("\xa0واس (جدة)", "okaz", ("SPA",), "جدة", (), False),
+        ("جدة - واس:", "aljazirah", ("SPA",), "جدة", (), False),
+        ("الرياض :الألمانية", "aleqtisadiya", ("DPA",), "الرياض", (), False),
+        ("برشلونة - فرانس برس", "alarabia", ("AFP",), "برشلونة", (), False),
+        ("الوئام - يو بي اي:", "alweeam", ("UPI",), None, (), True),
+        ("واس، رويترز (نيويورك)", "aljazirah", ("SPA", "Reuters"), "نيويورك", (), False),
+        ("عين اليوم – متابعات", "3alyoum", (), None, (), True),
+        ("عمر ابراهيم- عين اليوم", "3alyoum", (), None, ("عمر ابراهيم",), True),
+        ("أحمد البشيري – الباحة", "3alyoum", (), "الباحة", ("أحمد البشيري",), False),
+        ("القاهرة - مكتب الجزيرة - طارق محيي:", "aljazirah", (), "القاهرة", ("طارق محيي",), True),
+        ("«الاقتصادية» من الرياض", "aleqtisadiya", (), "الرياض", (), True),
+        ("لندن - الرياضية | Tuesday, 11 August 2015 - 10:33 pm", "arriyadiyah", (), "لندن", (), True),
+        # credit lines
+        ("فرانس24/ أ ف ب", "france24", ("AFP",), None, (), True),
+        ("فرانس 24/ أ ف ب/ رويترز", "france24", ("AFP", "Reuters"), None, (), True),
+        ("(أ. ف. ب)", "okaz", ("AFP",), None, (), False),
+        ("* بالاتفاق مع «بلومبيرغ»", "aawsat", ("Bloomberg",), None, (), False),
+    ],
+)
+def test_credit_vectors(
+    line: str, outlet: str, agencies: tuple[str, ...], place: str | None, writers: tuple[str, ...], own: bool
+) -> None:
+    credit = read_credit(line, outlet)
+    assert credit is not None, line
+    assert (credit.agencies, credit.place, credit.writers, credit.own) == (agencies, place, writers, own)
+
+
+def test_spa_dateline_keeps_its_date_as_written() -> None:
+    credit = read_credit("الرياض 26 شوال 1436 هـ الموافق 11 أغسطس 2015 م واس", "was")
+    assert credit is not None and credit.date == "26 شوال 1436 هـ الموافق 11 أغسطس 2015 م"
+
+
+@pytest.mark.parametrize(
+    ("line", "publisher"),
+    [
+        ("*نقلاً عن الرؤية الإماراتية", "الرؤية الإماراتية"),
+        ('* نقلا عن "السفير" اللبنانية', "السفير اللبنانية"),
+        ("* خدمة «نيويورك تايمز»", "نيويورك تايمز"),
+    ],
+)
+def test_source_lines_name_a_publisher(line: str, publisher: str) -> None:
+    credit = read_credit(line, "alarabia")
+    assert credit is not None and credit.publisher == publisher and credit.agencies == ()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "الباحة تستقبل الزوار في الصيف",  # a headline that opens with a place
+        "السعودية - مصر",  # two places: a fixture, not a dateline
+        "الهلال يفوز على النصر",
+        'وأضافت لوكالة "أسوشيتد برس" للأنباء يوم الأربعاء :"كل شئ انتهى الآن"',  # BBC, a citation
+        "20:26 ت م",  # SPA's time stamp is furniture, not a credit
+    ],
+)
+def test_lines_that_are_not_credits(line: str) -> None:
+    assert read_credit(line, None) is None
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "outlet", "dateline", "agencies", "rest"),
+    [
+        ("واس- جدة: وجه خادم الحرمين الشريفين بصرف", "sabq", "واس- جدة", ("SPA",), "وجه خادم"),
+        (
+            "عبدالله الراجحي- سبق- جدة: ذكرت مصادر مطلعة لـ سبق أن",
+            "sabq",
+            "عبدالله الراجحي- سبق- جدة",
+            (),
+            "ذكرت",
+        ),
+        ("فهد العتيبي - سبق - تدخل الأرض في نهر من الشهب", "sabq", "فهد العتيبي - سبق", (), "تدخل الأرض"),
+        (
+            "* طوكيو - «رويترز»: ارتفعت الأسهم اليابانية اليوم",
+            "aawsat",
+            "طوكيو - «رويترز»",
+            ("Reuters",),
+            "ارتفعت",
+        ),
+        ("دبي، الإمارات العربية المتحدة (CNN)— ينظر السوريون، الخميس، إلى", "CNN", None, (), "ينظر"),
+        ("الرياض (رويترز) - ارتفعت أسعار النفط اليوم.", None, "الرياض (رويترز)", ("Reuters",), "ارتفعت"),
+        ("(أ ف ب) - قتل عشرة أشخاص في هجوم", None, "(أ ف ب)", ("AFP",), "قتل عشرة"),
+        ("جدة - أعلنت وزارة الصحة اليوم", None, "جدة", (), "أعلنت"),
+    ],
+)
+def test_lead_credits(
+    paragraph: str, outlet: str | None, dateline: str | None, agencies: tuple[str, ...], rest: str
+) -> None:
+    found = read_lead(paragraph, outlet)
+    assert found is not None
+    credit, after = found
+    assert credit.agencies == agencies and after.startswith(rest)
+    if dateline:
+        assert credit.text == dateline
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "ذكرت وكالة الأنباء السعودية (واس) أن خادم الحرمين الشريفين استقبل",
+        "قال مسؤول لرويترز - طالبا عدم نشر اسمه - إن الاتفاق قريب",
+        "الرئيس: لن نتراجع عن قرارنا مهما كانت الضغوط",
+        "وفقا لوكالة الأناضول - التي نقلت الخبر - فإن الحادث وقع",
+    ],
+)
+def test_citations_at_the_start_are_not_leads(paragraph: str) -> None:
+    assert read_lead(paragraph, "alriyadh") is None
+
+
+def test_end_credits_and_appositions() -> None:
+    assert read_end("ملايين زائر العام الماضي (أ ف ب)") == ("ملايين زائر العام الماضي", ("AFP",))
+    assert read_end("وقتل عشرة. (أ ف ب، رويترز)") == ("وقتل عشرة.", ("AFP", "Reuters"))
+    assert read_end("بحسب ما أعلنته وكالة الأنباء الإيرانية (إرنا).") is None  # the agency's name, cited
+    assert read_end("وقال (المصدر)") is None
+    assert read_end("مكتب التحقيقات الفيدرالي (إف بي آي).") is None
+
+
+def test_spa_end_marks_and_own_site() -> None:
+    assert is_end_mark("// انتهى //") and is_end_mark(" //انتهى//") and is_end_mark("// يتبع //")
+    assert not is_end_mark("انتهى الاجتماع")
+    assert outlet_agency("was") == "SPA" and outlet_agency("okaz") is None
+
+
+def _article(text: str, outlet: str | None = None, byline: str | None = None, title: str | None = None):
+    page = Page(source="t.txt", raw=text.encode(), text=text, outlet=outlet, byline=byline, title=title)
+    return segment(page).articles
+
+
+def test_spa_item_dateline_end_mark_and_time_stamp_leave_the_text() -> None:
+    text = (
+        "الباحة 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس\n"
+        " دشن أمير منطقة الباحة اليوم مشروع الطريق الجديد الذي يربط المحافظات.\n"
+        " وأوضح أن المشروع يخدم أكثر من مئة ألف نسمة.\n"
+        " // انتهى //\n 20:26 ت م \n"
+    )
+    (article,) = _article(text, outlet="was", title="عام / تدشين مشروع")
+    assert article.text.startswith("دشن أمير منطقة الباحة")
+    assert article.text.endswith("مئة ألف نسمة.")
+    assert (article.place, article.dated) == ("الباحة", "25 شوال 1436 هـ الموافق 10 اغسطس 2015 م")
+    assert article.dateline == "الباحة 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس"
+    assert article.wire == ("SPA",)
+    assert article.boilerplate == ("// انتهى //", "20:26 ت م")
+    assert article.title == "عام / تدشين مشروع"  # never the dateline
+
+
+def test_dateline_line_is_never_a_title() -> None:
+    text = (
+        "عين اليوم – برلين\nأعلنت الحكومة الألمانية اليوم خطة جديدة للطاقة.\n"
+        "وقال الوزير إن الخطة تبدأ العام المقبل."
+    )
+    (article,) = _article(text, outlet="3alyoum")
+    assert article.title is None
+    assert article.dateline == "عين اليوم – برلين" and article.place == "برلين"
+    assert article.text.startswith("أعلنت الحكومة")
+
+
+def test_byline_field_gives_dateline_wire_and_writer() -> None:
+    text = "فهد العتيبي- سبق: تدخل الأرض في نهر من الشهب يخلفها مذنب.\nوقال الباحث إن الذروة فجر الخميس."
+    (article,) = _article(text, outlet="sabq", byline="فهد العتيبي- سبق:")
+    assert article.text.startswith("تدخل الأرض")
+    assert article.authors == ("فهد العتيبي",)
+    (wire,) = _article("ارتفعت أسعار النفط اليوم في التعاملات الآسيوية.", "alriyadh", "لندن - رويترز")
+    assert wire.wire == ("Reuters",) and wire.place == "لندن"
+
+
+def test_citation_inside_a_sentence_credits_nothing_and_stays() -> None:
+    text = (
+        "ذكرت وكالة الأنباء السعودية (واس) أن خادم الحرمين الشريفين استقبل الوفد.\n"
+        "وقال مسؤول لرويترز إن الزيارة تستمر يومين.\n"
+        "وأضاف لوكالة فرانس برس أن المباحثات إيجابية."
+    )
+    (article,) = _article(text, outlet="okaz")
+    assert article.wire == () and article.dateline is None
+    assert article.text == text
+
+
+def test_credit_line_and_glued_end_credit() -> None:
+    text = "قتل عشرة أشخاص في هجوم على سوق شعبي في العاصمة اليوم.\nوتبنى التنظيم الهجوم.\nفرانس24/ أ ف ب"
+    (article,) = _article(text, outlet="france24")
+    assert article.wire == ("AFP",) and article.boilerplate == ("فرانس24/ أ ف ب",)
+    assert article.text.endswith("وتبنى التنظيم الهجوم.")
+    (glued,) = _article("وصل عدد الزوار إلى ملايين زائر العام الماضي (أ ف ب)", "alriyadh")
+    assert glued.wire == ("AFP",) and glued.text == "وصل عدد الزوار إلى ملايين زائر العام الماضي"
