@@ -354,6 +354,11 @@ class Credits:
             self.found.append(credit)
             self.agencies.extend(a for a in credit.agencies if a not in self.agencies)
 
+    def add_byline(self, credit: Credit) -> None:
+        """The page's byline field: ahead of what the text says, so it is the dateline shown."""
+        self.found.insert(0, credit)
+        self.add_agencies(credit.agencies)
+
     def add_agencies(self, names: Iterable[str]) -> None:
         self.agencies.extend(a for a in names if a not in self.agencies)
 

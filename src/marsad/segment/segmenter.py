@@ -247,8 +247,7 @@ class Segmenter:
         articles: list[Article] = []
         for index, draft in enumerate(drafts):
             if index == 0 and byline is not None:
-                draft.credits.found.insert(0, byline)
-                draft.credits.add_agencies(byline.agencies)
+                draft.credits.add_byline(byline)
             if not draft.title:
                 _promote_first_line_to_title(draft, self.profile)
             _read_edges(draft, page.outlet, self.profile)

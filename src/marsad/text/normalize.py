@@ -132,6 +132,12 @@ def normalize(text: str) -> str:
     return _decode(_folded_units(text, _LOOKUP))
 
 
+def normalized_units(text: str) -> npt.NDArray[np.uint16]:
+    """`normalize(text)` as UTF-16 code units, for callers that work on the units anyway
+    (tokenizing a batch): no decoding to str and encoding back (0.4 s of SaudiNewsNet's 2.0 s)."""
+    return _folded_units(text, _LOOKUP)
+
+
 def normalized_words(text: str) -> list[str]:
     """`WORD.findall(normalize(text).lower())`: the words search analyzes, in one vectorized
     pass for long texts (the regex and lower() over every body were most of the analysis cost):

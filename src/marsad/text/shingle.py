@@ -20,7 +20,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from marsad.text.normalize import normalize
+from marsad.text.normalize import normalize, normalized_units
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -94,8 +94,7 @@ def tokenize(texts: Sequence[str], outlets: Sequence[str | None]) -> Tokenized:
 
 
 def _tokenize(texts: Sequence[str], outlets: Sequence[str | None]) -> Tokenized:
-    joined = normalize(_DOC_BREAK.join(text.replace("\x1e", " ") for text in texts))
-    units = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    units = normalized_units(_DOC_BREAK.join(text.replace("\x1e", " ") for text in texts))
     is_word = _WORD.take(units)  # (table.take(units), not table[units]: twice as fast)
     padded = np.zeros(units.size + 2, dtype=np.int8)
     padded[1:-1] = is_word
