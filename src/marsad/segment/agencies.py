@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from marsad.text import normalize, word_spans, words
+from marsad.text import form_key, normalize, word_spans, words
 
 _LETTERS_APART = r"[\s.]*"
 _EDGE_PUNCTUATION = " \t:،,.-–—+/()"
@@ -66,6 +66,13 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, str]]:
         canonical_of_group[group] = canonical
         groups.append(f"(?P<{group}>{'|'.join(_alias_pattern(a) for a in aliases)})")
     return re.compile("|".join(groups), re.IGNORECASE), canonical_of_group
+
+
+@cache
+def agency_by_form() -> dict[str, str]:
+    """Every alias by its form (`form_key`: "أ.ف.ب", "أ ف ب" and "ا ف ب" are one) → the agency:
+    to tell whether a whole short part names an agency with a dict look-up, not the regex."""
+    return {form_key(alias): canonical for canonical, entry in _table().items() for alias in entry["aliases"]}
 
 
 def find_agencies(text: str) -> list[str]:

@@ -23,10 +23,10 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum, auto
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
-from marsad.segment.agencies import agency_spans
+from marsad.segment.agencies import agency_by_form
 from marsad.text import form_key, normalize, unique_forms
 from marsad.text.tokenize import WORD
 
@@ -46,6 +46,7 @@ _ONE_DATE = (
     rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}(?:\s*(?:هـ|ه|م)(?!\w))?"
 )
 _TIME = r"\d{1,2}:\d{2}(?:\s*(?:am|pm|ص|م|ت\s*م))?"
+_DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
 DATE = re.compile(rf"(?:{_ONE_DATE})(?:\s*(?:الموافق|-|،|,)?\s*(?:{_ONE_DATE}|{_TIME}))*", re.IGNORECASE)
 
 # Separators between a credit's parts. A dash or tatweel counts only between words' spaces or
@@ -59,6 +60,9 @@ _PARTICLES = frozenset(
     if not line.startswith("#")
     for word in line.split()
 )
+# What a credit line carries, one of: a separator other than a comma, a date's number, or few words.
+_MARKED = re.compile(r"[-–—−:：|/\\()«»\"“”*•0-9٠-٩]|(?<!\w)ـ|ـ(?!\w)")
+_BARE_CREDIT_WORDS = 4
 _LEADING_PROMO = re.compile(r"^(?:next\s+previous|previous\s+next)\s+", re.IGNORECASE)
 
 
@@ -148,18 +152,25 @@ def _own_names(outlet: str | None) -> frozenset[str]:
     return _outlets().names.get((outlet or "").lower(), frozenset())
 
 
+_AGENCY_WORDS = ("وكاله", "وكالات", "انباء")
+
+
 def _agency(key: str) -> str | None:
     """The agency a whole part names ("رويترز", "وكالة رويترز", "أ. ف. ب"), else None."""
-    spans = agency_spans(key)
-    if len(spans) != 1:
-        return None
-    start, end, name = spans[0]
-    rest = (key[:start] + " " + key[end:]).split()
-    return name if all(word in {"وكاله", "وكالات", "انباء"} for word in rest) else None
+    aliases = agency_by_form()
+    words = key.split()
+    while words:
+        found = aliases.get(" ".join(words))
+        if found or words[0] not in _AGENCY_WORDS:
+            return found
+        words = words[1:]
+    return None
 
 
+@lru_cache(maxsize=1 << 16)
 def classify(part: str, outlet: str | None) -> Part:
-    """What one part of a credit is."""
+    """What one part of a credit is (memoized: the same places, agencies and outlet names come
+    back on page after page)."""
     key = form_key(part)
     if not key:
         return Part.GENERIC
@@ -171,7 +182,7 @@ def classify(part: str, outlet: str | None) -> Part:
         return Part.OUTLET  # "عين اليوم", "مكتب الجزيرة"
     if key in vocabulary.generic:
         return Part.GENERIC
-    if DATE.fullmatch(" ".join(normalize(part).lower().split())):
+    if _DIGIT.search(part) and DATE.fullmatch(" ".join(normalize(part).lower().split())):
         return Part.DATE
     if key in _places() or (words[0] == "من" and " ".join(words[1:]) in _places()):
         return Part.PLACE  # "الرياض", "من الرياض" ("«الاقتصادية» من الرياض")
@@ -217,6 +228,8 @@ def _pieces(value: str) -> list[str]:
 def _date_spans(value: str) -> list[tuple[int, int]]:
     """Where dates are in a text as written, found on its normalized form and mapped back word by
     word (normalization drops tatweel and tashkeel, so offsets differ, but words stay words)."""
+    if not _DIGIT.search(value):
+        return []  # every date form has a number: most credits have none
     normalized = normalize(value).lower()
     found = list(DATE.finditer(normalized))
     if not found:
@@ -241,11 +254,17 @@ def _publisher_lead(pieces: list[str]) -> list[str] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit | None:
     """A dateline, byline or credit line read into its parts; None when it is not one.
 
     `byline`: the value comes from a byline field, so a writer's name alone is a credit too.
+    (Memoized: an outlet's bylines and datelines come back on page after page.)
     """
+    if not (byline or _MARKED.search(value) or len(value.split()) <= _BARE_CREDIT_WORDS):
+        return None  # a credit is short or marked (a dash, a colon, a bracket, a date's number)
+    if not _DIGIT.search(value) and any(len(part.split()) > _NAME_WORDS for part in _SEPARATORS.split(value)):
+        return None  # a stretch of words longer than any name: a sentence (a date's part may be)
     text = " ".join(_LEADING_PROMO.sub("", value.replace("\xa0", " ")).split()).strip(_EDGE)
     pieces = _pieces(text)
     if not pieces or len(WORD.findall(text)) > 16:
@@ -291,6 +310,7 @@ def _sourced(text: str, pieces: list[str], outlet: str | None) -> Credit | None:
 
 
 _LEAD_CUT = re.compile(r"\)?\s*[-–—−:：]+\s*|(?<=\S)ـ+\s+|\s+ـ+\s*")
+_LEAD_MARK = re.compile(r"[-–—−:：ـ]")
 _LEAD_CHARS = 90  # a lead credit is within the first ninety characters of the paragraph
 
 
@@ -302,6 +322,8 @@ def read_lead(paragraph: str, outlet: str | None) -> tuple[Credit, str] | None:
     must go on after it.
     """
     head = paragraph[: _LEAD_CHARS + 10]
+    if not _LEAD_MARK.search(head):
+        return None  # no dash, colon or tatweel to end a dateline at: most leads
     best: tuple[Credit, int] | None = None
     for cut in _LEAD_CUT.finditer(head):
         if cut.start() == 0 or cut.start() > _LEAD_CHARS:
@@ -312,7 +334,7 @@ def read_lead(paragraph: str, outlet: str | None) -> tuple[Credit, str] | None:
     if best is None:
         return None
     rest = paragraph[best[1] :].lstrip()
-    if len(WORD.findall(rest)) < 3:
+    if len(rest.split()) < 3:
         return None
     return best[0], rest
 
@@ -325,7 +347,11 @@ _END_MARK = re.compile(r"^\s*/{1,2}\s*(?:انتهي|يتبع)\s*/{0,2}\s*$")
 def read_end(paragraph: str) -> tuple[str, tuple[str, ...]] | None:
     """An agency credit closing the last paragraph ("… الاثنين. (أ ف ب)"): the paragraph without
     it and the agencies. A bracketed name that is not an agency ("(المصدر)") is left alone."""
-    found = _END_CREDIT.search(paragraph)
+    tail = paragraph.rstrip(" .،")
+    if not tail.endswith(")"):
+        return None  # most paragraphs: one look at the last character
+    offset = max(0, len(paragraph) - 48)  # the credit is at the end: never scan a whole paragraph
+    found = _END_CREDIT.search(paragraph, offset)
     if not found or not found.start():
         return None
     before = form_key(paragraph[: found.start()]).split()[-4:]
@@ -339,7 +365,7 @@ def read_end(paragraph: str) -> tuple[str, tuple[str, ...]] | None:
 
 def is_end_mark(line: str) -> bool:
     """SPA's end marks: "// انتهى //" (the item ends), "// يتبع //" (it continues)."""
-    return bool(_END_MARK.match(normalize(line)))
+    return "/" in line[:4] and bool(_END_MARK.match(normalize(line)))
 
 
 @dataclass

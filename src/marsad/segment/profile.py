@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache, lru_cache
@@ -32,6 +33,65 @@ class MarkerMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Regular expressions over a normalized, lower-cased line, each tried only where it can
+    match, so that the many lines no rule is about cost a dictionary look-up, not a
+    normalization and a regex scan:
+    - `^word …`: only on lines whose first word (normalized, memoized) is that word;
+    - `^` then a mark or a class (separators, time stamps): only on lines that do not open
+      with a letter;
+    - unanchored `word …`: only on lines that hold `word` as written (it must read the same
+      normalized), searched from there on.
+    """
+
+    by_first_word: dict[str, re.Pattern[str]]
+    symbols: re.Pattern[str]
+    anywhere: tuple[tuple[str, re.Pattern[str]], ...]
+    always: re.Pattern[str]
+
+    @classmethod
+    def compile(cls, rules: Iterable[str]) -> RuleSet:
+        by_word: dict[str, list[str]] = {}
+        symbols, anywhere, always = [], [], []
+        for rule in rules:
+            word = re.match(r"\^?([^\W\d_]+)", rule)
+            literal = word is not None and normalize(word.group(1)).lower() == word.group(1)
+            if rule.startswith("^") and word is not None and word.start(1) == 1:
+                by_word.setdefault(normalize(word.group(1)).lower(), []).append(rule[1:])
+            elif rule.startswith("^"):
+                symbols.append(rule[1:])
+            elif word is not None and literal:
+                anywhere.append((word.group(1), re.compile(rule)))
+            else:
+                always.append(rule)
+        return cls(
+            {w: _alternation(r) for w, r in by_word.items()},
+            _alternation(symbols),
+            tuple(anywhere),
+            _alternation(always),
+        )
+
+    def find(self, line: str) -> re.Match[str] | None:
+        """The first rule's match in the line (on its normalized form, spaces folded), if any."""
+        first = WORD.search(line)
+        opens_with_word = first is not None and first.start() == 0 and line[0].isalpha()
+        anchored = (
+            self.by_first_word.get(_matching_form(first.group())) if opens_with_word and first else None
+        )
+        candidates = [w for w, _ in self.anywhere if w in line]
+        if anchored is None and opens_with_word and not candidates and self.always.pattern == "(?!)":
+            return None
+        key = " ".join(normalize(line).lower().split())
+        found = anchored.match(key) if anchored is not None else None
+        if found is None and not opens_with_word:
+            found = self.symbols.match(key)
+        for word, pattern in self.anywhere:
+            if found is None and word in candidates:
+                found = pattern.search(key)
+        return found or self.always.search(key)
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     """Markers as tuples of normalized words, longest first, so matching is a word-prefix test."""
 
@@ -46,8 +106,8 @@ class Profile:
     # "للمزيد", "قد يهمك": link markers only when a separator follows ("للمزيد: عنوان"), since
     # they also open sentences ("للمزيد سألنا الدكتور …")
     needs_separator: frozenset[tuple[str, ...]]
-    boilerplate: re.Pattern[str]  # whole lines that are furniture (normalized, lower-cased)
-    tails: re.Pattern[str]  # furniture glued after the last sentence of a paragraph
+    boilerplate: RuleSet  # lines that are an outlet's furniture
+    tails: RuleSet  # furniture glued after the last sentence of a paragraph
     max_boilerplate_chars: int
 
     def match(self, line: str) -> MarkerMatch | None:
@@ -72,20 +132,23 @@ class Profile:
         """A line that is an outlet's furniture (an app promotion, a separator, a rights notice)."""
         if len(line) > self.max_boilerplate_chars:
             return False  # a paragraph: not worth normalizing to find that out
-        return bool(self.boilerplate.search(" ".join(normalize(line).lower().split())))
+        return self.boilerplate.find(line) is not None
 
     def glued_tail(self, line: str) -> int | None:
         """Where furniture glued after a paragraph's last sentence starts, if any (an offset in
         the line as written: normalization drops marks, so the match is mapped back word by word)."""
-        normalized = normalize(line).lower()
-        found = self.tails.search(normalized)
+        start = max(0, len(line) - _TAIL_CHARS)  # glued to the end: only the end is worth reading
+        start = line.rfind(" ", 0, start) + 1 if start else 0
+        found = self.tails.find(line[start:])
         if found is None:
             return None
+        normalized = " ".join(normalize(line[start:]).lower().split())
         before = len(WORD.findall(normalized[: found.start()]))
-        spans = list(WORD.finditer(line))
+        spans = list(WORD.finditer(line, start))
         return spans[before].start() if before < len(spans) else None
 
 
+_TAIL_CHARS = 320
 _SEPARATOR = re.compile(r"\s*(?:[:：|]|\.{2,}|…|-\s)")
 
 
@@ -126,10 +189,15 @@ def _compile(name: str, table: dict[str, object]) -> Profile:
         needs_separator=frozenset(
             tuple(words(normalize(phrase).lower())) for phrase in raw_markers.get("needs_separator", [])
         ),
-        boilerplate=re.compile("|".join(f"(?:{rule})" for rule in rules.get("lines", [])) or "(?!)"),
-        tails=re.compile("|".join(f"(?:{rule})" for rule in rules.get("tails", [])) or "(?!)"),
+        boilerplate=RuleSet.compile(rules.get("lines", [])),
+        tails=RuleSet.compile(rules.get("tails", [])),
         max_boilerplate_chars=int(limits.get("max_boilerplate_chars", 240)),
     )
+
+
+def _alternation(rules: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for several rules (one that never matches for none)."""
+    return re.compile("|".join(f"(?:{rule})" for rule in rules) or "(?!)")
 
 
 @cache

@@ -34,6 +34,7 @@ from marsad.text import matching_key, unique_forms, words
 _BULLET = re.compile(r"^\s*[•·▪◦●■\-*–—]\s*")
 _SENTENCE_END = (".", "،", ":", "…", ".»", '."')
 _CREDIT_WORDS = 16  # a line longer than this is never a dateline or a credit line
+_CREDIT_CHARS = 160  # (nor one this long: a paragraph is not worth splitting into words to see it)
 _CONTINUATION = ("و", "ف")  # an article's later paragraphs open with "and"; a lead never does
 # 3alyoum glues its tags to the last sentence: "… “النظام نظام”. سمات الخدمة المدنية خالد العرج"
 _GLUED_TAGS = re.compile(r"(?<=[.!؟?”\"»)])\s+سمات\s+(?P<tags>[^.!؟?\"“”]{3,120})$")
@@ -60,6 +61,7 @@ class _Draft:
     boilerplate: list[str] = field(default_factory=list)
     has_boilerplate: bool = False
     links: int = 0  # headlines taken into `related` by the current LINKS run
+    filled: int = 0  # lines of text taken so far
 
     def has_content(self) -> bool:
         return any(line for line in self.lines)
@@ -77,6 +79,21 @@ class _Draft:
         if parsed.publisher and not self.publisher:
             self.publisher = parsed.publisher
         self.has_boilerplate = True
+
+
+_HEAD_LINES = 3  # an article's first lines: where a dateline or a slider's controls stand
+_TAIL_LINES = 8  # a page's last lines: where credit lines, promotions and sign-offs stand
+
+
+def _tail_start(lines: list[str]) -> int:
+    """Index of the first of the page's last `_TAIL_LINES` non-empty lines."""
+    seen = 0
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip():
+            seen += 1
+            if seen == _TAIL_LINES:
+                return index
+    return 0
 
 
 def _looks_like_title(line: str, profile: Profile) -> bool:
@@ -103,7 +120,9 @@ class Segmenter:
         similar: list[str] = []
         mode = _Mode.BODY
         expect_title = False
-        for raw_line in page.text.split("\n"):
+        raw_lines = page.text.split("\n")
+        tail = _tail_start(raw_lines)
+        for index, raw_line in enumerate(raw_lines):
             line = raw_line.strip()
             current = drafts[-1]
             if not line:
@@ -131,7 +150,10 @@ class Segmenter:
                 handled, mode, expect_title = self._boilerplate(match.marker, match.rest, drafts, similar)
                 if handled:
                     continue
-            if self._furniture(line, current, page.outlet):
+            # Furniture and credits stand at an article's edges, or open with a mark (a separator,
+            # "//", a bracket): a paragraph in the middle of a story is not worth reading for them.
+            at_edge = current.filled < _HEAD_LINES or index >= tail or not line[0].isalpha()
+            if at_edge and self._furniture(line, current, page.outlet):
                 continue
             if expect_title:
                 expect_title = False
@@ -139,6 +161,7 @@ class Segmenter:
                     current.title = line
                     continue
             current.lines.append(line)
+            current.filled += 1
         articles = self._finish(page, drafts)
         return SegmentedPage(page=page, articles=tuple(articles), similar=tuple(similar))
 
@@ -167,7 +190,7 @@ class Segmenter:
             current.credits.add_agencies(["SPA"])
             current.boilerplate.append(line)
             return True
-        if len(words(line)) > _CREDIT_WORDS:
+        if len(line) > _CREDIT_CHARS or len(line.split()) > _CREDIT_WORDS:
             return False
         credit = read_credit(line, outlet)
         if credit is None:
@@ -305,7 +328,7 @@ def _read_edges(draft: _Draft, outlet: str | None, profile: Profile) -> None:
     if tail:
         draft.boilerplate.append(draft.lines[last][tail:].strip())
         draft.lines[last] = draft.lines[last][:tail].rstrip()
-    glued = _GLUED_TAGS.search(draft.lines[last])
+    glued = _GLUED_TAGS.search(draft.lines[last]) if "سمات" in draft.lines[last] else None
     if glued:
         draft.tag_values.append(glued.group("tags").strip())
         draft.lines[last] = draft.lines[last][: glued.start()].rstrip()
