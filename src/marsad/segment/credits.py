@@ -54,6 +54,7 @@ DATE = re.compile(rf"(?:{_ONE_DATE})(?:\s*(?:الموافق|-|،|,)?\s*(?:{_ONE_
 _SEPARATORS = re.compile(r"\s*(?:[-–—−:：|/\\()«»\"“”„'‘’,،؛;*•]|(?<!\w)ـ+|ـ+(?!\w)|\.{2,}|…)\s*")
 _EDGE = " \t.·:-–—ـ*•|/\\"
 _NAME_WORDS = 5  # a writer's name or a place has at most this many words
+_CREDIT_WORDS = 16  # a credit has at most this many words (SPA's dateline has twelve)
 _PARTICLES = frozenset(
     normalize(word)
     for line in resources.files("marsad.text").joinpath("particles.txt").read_text("utf-8").splitlines()
@@ -63,6 +64,16 @@ _PARTICLES = frozenset(
 # What a credit line carries, one of: a separator other than a comma, a date's number, or few words.
 _MARKED = re.compile(r"[-–—−:：|/\\()«»\"“”*•0-9٠-٩]|(?<!\w)ـ|ـ(?!\w)")
 _BARE_CREDIT_WORDS = 4
+_SHORT_CREDIT_WORDS = 6  # "* خدمة «نيويورك تايمز»." may end with a period, a sentence is longer
+
+
+def _is_sentence(value: str) -> bool:
+    end = value.rstrip()[-1:]
+    if end in ("؟", "?", "!"):
+        return True
+    return end in (".", "،") and len(value.split()) > _SHORT_CREDIT_WORDS
+
+
 _LEADING_PROMO = re.compile(r"^(?:next\s+previous|previous\s+next)\s+", re.IGNORECASE)
 
 
@@ -125,6 +136,7 @@ class _Words:
     generic: frozenset[str]
     not_names: frozenset[str]
     publisher_leads: tuple[tuple[str, ...], ...]
+    lead_words: frozenset[str]  # the first word of each publisher lead
 
 
 @cache
@@ -134,7 +146,13 @@ def _words() -> _Words:
         frozenset(form_key(w) for w in table["generic"]),
         frozenset(form_key(w) for w in table["not_names"]) | _PARTICLES,
         tuple(dict.fromkeys(tuple(form_key(lead).split()) for lead in table["publisher_leads"])),
+        frozenset(form_key(lead).split()[0] for lead in table["publisher_leads"]),
     )
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_form(word: str) -> str:
+    return form_key(word)
 
 
 @cache
@@ -173,7 +191,7 @@ def classify(part: str, outlet: str | None) -> Part:
     back on page after page)."""
     key = form_key(part)
     if not key:
-        return Part.GENERIC
+        return Part.TEXT  # (pieces hold a word: a part that loses it all is nothing a credit holds)
     if _agency(key):
         return Part.AGENCY
     own, vocabulary = _own_names(outlet), _words()
@@ -205,6 +223,8 @@ def _without_from(place: str) -> str:
 
 def _split_from_place(piece: str) -> list[str]:
     """ "عادل الخنين من الرياض" → the writer and "من الرياض" (a byline's "X from Y" form)."""
+    if " من " not in piece:
+        return [piece]
     head, sep, tail = piece.rpartition(" من ")
     if sep and head.strip() and form_key(tail) in _places():
         return [head, "من " + tail]
@@ -222,7 +242,7 @@ def _pieces(value: str) -> list[str]:
         pieces.append(value[begin:end])
         start = end
     pieces.extend(_SEPARATORS.split(value[start:]))
-    return [cut for p in pieces if p.strip(_EDGE) for cut in _split_from_place(p.strip(_EDGE))]
+    return [cut for p in pieces if WORD.search(p) for cut in _split_from_place(p.strip(_EDGE))]
 
 
 def _date_spans(value: str) -> list[tuple[int, int]]:
@@ -246,6 +266,9 @@ def _date_spans(value: str) -> list[tuple[int, int]]:
 
 def _publisher_lead(pieces: list[str]) -> list[str] | None:
     """ "*نقلاً عن الرؤية الإماراتية", "* خدمة «نيويورك تايمز»": the lead words, then a source."""
+    opening = WORD.match(pieces[0])
+    if opening is None or _word_form(opening.group()) not in _words().lead_words:
+        return None  # (one memoized look-up for the many credits that open otherwise)
     first = form_key(pieces[0]).split()
     for lead in _words().publisher_leads:
         if tuple(first[: len(lead)]) == lead:
@@ -263,11 +286,14 @@ def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit 
     """
     if not (byline or _MARKED.search(value) or len(value.split()) <= _BARE_CREDIT_WORDS):
         return None  # a credit is short or marked (a dash, a colon, a bracket, a date's number)
-    if not _DIGIT.search(value) and any(len(part.split()) > _NAME_WORDS for part in _SEPARATORS.split(value)):
+    if not byline and _is_sentence(value):
+        return None  # a question, an exclamation, a long sentence
+    dated = bool(_date_spans(value))
+    if not dated and any(len(part.split()) > _NAME_WORDS for part in _SEPARATORS.split(value)):
         return None  # a stretch of words longer than any name: a sentence (a date's part may be)
     text = " ".join(_LEADING_PROMO.sub("", value.replace("\xa0", " ")).split()).strip(_EDGE)
     pieces = _pieces(text)
-    if not pieces or len(WORD.findall(text)) > 16:
+    if not pieces or len(text.split()) > _CREDIT_WORDS:
         return None
     sourced = _publisher_lead(pieces)
     if sourced is not None:
@@ -290,7 +316,7 @@ def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit 
         tuple(dict.fromkeys(a for a in agencies if a)),
         "، ".join(places) or None,
         " ".join(dates) or None,
-        tuple(unique_forms(writers)),
+        tuple(unique_forms(writers)) if len(writers) > 1 else tuple(writers),
         None,
         Part.OUTLET in kinds,
     )

@@ -73,21 +73,21 @@ class RuleSet:
 
     def find(self, line: str) -> re.Match[str] | None:
         """The first rule's match in the line (on its normalized form, spaces folded), if any."""
-        first = WORD.search(line)
-        opens_with_word = first is not None and first.start() == 0 and line[0].isalpha()
-        anchored = (
-            self.by_first_word.get(_matching_form(first.group())) if opens_with_word and first else None
-        )
-        candidates = [w for w, _ in self.anywhere if w in line]
-        if anchored is None and opens_with_word and not candidates and self.always.pattern == "(?!)":
-            return None
+        candidates = [pattern for word, pattern in self.anywhere if word in line]
+        anchored, symbols = None, None
+        if self.by_first_word or self.symbols.pattern != _NEVER:
+            first = WORD.match(line)
+            if first is not None and line[0].isalpha():
+                anchored = self.by_first_word.get(_matching_form(first.group()))
+            elif self.symbols.pattern != _NEVER:
+                symbols = self.symbols
+        if anchored is None and symbols is None and not candidates and self.always.pattern == _NEVER:
+            return None  # nothing here can match: no normalization, no regex
         key = " ".join(normalize(line).lower().split())
         found = anchored.match(key) if anchored is not None else None
-        if found is None and not opens_with_word:
-            found = self.symbols.match(key)
-        for word, pattern in self.anywhere:
-            if found is None and word in candidates:
-                found = pattern.search(key)
+        found = found or (symbols.match(key) if symbols is not None else None)
+        for pattern in candidates:
+            found = found or pattern.search(key)
         return found or self.always.search(key)
 
 
@@ -195,9 +195,12 @@ def _compile(name: str, table: dict[str, object]) -> Profile:
     )
 
 
+_NEVER = "(?!)"
+
+
 def _alternation(rules: Iterable[str]) -> re.Pattern[str]:
     """One pattern for several rules (one that never matches for none)."""
-    return re.compile("|".join(f"(?:{rule})" for rule in rules) or "(?!)")
+    return re.compile("|".join(f"(?:{rule})" for rule in rules) or _NEVER)
 
 
 @cache

@@ -161,6 +161,10 @@ def form_key(value: str) -> str:
 
 def unique_forms(values: Iterable[str]) -> list[str]:
     """Values without repeats of one form (`form_key`); the first spelling seen is kept."""
+    if not isinstance(values, list | tuple):
+        values = list(values)
+    if len(values) < 2:
+        return list(values)
     kept: dict[str, str] = {}
     for value in values:
         kept.setdefault(form_key(value), value)
