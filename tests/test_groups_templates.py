@@ -9,6 +9,7 @@ from typing import Any
 from marsad.dedup.groups import anchors, regroup
 from marsad.export import article_objects, group_objects
 from marsad.read import ReadOptions
+from marsad.search.engine import search
 from marsad.service import ingest
 from marsad.store.sqlite import SqliteStore
 from tests.test_dedup_near import OTHER, STORY, text
@@ -53,9 +54,10 @@ def test_a_roundup_contains_two_stories_and_joins_neither(tmp_path: Path) -> Non
     _write(pages / "three.example", "roundup.txt", f"{story}\n{other}")
     _write(pages / "four.example", "copy.txt", story.replace("مؤتمر صحافي", "لقاء صحافي"))  # a near copy
     with SqliteStore(tmp_path / "r.db") as store:
-        ingest([str(pages)], store, ReadOptions(), search=False)
+        ingest([str(pages)], store, ReadOptions())
         exported = list(article_objects(store))
         groups = list(group_objects(store))
+        hits = {hit.article_id: hit for hit in search(store, "الطاقة الشمسية", limit=10).hits}
 
     def holding(*phrases: bool) -> dict[str, Any]:
         (found,) = [
@@ -73,6 +75,12 @@ def test_a_roundup_contains_two_stories_and_joins_neither(tmp_path: Path) -> Non
     assert {m["id"] for m in group["members"]} == {original["id"], copy["id"]}
     assert group["contained_in"] == [roundup["id"]]
     assert original["duplicates"] == copy["duplicates"] == 2 and roundup["duplicates"] == 1
+    # search shows the relation on each hit: the story's group is inside the roundup
+    (story_hit,) = [hit for key, hit in hits.items() if key in {original["id"], copy["id"]}]
+    assert story_hit.contained_in == [roundup["id"]] and story_hit.to_json()["contained_in"] == [
+        roundup["id"]
+    ]
+    assert set(hits[roundup["id"]].contains) >= {original["id"], copy["id"]}
 
 
 PROMO = "حملوا تطبيق الصحيفة الجديد من متجر التطبيقات"  # short, recurring, at the end: a template

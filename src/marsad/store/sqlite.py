@@ -663,22 +663,30 @@ class SqliteStore:
 
     def _containment(self, article_ids: Sequence[str]) -> tuple[list[str], list[str]]:
         """What these articles contain and what contains them (`contained` links, the shorter
-        text inside the longer), other than themselves."""
+        text inside the longer), other than themselves. Two look-ups by the links' keys (a
+        search shows this for every hit: an OR over both ends would scan every link)."""
         marks = ",".join("?" * len(article_ids))
+        mine = dict(
+            self._reader.execute(
+                f"SELECT seq, article_id FROM articles WHERE article_id IN ({marks})", article_ids
+            )
+        )
+        seq_marks = ",".join("?" * len(mine))
         rows = self._reader.execute(
-            "SELECT x.article_id, length(x.text), y.article_id, length(y.text)"
-            " FROM dedup_links l JOIN articles x ON x.seq = l.a JOIN articles y ON y.seq = l.b"
-            f" WHERE l.kind = 'contained' AND (x.article_id IN ({marks}) OR y.article_id IN ({marks}))",
-            [*article_ids, *article_ids],
+            "SELECT x.article_id, length(x.text), y.article_id, length(y.text) FROM ("
+            f" SELECT a, b FROM dedup_links WHERE a IN ({seq_marks}) AND kind = 'contained' UNION"
+            f" SELECT a, b FROM dedup_links WHERE b IN ({seq_marks}) AND kind = 'contained'"
+            ") l JOIN articles x ON x.seq = l.a JOIN articles y ON y.seq = l.b",
+            [*mine, *mine],
         ).fetchall()
-        mine = set(article_ids)
+        ids = set(article_ids)
         contains: list[str] = []
         inside: list[str] = []
         for a, size_a, b, size_b in rows:
             inner, outer = (a, b) if (size_a, a) <= (size_b, b) else (b, a)
-            if outer in mine and inner not in mine:
+            if outer in ids and inner not in ids:
                 contains.append(inner)
-            elif inner in mine and outer not in mine:
+            elif inner in ids and outer not in ids:
                 inside.append(outer)
         return list(dict.fromkeys(contains)), list(dict.fromkeys(inside))
 
