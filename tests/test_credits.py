@@ -73,10 +73,18 @@ def test_source_lines_name_a_publisher(line: str, publisher: str) -> None:
         "الهلال يفوز على النصر",
         'وأضافت لوكالة "أسوشيتد برس" للأنباء يوم الأربعاء :"كل شئ انتهى الآن"',  # BBC, a citation
         "20:26 ت م",  # SPA's time stamp is furniture, not a credit
+        # real headlines that open with a place, a date or the outlet's name
+        "النمسا.. وجهة المرح العائلي",
+        "العراق: داعش يدمر ملعب الرمادي الأولمبي",
+        "المنامة : تصريحات خامنئي تدخل فج ومرفوض",
+        "26 فبراير موعد انتخابات الفيفا",
+        "«6 أكتوبر» تعد الفرسان",
+        "ماذا ينتظرنا..؟",
     ],
 )
 def test_lines_that_are_not_credits(line: str) -> None:
     assert read_credit(line, None) is None
+    assert read_credit("اليوم .. الشرقية تدخل موسم «طباخ التمر»", "alyaum") is None
 
 
 @pytest.mark.parametrize(
@@ -202,3 +210,14 @@ def test_credit_line_and_glued_end_credit() -> None:
     assert article.text.endswith("وتبنى التنظيم الهجوم.")
     (glued,) = _article("وصل عدد الزوار إلى ملايين زائر العام الماضي (أ ف ب)", "alriyadh")
     assert glued.wire == ("AFP",) and glued.text == "وصل عدد الزوار إلى ملايين زائر العام الماضي"
+
+
+def test_glued_end_mark_and_slider_prefix_leave_the_text() -> None:
+    text = (
+        "Next Previous عين اليوم – واس\nوصل الوفد إلى العاصمة اليوم في زيارة رسمية تستمر يومين.\n"
+        "وبحث الجانبان تعزيز التعاون الثنائي في المجالات كافة. // انتهى //"
+    )
+    (article,) = _article(text, outlet="3alyoum")
+    assert article.text.startswith("وصل الوفد") and article.text.endswith("في المجالات كافة.")
+    assert article.boilerplate == ("Next Previous", "// انتهى //")
+    assert article.wire == ("SPA",) and article.dateline == "عين اليوم – واس"

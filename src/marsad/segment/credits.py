@@ -51,10 +51,11 @@ DATE = re.compile(rf"(?:{_ONE_DATE})(?:\s*(?:الموافق|-|،|,)?\s*(?:{_ONE_
 
 # Separators between a credit's parts. A dash or tatweel counts only between words' spaces or
 # punctuation ("الرياضي ـ جدة", "الرياض-الوئام:"), never inside a word ("أبهــا" keeps its tatweel).
-_SEPARATORS = re.compile(r"\s*(?:[-–—−:：|/\\()«»\"“”„'‘’,،؛;*•]|(?<!\w)ـ+|ـ+(?!\w)|\.{2,}|…)\s*")
+_SEPARATORS = re.compile(r"\s*(?:[-–—−:：|/\\()«»\"“”„'‘’,،؛;*•]|(?<!\w)ـ+|ـ+(?!\w))\s*")
 _EDGE = " \t.·:-–—ـ*•|/\\"
 _NAME_WORDS = 5  # a writer's name or a place has at most this many words
 _CREDIT_WORDS = 16  # a credit has at most this many words (SPA's dateline has twelve)
+_LINE_NAME_WORDS = 3  # a writer named in a line of text (a byline field may give a longer name)
 _PARTICLES = frozenset(
     normalize(word)
     for line in resources.files("marsad.text").joinpath("particles.txt").read_text("utf-8").splitlines()
@@ -301,10 +302,17 @@ def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit 
     kinds = [classify(piece, outlet) for piece in pieces]
     if Part.TEXT in kinds:
         return None
-    strong = {Part.AGENCY, Part.OUTLET, Part.DATE, Part.GENERIC} & set(kinds)
-    located = Part.PLACE in kinds and (Part.WRITER in kinds or len(pieces) == 1)
+    # What a credit needs besides names: an agency, the outlet, a generic word ("متابعات"), or a
+    # place with a writer or a date ("بريدة 25 شوال … واس" has all three). A date alone opens
+    # headlines ("26 فبراير موعد انتخابات الفيفا").
+    strong = bool({Part.AGENCY, Part.OUTLET, Part.GENERIC} & set(kinds))
+    located = Part.PLACE in kinds and (Part.WRITER in kinds or Part.DATE in kinds or len(pieces) == 1)
     if not (strong or located or (byline and Part.WRITER in kinds)):
         return None
+    if not byline and any(
+        k is Part.WRITER and len(p.split()) > _LINE_NAME_WORDS for p, k in zip(pieces, kinds, strict=True)
+    ):
+        return None  # "العراق: داعش يدمر ملعب الرمادي": a headline, not a place and a writer
     agencies = [_agency(form_key(p)) for p, k in zip(pieces, kinds, strict=True) if k is Part.AGENCY]
     places = [_without_from(p) for p, k in zip(pieces, kinds, strict=True) if k is Part.PLACE]
     writers = [p for p, k in zip(pieces, kinds, strict=True) if k is Part.WRITER]
@@ -367,7 +375,16 @@ def read_lead(paragraph: str, outlet: str | None) -> tuple[Credit, str] | None:
 
 _APPOSITION = frozenset({"وكاله", "الانباء", "انباء", "للانباء"})
 _END_CREDIT = re.compile(r"\s*[-–—]?\s*\(([^()]{1,30})\)\s*[.،]?\s*$")
-_END_MARK = re.compile(r"^\s*/{1,2}\s*(?:انتهي|يتبع)\s*/{0,2}\s*$")
+_END_MARK = re.compile(r"^\s*/{1,2}\s*(?:انتهي|يتبع)\s*/{0,2}")
+_GLUED_END_MARK = re.compile(r"\s*/{1,2}\s*(?:انتهى|انتهي|يتبع)\s*/{1,2}\s*$")
+
+
+def cut_end_mark(paragraph: str) -> str | None:
+    """The paragraph without SPA's end mark glued to its end ("… الدولي. // انتهى //"), if any."""
+    if not paragraph.endswith("//"):
+        return None
+    found = _GLUED_END_MARK.search(paragraph)
+    return paragraph[: found.start()].rstrip() if found and found.start() else None
 
 
 def read_end(paragraph: str) -> tuple[str, tuple[str, ...]] | None:
@@ -390,7 +407,8 @@ def read_end(paragraph: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 def is_end_mark(line: str) -> bool:
-    """SPA's end marks: "// انتهى //" (the item ends), "// يتبع //" (it continues)."""
+    """A line that opens with SPA's end mark: "// انتهى //" (the item ends), "// يتبع //" (it
+    continues), perhaps with the time stamp or tags after it."""
     return "/" in line[:4] and bool(_END_MARK.match(normalize(line)))
 
 

@@ -21,6 +21,7 @@ from marsad.segment.agencies import parse_source
 from marsad.segment.credits import (
     Credit,
     Credits,
+    cut_end_mark,
     is_end_mark,
     outlet_agency,
     read_credit,
@@ -81,6 +82,7 @@ class _Draft:
         self.has_boilerplate = True
 
 
+_SLIDER = re.compile(r"(?:next\s+previous|previous\s+next)\s+", re.IGNORECASE)
 _HEAD_LINES = 3  # an article's first lines: where a dateline or a slider's controls stand
 _TAIL_LINES = 8  # a page's last lines: where credit lines, promotions and sign-offs stand
 
@@ -152,6 +154,10 @@ class Segmenter:
                     continue
             # Furniture and credits stand at an article's edges, or open with a mark (a separator,
             # "//", a bracket): a paragraph in the middle of a story is not worth reading for them.
+            promo = _SLIDER.match(line)
+            if promo and line[promo.end() :].strip():
+                current.boilerplate.append(promo.group().strip())  # a slider's controls, glued to a line
+                line = line[promo.end() :].strip()
             at_edge = current.filled < _HEAD_LINES or index >= tail or not line[0].isalpha()
             if at_edge and self._furniture(line, current, page.outlet):
                 continue
@@ -332,6 +338,11 @@ def _read_edges(draft: _Draft, outlet: str | None, profile: Profile) -> None:
     if glued:
         draft.tag_values.append(glued.group("tags").strip())
         draft.lines[last] = draft.lines[last][: glued.start()].rstrip()
+    unmarked = cut_end_mark(draft.lines[last])
+    if unmarked is not None:
+        draft.boilerplate.append(draft.lines[last][len(unmarked) :].strip())
+        draft.lines[last] = unmarked
+        draft.credits.add_agencies(["SPA"])
     end = read_end(draft.lines[last])
     if end is not None:
         draft.lines[last], agencies = end
