@@ -80,6 +80,10 @@ def test_source_lines_name_a_publisher(line: str, publisher: str) -> None:
         "26 فبراير موعد انتخابات الفيفا",
         "«6 أكتوبر» تعد الفرسان",
         "ماذا ينتظرنا..؟",
+        '"إيجاب" تكرِّم "سبق" بوصفها راعياً إلكترونياً',  # the outlet's name in a headline
+        "أهالي الزلفي يكرمون «الرياض»",
+        "الفيصلي يخسر من الجبيل",  # "X من Y" is a byline field's form only
+        "خدمة الحاج والمعتمر",  # a source line in the text is marked: "* خدمة «…»"
     ],
 )
 def test_lines_that_are_not_credits(line: str) -> None:

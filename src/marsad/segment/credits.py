@@ -56,6 +56,9 @@ _EDGE = " \t.·:-–—ـ*•|/\\"
 _NAME_WORDS = 5  # a writer's name or a place has at most this many words
 _CREDIT_WORDS = 16  # a credit has at most this many words (SPA's dateline has twelve)
 _LINE_NAME_WORDS = 3  # a writer named in a line of text (a byline field may give a longer name)
+# A source line in the text is marked: "*نقلاً عن …", "* خدمة «نيويورك تايمز»", "خاص بـ«الشرق الأوسط»"
+# ("خدمة الحاج والمعتمر" is a headline)
+_QUOTED_OR_STARRED = re.compile(r"[*«»\"“”]")
 _PARTICLES = frozenset(
     normalize(word)
     for line in resources.files("marsad.text").joinpath("particles.txt").read_text("utf-8").splitlines()
@@ -210,10 +213,14 @@ def classify(part: str, outlet: str | None) -> Part:
     return Part.TEXT
 
 
+# An imperfect verb in the plural ("يكرمون", "تطالبان"): a sentence's, never a name's
+_PLURAL_VERB = re.compile(r"^[يت]\w{2,}(?:ون|ان)$")
+
+
 def _not_a_name(word: str, not_names: frozenset[str]) -> bool:
     """A word no name holds: a verb of saying, a press word, a particle, a number, or one of
     them behind a proclitic ("وأضافت", "لوكالة")."""
-    if word in not_names or word.isdigit():
+    if word in not_names or word.isdigit() or _PLURAL_VERB.match(word):
         return True
     return len(word) > 3 and word[0] in "وفلب" and word[1:] in not_names
 
@@ -232,7 +239,7 @@ def _split_from_place(piece: str) -> list[str]:
     return [piece]
 
 
-def _pieces(value: str) -> list[str]:
+def _pieces(value: str, byline: bool = False) -> list[str]:
     """A credit cut into its parts: dates first (they hold separators of their own: "10/08/2015",
     "Tuesday, 11 August 2015 - 10:33 pm", and SPA's dateline has none around its date: "بريدة 25
     شوال 1436 هـ الموافق 10 اغسطس 2015 م واس"), then the rest at the separators."""
@@ -243,7 +250,9 @@ def _pieces(value: str) -> list[str]:
         pieces.append(value[begin:end])
         start = end
     pieces.extend(_SEPARATORS.split(value[start:]))
-    return [cut for p in pieces if WORD.search(p) for cut in _split_from_place(p.strip(_EDGE))]
+    kept = [p.strip(_EDGE) for p in pieces if WORD.search(p)]
+    # "X من Y" is a byline field's form; in a line of text it is a sentence ("الفيصلي يخسر من الجبيل")
+    return [cut for p in kept for cut in _split_from_place(p)] if byline else kept
 
 
 def _date_spans(value: str) -> list[tuple[int, int]]:
@@ -293,10 +302,10 @@ def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit 
     if not dated and any(len(part.split()) > _NAME_WORDS for part in _SEPARATORS.split(value)):
         return None  # a stretch of words longer than any name: a sentence (a date's part may be)
     text = " ".join(_LEADING_PROMO.sub("", value.replace("\xa0", " ")).split()).strip(_EDGE)
-    pieces = _pieces(text)
+    pieces = _pieces(text, byline)
     if not pieces or len(text.split()) > _CREDIT_WORDS:
         return None
-    sourced = _publisher_lead(pieces)
+    sourced = _publisher_lead(pieces) if byline or _QUOTED_OR_STARRED.search(value) else None
     if sourced is not None:
         return _sourced(text, sourced, outlet)
     kinds = [classify(piece, outlet) for piece in pieces]
@@ -309,10 +318,9 @@ def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit 
     located = Part.PLACE in kinds and (Part.WRITER in kinds or Part.DATE in kinds or len(pieces) == 1)
     if not (strong or located or (byline and Part.WRITER in kinds)):
         return None
-    if not byline and any(
-        k is Part.WRITER and len(p.split()) > _LINE_NAME_WORDS for p, k in zip(pieces, kinds, strict=True)
-    ):
-        return None  # "العراق: داعش يدمر ملعب الرمادي": a headline, not a place and a writer
+    writers_here = [p for p, k in zip(pieces, kinds, strict=True) if k is Part.WRITER]
+    if not byline and (len(writers_here) > 1 or any(len(p.split()) > _LINE_NAME_WORDS for p in writers_here)):
+        return None  # "العراق: داعش يدمر ملعب الرمادي", '"إيجاب" تكرِّم "سبق" بوصفها…': headlines
     agencies = [_agency(form_key(p)) for p, k in zip(pieces, kinds, strict=True) if k is Part.AGENCY]
     places = [_without_from(p) for p, k in zip(pieces, kinds, strict=True) if k is Part.PLACE]
     writers = [p for p, k in zip(pieces, kinds, strict=True) if k is Part.WRITER]
