@@ -131,9 +131,21 @@ def _write_rows(
             groups.append((seq, origin))
     db = store._db
     with store.transaction():
-        db.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", articles)
-        db.executemany("INSERT INTO pages VALUES (?,?,?,?,?,?,?,?,?,?,?)", pages)
-        db.executemany("INSERT INTO occurrences VALUES (?,?,?,?,?,?)", occurrences)
+        db.executemany(
+            "INSERT INTO articles (article_id, title, text, lead, wire, publisher, tags, related,"
+            " first_seen, seq) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            articles,
+        )
+        db.executemany(
+            "INSERT INTO pages (page_id, source, url, outlet, title, published, fetched, fmt, similar,"
+            " raw, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            pages,
+        )
+        db.executemany(
+            "INSERT INTO occurrences (page_id, position, article_id, title, publisher, seen_at)"
+            " VALUES (?,?,?,?,?,?)",
+            occurrences,
+        )
         for new, old in groups:
             row = db.execute("SELECT group_seq FROM article_groups WHERE seq = ?", (old,)).fetchone()
             group = row[0] if row else old

@@ -72,8 +72,13 @@ class RuleSet:
         )
 
     def find(self, line: str) -> re.Match[str] | None:
-        """The first rule's match in the line (on its normalized form, spaces folded), if any."""
-        candidates = [pattern for word, pattern in self.anywhere if word in line]
+        """The first rule's match in the line (on its normalized form, spaces folded), if any.
+
+        Rules anchored at the start only see the line's head (`_HEAD_CHARS`), so a paragraph
+        that happens to open with a rule's first word costs the normalization of its start only;
+        unanchored rules are for short lines (`_ANYWHERE_CHARS`)."""
+        short = len(line) <= _ANYWHERE_CHARS
+        candidates = [pattern for word, pattern in self.anywhere if word in line] if short else []
         anchored, symbols = None, None
         if self.by_first_word or self.symbols.pattern != _NEVER:
             first = WORD.match(line)
@@ -81,14 +86,25 @@ class RuleSet:
                 anchored = self.by_first_word.get(_matching_form(first.group()))
             elif self.symbols.pattern != _NEVER:
                 symbols = self.symbols
-        if anchored is None and symbols is None and not candidates and self.always.pattern == _NEVER:
+        if (
+            anchored is None
+            and symbols is None
+            and not candidates
+            and (not short or self.always.pattern == _NEVER)
+        ):
             return None  # nothing here can match: no normalization, no regex
+        if not candidates and not (short and self.always.pattern != _NEVER):
+            line = line[:_HEAD_CHARS]
         key = " ".join(normalize(line).lower().split())
         found = anchored.match(key) if anchored is not None else None
         found = found or (symbols.match(key) if symbols is not None else None)
         for pattern in candidates:
             found = found or pattern.search(key)
-        return found or self.always.search(key)
+        return found or (self.always.search(key) if short else None)
+
+
+_HEAD_CHARS = 200  # what an anchored rule reads of a line
+_ANYWHERE_CHARS = 600  # the longest line an unanchored rule reads
 
 
 @dataclass(frozen=True, slots=True)

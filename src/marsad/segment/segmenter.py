@@ -83,6 +83,7 @@ class _Draft:
 
 
 _SLIDER = re.compile(r"(?:next\s+previous|previous\s+next)\s+", re.IGNORECASE)
+_TITLE_CHARS = 300  # no headline is longer (25 words of 12 characters)
 _HEAD_LINES = 3  # an article's first lines: where a dateline or a slider's controls stand
 _TAIL_LINES = 8  # a page's last lines: where credit lines, promotions and sign-offs stand
 
@@ -100,8 +101,10 @@ def _tail_start(lines: list[str]) -> int:
 
 def _looks_like_title(line: str, profile: Profile) -> bool:
     """A headline: a few words that do not end a sentence ("!", "؟", quotes and hashtags are fine)."""
+    if len(line) > _TITLE_CHARS or line.rstrip().endswith(_SENTENCE_END):
+        return False  # (a paragraph: not worth splitting into words to see it)
     count = len(words(line))
-    return 2 <= count <= profile.max_title_words and not line.rstrip().endswith(_SENTENCE_END)
+    return 2 <= count <= profile.max_title_words
 
 
 def _source_splitter(profile: Profile) -> re.Pattern[str]:
@@ -154,7 +157,7 @@ class Segmenter:
                     continue
             # Furniture and credits stand at an article's edges, or open with a mark (a separator,
             # "//", a bracket): a paragraph in the middle of a story is not worth reading for them.
-            promo = _SLIDER.match(line)
+            promo = _SLIDER.match(line) if line[0] in "NnPp" else None
             if promo and line[promo.end() :].strip():
                 current.boilerplate.append(promo.group().strip())  # a slider's controls, glued to a line
                 line = line[promo.end() :].strip()
