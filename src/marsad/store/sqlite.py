@@ -638,15 +638,13 @@ class SqliteStore:
         article_id, title, text, first_seen = db.execute(
             "SELECT article_id, title, text, first_seen FROM articles WHERE seq = ?", (seq,)
         ).fetchone()
-        members = [
-            row[0]
-            for row in db.execute(
-                "SELECT a.article_id FROM articles a JOIN article_groups g ON g.seq = a.seq"
-                " WHERE g.group_seq = ? ORDER BY a.seq",
-                (group,),
-            )
-        ]
-        group_ids = [article_id, *(m for m in members if m != article_id)]
+        members = db.execute(
+            "SELECT a.article_id, a.seq FROM articles a JOIN article_groups g ON g.seq = a.seq"
+            " WHERE g.group_seq = ? ORDER BY a.seq",
+            (group,),
+        ).fetchall()
+        group_ids = [article_id, *(m for m, _ in members if m != article_id)]
+        group_seqs = {seq, *(s for _, s in members)}
         marks = ",".join("?" * len(group_ids))
         by_outlet = db.execute(  # one pass over the group's pages: its outlets and how many pages
             "SELECT p.outlet, MIN(o.seen_at) AS first, COUNT(*)"
@@ -656,38 +654,35 @@ class SqliteStore:
         ).fetchall()
         outlets = [outlet for outlet, _, _ in by_outlet if outlet is not None]
         pages = sum(count for _, _, count in by_outlet)
-        contains, inside = self._containment(group_ids)
+        contains, inside = self._containment(group_seqs)
         return SearchHitRecord(
             article_id, seq, score, title, text, first_seen, group_ids, outlets, pages, contains, inside
         )
 
-    def _containment(self, article_ids: Sequence[str]) -> tuple[list[str], list[str]]:
+    def _containment(self, seqs: set[int]) -> tuple[list[str], list[str]]:
         """What these articles contain and what contains them (`contained` links, the shorter
-        text inside the longer), other than themselves. Two look-ups by the links' keys (a
-        search shows this for every hit: an OR over both ends would scan every link)."""
-        marks = ",".join("?" * len(article_ids))
-        mine = dict(
-            self._reader.execute(
-                f"SELECT seq, article_id FROM articles WHERE article_id IN ({marks})", article_ids
-            )
-        )
-        seq_marks = ",".join("?" * len(mine))
+        text inside the longer), other than themselves. Looked up by the links' keys, one end
+        then the other (a search shows this for every hit: an OR over both ends would scan
+        every link)."""
+        marks = ",".join("?" * len(seqs))
         rows = self._reader.execute(
-            "SELECT x.article_id, length(x.text), y.article_id, length(y.text) FROM ("
-            f" SELECT a, b FROM dedup_links WHERE a IN ({seq_marks}) AND kind = 'contained' UNION"
-            f" SELECT a, b FROM dedup_links WHERE b IN ({seq_marks}) AND kind = 'contained'"
+            "SELECT l.a, length(x.text), x.article_id, l.b, length(y.text), y.article_id FROM ("
+            f" SELECT a, b FROM dedup_links WHERE a IN ({marks}) AND kind = 'contained' UNION"
+            f" SELECT a, b FROM dedup_links WHERE b IN ({marks}) AND kind = 'contained'"
             ") l JOIN articles x ON x.seq = l.a JOIN articles y ON y.seq = l.b",
-            [*mine, *mine],
+            [*seqs, *seqs],
         ).fetchall()
-        ids = set(article_ids)
         contains: list[str] = []
         inside: list[str] = []
-        for a, size_a, b, size_b in rows:
-            inner, outer = (a, b) if (size_a, a) <= (size_b, b) else (b, a)
-            if outer in ids and inner not in ids:
-                contains.append(inner)
-            elif inner in ids and outer not in ids:
-                inside.append(outer)
+        for seq_a, size_a, id_a, seq_b, size_b, id_b in rows:
+            # the shorter text is the one inside (ties: the smaller id, as `contained_pairs`)
+            (_, inner_id, inner), (_, outer_id, outer) = sorted(
+                [(size_a, id_a, seq_a), (size_b, id_b, seq_b)]
+            )
+            if outer in seqs and inner not in seqs:
+                contains.append(inner_id)
+            elif inner in seqs and outer not in seqs:
+                inside.append(outer_id)
         return list(dict.fromkeys(contains)), list(dict.fromkeys(inside))
 
     def near_links(self) -> list[tuple[str, str, str, float]]:
