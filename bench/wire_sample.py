@@ -119,6 +119,12 @@ class Record:
     text: str
 
 
+def _record(key: str, row: dict[str, str], outlet: str, text: str) -> Record:
+    """A record from a corpus row; `outlet` and `text` name the corpus's own fields."""
+    fields = (row.get(name) or "" for name in (outlet, "title", "author", text))
+    return Record(key, *fields)
+
+
 def iter_saudinewsnet(data: Path) -> Iterator[Record]:
     """Every SaudiNewsNet record, zips in name order, records in array order."""
     for zpath in sorted((data / SNN_DIR).glob("*.zip")):
@@ -126,27 +132,14 @@ def iter_saudinewsnet(data: Path) -> Iterator[Record]:
             (name,) = zf.namelist()
             rows = json.loads(zf.read(name))
         for i, row in enumerate(rows):
-            yield Record(
-                f"{SNN_DIR}/{zpath.name}#{i}",
-                row.get("source") or "",
-                row.get("title") or "",
-                row.get("author") or "",
-                row.get("content") or "",
-            )
+            yield _record(f"{SNN_DIR}/{zpath.name}#{i}", row, "source", "content")
 
 
 def iter_ant(data: Path) -> Iterator[Record]:
     """Every ANT record, in line order."""
     with gzip.open(data / ANT_FILE, "rt", encoding="utf-8") as fh:
         for i, line in enumerate(fh):
-            row = json.loads(line)
-            yield Record(
-                f"ant#{i}",
-                row.get("outlet") or "",
-                row.get("title") or "",
-                row.get("author") or "",
-                row.get("text") or "",
-            )
+            yield _record(f"ant#{i}", json.loads(line), "outlet", "text")
 
 
 def draw(records: Iterator[Record], corpus: str, seed: int = SEED) -> list[tuple[Record, str]]:
@@ -184,13 +177,7 @@ def find(data: Path, key: str) -> Record:
     with zipfile.ZipFile(zpath) as zf:
         (name,) = zf.namelist()
         row = json.loads(zf.read(name))[int(index)]
-    return Record(
-        key,
-        row.get("source") or "",
-        row.get("title") or "",
-        row.get("author") or "",
-        row.get("content") or "",
-    )
+    return _record(key, row, "source", "content")
 
 
 def show(rec: Record) -> str:
