@@ -76,7 +76,7 @@ and a search server answers one query per core.
    judged is the best one measured (search: RRF or weighted, either recipe, by the gain on
    "all"; similar: RRF with either recipe, by its smaller gain): the dense layer's best case.
 
-    uv run python bench/search_semantic.py [--archive 3000] [--queries 600] [--similar 500]
+    uv run --group semantic python bench/search_semantic.py [--archive 3000] [--queries 600] [--similar 500]
                                            [--seed N] [--json out.json]
 """
 

@@ -18,6 +18,7 @@ from marsad.read import ReadOptions, read_paths
 from marsad.read.units import Unit, plan, read_units
 from marsad.runner import ProcessRunner
 from marsad.segment import Segmenter
+from marsad.service import ingestion
 from marsad.store.base import PageWrite, WriteBatch
 from marsad.store.sqlite import SqliteStore
 from tests.conftest import shared_path
@@ -89,10 +90,10 @@ def test_a_task_result_crosses_processes_intact() -> None:
     day = shared_path("data", "saudinewsnet", "2015-07-21.zip")
     unit = next(e for e in plan([str(day)]) if isinstance(e, Unit))
     for analyze in (False, True):
-        task = service.SegmentTask(
+        task = ingestion.SegmentTask(
             Segmenter(), (), "2026-12-01T00:00:00+00:00", analyze, (unit,), ReadOptions()
         )
-        result = service.run_segment_task(task)
+        result = ingestion.run_segment_task(task)
         again = pickle.loads(pickle.dumps(result))
         assert again.segmented == result.segmented and result.segmented
         assert (again.failures, again.read, again.skipped) == (result.failures, result.read, result.skipped)

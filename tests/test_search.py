@@ -13,6 +13,7 @@ import pytest
 from marsad import service
 from marsad.search import engine
 from marsad.search.analyzer import Analyzer, default_analyzer
+from marsad.search.engine import IndexNotReady
 from marsad.search.index import analyzed, backlog, index_articles, index_doc, prepare_row, search_index
 from marsad.search.query import QueryError, parse_query
 from marsad.search.stemmers import light_stem
@@ -188,11 +189,17 @@ def test_hostile_queries_are_words_or_a_clear_error_never_sql(store: SqliteStore
 
 
 def test_changing_the_analyzer_rebuilds_the_index(store: SqliteStore) -> None:
+    """A search never queries an index another analyzer made (it says to reindex, and never
+    writes); reindexing with the other analyzer rebuilds it."""
     lucene = Analyzer(light_stem, name="lucene")
-    page = engine.search(store, "والرئيس", analyzer=lucene)
+    with pytest.raises(IndexNotReady, match="marsad reindex"):
+        engine.search(store, "والرئيس", analyzer=lucene)
+    assert _analyzer_version(store) == default_analyzer().version  # the search wrote nothing
+    index_articles(store, lucene)
     assert _analyzer_version(store) == lucene.version
+    page = engine.search(store, "والرئيس", analyzer=lucene)
     assert page.total == engine.search(store, "الرئيس", analyzer=lucene).total
-    engine.search(store, "الرئيس")
+    service.reindex(store)
     assert _analyzer_version(store) == default_analyzer().version
 
 
@@ -201,9 +208,11 @@ def test_incremental_indexing_equals_one_shot(tmp_path: Path, seeds: list[Path])
         service.ingest([str(seeds[0])], store)
         assert engine.search(store, "ماسك").total >= 1
         service.ingest([str(seeds[1])], store, search=False)
-        assert backlog(store) > 0
+        waiting = backlog(store)
+        assert waiting > 0 and engine.search(store, "ماسك").unindexed == waiting  # reads never index
+        assert service.reindex(store) == waiting
         stepwise = engine.search(store, "ايلون ماسك", limit=10)
-        assert backlog(store) == 0
+        assert backlog(store) == 0 and stepwise.unindexed == 0
     with SqliteStore(tmp_path / "b.db") as store:
         service.ingest(list(map(str, seeds)), store)
         once = engine.search(store, "ايلون ماسك", limit=10)
@@ -227,9 +236,14 @@ def test_putin_finds_the_seed_article_and_not_unrelated_words(tmp_path: Path, se
 
 def test_cli_search_and_similar(sample_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
-    shutil.copyfile(sample_db, db)  # the file alone: the first search builds its index
+    shutil.copyfile(sample_db, db)  # the file alone: no index beside it
     with SqliteStore(db) as store:
         article_id, title = _most_syndicated(store)
+    unbuilt = run("search", title, "--db", str(db))  # searches only read: they say to reindex
+    assert unbuilt.returncode == 1 and "marsad reindex" in unbuilt.stderr
+    assert "Traceback" not in unbuilt.stderr
+    built = run("reindex", "--db", str(db))
+    assert built.returncode == 0 and "indexed" in built.stderr
     done = run("search", title, "--db", str(db), "--json", "--limit", "3")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
@@ -246,6 +260,12 @@ def test_cli_search_and_similar(sample_db: Path, tmp_path: Path) -> None:
     assert bad.returncode == 2 and "quotation mark" in bad.stderr and "Traceback" not in bad.stderr
     missing = run("similar", "nope", "--db", str(db))
     assert missing.returncode == 2 and "no article" in missing.stderr
+    shown = run("article", hit["id"], "--db", str(db), "--json")
+    assert shown.returncode == 0, shown.stderr
+    one = json.loads(shown.stdout)
+    assert one["id"] == hit["id"] and one["title"] == hit["title"] and one["pages"]
+    assert one["duplicates"] >= len(hit["duplicates"]) + 1
+    assert run("article", "nope", "--db", str(db)).returncode == 2
 
 
 def test_early_stopping_ranks_as_scoring_every_match(
@@ -343,13 +363,13 @@ def test_demo_ingests_the_sample_and_finds_a_story_from_a_variant_query(tmp_path
 
 def test_a_database_from_before_search_is_upgraded_in_place(sample_db: Path, tmp_path: Path) -> None:
     """A file made before migrations 3 to 6 (no search index, no kept groups, no credits) opens,
-    gets its groups from its stored links, and its first search indexes it and collapses the
-    groups."""
+    gets its groups from its stored links, and once reindexed its searches collapse the groups."""
     import sqlite3
 
     db = tmp_path / "old.db"
     shutil.copyfile(sample_db, db)
     with SqliteStore(db) as store:
+        service.reindex(store)
         before = {frozenset(h.group) for h in engine.search(store, "date:2000..2100", limit=100).hits}
     with sqlite3.connect(db) as raw:  # back to the schema of version 2
         raw.executescript(
@@ -366,6 +386,7 @@ def test_a_database_from_before_search_is_upgraded_in_place(sample_db: Path, tmp
     with SqliteStore(db) as store:
         assert store.schema_version == migrations()[-1][0]
         assert backlog(store) == store.counts()["articles"]
+        service.reindex(store)
         after = {frozenset(h.group) for h in engine.search(store, "date:2000..2100", limit=100).hits}
         assert backlog(store) == 0
     assert after == before
@@ -382,18 +403,22 @@ def test_an_index_that_does_not_match_its_store_is_rebuilt(sample_db: Path, tmp_
     shutil.copyfile(sample_db, alone)  # the file without its index
     with SqliteStore(alone) as store:
         assert backlog(store) == store.counts()["articles"]
+        assert service.reindex(store) == store.counts()["articles"]
         assert [h.article_id for h in engine.search(store, query).hits] == expected
     other = tmp_path / "other.db"
     SqliteStore(other).close()  # another archive (empty), given the sample's index
     shutil.copytree(Path(f"{sample_db}.search"), Path(f"{other}.search"), dirs_exist_ok=True)
     with SqliteStore(other) as store:
-        assert engine.search(store, "date:2000..2100").total == 0  # not the sample's articles
+        with pytest.raises(IndexNotReady):  # never answers with another archive's articles
+            engine.search(store, "date:2000..2100")
+        service.reindex(store)
+        assert engine.search(store, "date:2000..2100").total == 0
         assert search_index(store).state.archive == store.archive_id  # type: ignore[union-attr]
 
 
 def test_search_while_another_process_writes_the_index(store: SqliteStore) -> None:
-    """tantivy allows one writer per index: a search meanwhile reads the last commit, and says
-    clearly when it cannot (an index being rebuilt)."""
+    """tantivy allows one writer per index: a search meanwhile reads the last commit, and a
+    reindex says clearly that another process writes it."""
     from marsad.search.tantivy_index import IndexBusy, TantivyIndex
 
     query = "ومسقط بتحليه المياه"
@@ -402,7 +427,7 @@ def test_search_while_another_process_writes_the_index(store: SqliteStore) -> No
     with other.writing():
         assert [h.article_id for h in engine.search(store, query).hits] == expected
         with pytest.raises(IndexBusy, match="another process"):
-            engine.search(store, query, analyzer=Analyzer(light_stem, name="lucene"))
+            service.reindex(store, rebuild=True)
 
 
 def test_an_index_batch_written_twice_is_not_doubled(store: SqliteStore) -> None:

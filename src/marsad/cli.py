@@ -1,4 +1,5 @@
-"""`marsad` command line: a thin Typer shell over `marsad.service`.
+"""`marsad` command line: a thin Typer shell over `marsad.service` (it parses and formats; the
+service opens archives and runs every use case).
 
 Exit codes:
   0    done (ingest: every page ingested)
@@ -23,7 +24,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from marsad.model import IngestSummary
     from marsad.read.options import ReadOptions
     from marsad.search.engine import SearchPage
-    from marsad.store.sqlite import SqliteStore
+    from marsad.store.base import Store
 
 app = typer.Typer(
     help="Marsad (مرصد): read, segment, normalize and deduplicate syndicated Arabic news.",
@@ -72,89 +72,30 @@ def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _check_db_path(db: Path, must_exist: bool) -> None:
-    """What is wrong with a --db path, said before anything opens it (usage errors)."""
-    if db.is_dir():
-        _fail(f"{db} is a folder, not an archive file (--db names the SQLite file)", EXIT_USAGE)
-    if must_exist and not db.exists():
-        _fail(f"{db} does not exist (run `marsad ingest … --db {db}` first)", EXIT_USAGE)
-    folder = db.parent
-    if not folder.is_dir():
-        missing = "is not a folder" if folder.exists() else "does not exist"
-        _fail(f"cannot make the archive {db}: {folder} {missing}", EXIT_USAGE)
-
-
-def _sqlite_failure(db: Path, error: Exception) -> NoReturn:
-    reason = str(error)
-    if "not a database" in reason:
-        _fail(f"{db} is not a Marsad archive ({reason})", EXIT_USAGE)
-    if "locked" in reason or "busy" in reason:
-        _fail(f"{db} is busy: another process has been writing it for too long ({reason})")
-    _fail(f"{db}: {reason}")
-
-
 @contextmanager
-def _open_store(db: Path, must_exist: bool = True) -> Iterator[SqliteStore]:
-    """The archive at `db`; a bad path, a file that is not an archive or an SQLite error while
-    it is open ends the command with one line naming the file."""
-    import sqlite3
-
-    from marsad.store.sqlite import SqliteStore
-
-    _check_db_path(db, must_exist)
-    try:
-        store = SqliteStore(db)
-    except sqlite3.Error as error:
-        _sqlite_failure(db, error)
-    try:
-        yield store
-    except sqlite3.Error as error:
-        _sqlite_failure(db, error)
-    finally:
-        store.close()
-
-
-@contextmanager
-def _index_errors() -> Iterator[None]:
-    """A search index another process is writing (tantivy allows one writer): one line, exit 1."""
+def _archive_errors() -> Iterator[None]:
+    """The service's one-sentence errors as one line and an exit code: a request that was wrong
+    (a --db that is a folder, not an archive) is a usage error, the rest failures."""
+    from marsad.search.engine import IndexNotReady
     from marsad.search.tantivy_index import IndexBusy
+    from marsad.service import ArchiveError
 
     try:
         yield
-    except IndexBusy as error:
+    except ArchiveError as error:
+        _fail(str(error), EXIT_USAGE if error.usage else EXIT_FAILED)
+    except (IndexBusy, IndexNotReady) as error:
         _fail(str(error))
 
 
 @contextmanager
-def _writer_lock(db: Path, wait: float) -> Iterator[None]:
-    """One ingest writes an archive at a time; another waits up to `wait` seconds, then says the
-    archive is busy. SQLite alone would interleave the two ingests' transactions, but each
-    keeps the archive's near-duplicate samples in memory and would miss what the other adds.
+def _open_store(db: Path, must_exist: bool = True) -> Iterator[Store]:
+    """The archive at `db`, opened by the service; what is wrong with it ends the command with
+    one line naming the file."""
+    from marsad.service import open_archive
 
-    The lock is an flock on `marsad.db.lock`, not on the SQLite file: closing any descriptor of
-    that file would drop SQLite's own locks. The kernel releases it when the holder dies, even
-    by kill -9, and it is taken after the workers are forked, so none of them inherits it."""
-    import fcntl
-
-    path = db.with_name(db.name + ".lock")
-    with path.open("a+") as handle:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip()
-                    who = f"another ingest (pid {holder})" if holder.isdigit() else "another ingest"
-                    _fail(f"{db} is busy: {who} is writing it (lock {path}; waited {wait:g} s, see --wait)")
-                time.sleep(0.1)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        yield
+    with _archive_errors(), open_archive(db, must_exist) as store:
+        yield store
 
 
 @contextmanager
@@ -220,14 +161,15 @@ def _run_ingest(
     latest = IngestSummary()
     summary: IngestSummary | None = None
     stop = threading.Event()
-    _check_db_path(db, must_exist=False)
+    with _archive_errors():
+        service.check_address(db, must_exist=False)
     try:
         with (
             closing(make_runner(workers)) as runner,  # forked first: none holds the lock or the store
-            _writer_lock(db, wait),
+            _archive_errors(),
+            service.writing(db, wait),
             _interruptible(stop),
             _open_store(db, must_exist=False) as store,
-            _index_errors(),
             Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress,
         ):
             task = progress.add_task("ingest", total=None, status="")
@@ -316,7 +258,7 @@ def ingest(
     ] = NEAR_THRESHOLD,
     no_near: Annotated[bool, typer.Option("--no-near", help="Skip near-duplicate detection.")] = False,
     no_search: Annotated[
-        bool, typer.Option("--no-search", help="Leave search indexing to the first search.")
+        bool, typer.Option("--no-search", help="Leave search indexing to `marsad reindex`.")
     ] = False,
     wait: Annotated[
         float, typer.Option(min=0, help="Seconds to wait while another ingest writes the same archive.")
@@ -370,14 +312,11 @@ def export_command(
     ] = False,
 ) -> None:
     """Export the deduplicated corpus, one object per distinct article (or per page)."""
-    from marsad import export as exporting
+    from marsad import service
 
     _check_format(fmt, out)
     with _open_store(db) as store:
-        if pages:
-            objects: Iterator[dict[str, Any]] = (exporting.page_object(r) for r in store.pages())
-        else:
-            objects = exporting.article_objects(store)
+        objects = service.pages(store) if pages else service.articles(store)
         count = _write_objects(objects, fmt, out, "pages" if pages else "articles")
     console.print(f"exported {count} {'pages' if pages else 'articles'}")
 
@@ -396,19 +335,21 @@ def duplicates(
     out: Annotated[Path | None, typer.Option(help="Output file (default: stdout for jsonl).")] = None,
 ) -> None:
     """Duplicate groups: one object per group, its canonical article and every member page."""
-    from marsad import export as exporting
+    from marsad import service
 
     _check_format(fmt, out)
     with _open_store(db) as store:
-        count = _write_objects(exporting.group_objects(store), fmt, out, "groups")
+        count = _write_objects(service.duplicates(store), fmt, out, "groups")
     console.print(f"{count} duplicate groups")
 
 
 @app.command()
 def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     """Counts of what the database holds."""
+    from marsad import service
+
     with _open_store(db) as store:
-        counts = store.counts()
+        counts = service.stats(store)
     if as_json:
         _print_json(counts)
         return
@@ -421,16 +362,16 @@ def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
 @app.command()
 def quarantine(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     """Input that could not be read or parsed, with the reason (raw bytes are kept in the database)."""
-    import dataclasses
+    from marsad import service
 
     with _open_store(db) as store:
-        records = list(store.quarantined())
+        records = service.quarantine(store)
     if as_json:
-        _print_json([dataclasses.asdict(record) for record in records])
+        _print_json(records)
         return
     table = Table("source", "reason", "bytes", "when", title=f"quarantine: {len(records)}")
     for record in records:
-        table.add_row(record.source, record.reason, str(record.size), record.quarantined_at)
+        table.add_row(record["source"], record["reason"], str(record["size"]), record["quarantined_at"])
     Console().print(table)
 
 
@@ -442,8 +383,8 @@ def demo(
     import tempfile
     from importlib import resources
 
+    from marsad import service
     from marsad.read.options import ReadOptions
-    from marsad.search import engine
     from marsad.store.sqlite import copy_archive
 
     sample = resources.files("marsad.sample").joinpath("pages")
@@ -451,15 +392,15 @@ def demo(
         db = Path(tmp) / "demo.db"
         summary, skipped = _run_ingest([str(folder)], db, ReadOptions())
         _print_summary(summary, db, skipped)
-        with _open_store(db) as store, _index_errors():
+        with _open_store(db) as store:
             _print_syndication(store)
             # spelling and clitic variants of words the sample's water-fund story uses
             console.print(f"\n[bold]marsad search[/bold] {DEMO_QUERY!r}  (written unlike any page)")
-            found = engine.search(store, DEMO_QUERY, limit=3)
+            found = service.search(store, DEMO_QUERY, limit=3)
             _print_hits(found, as_json=False)
             if found.hits:
                 console.print(f"[bold]marsad similar[/bold] {found.hits[0].article_id}")
-                _print_hits(engine.similar(store, found.hits[0].article_id, limit=3), as_json=False)
+                _print_hits(service.similar(store, found.hits[0].article_id, limit=3), as_json=False)
         if keep:
             copy_archive(db, keep)
             console.print(f"demo database kept at {keep}")
@@ -490,17 +431,14 @@ def _print_hits(page: SearchPage, as_json: bool) -> None:
     Console().print(table)
 
 
-def _announce_indexing(store: SqliteStore) -> None:
-    """Say so before a search or similar first has to (re)build the index: it can take minutes."""
-    from marsad.search.analyzer import default_analyzer
-    from marsad.search.index import backlog, search_index
-
-    analyzer = default_analyzer()
-    state = search_index(store).state
-    if state is not None and state.archive == store.archive_id and state.analyzer != analyzer.version:
-        console.print("the search index was built by another analyzer version: rebuilding it (once)…")
-    elif (waiting := backlog(store, analyzer)) > 1000:
-        console.print(f"indexing {waiting} articles for search (once)…")
+def _note_unindexed(page: SearchPage) -> None:
+    """Searches only read the index: say when it does not hold every article yet."""
+    if page.unindexed:
+        _say(
+            "note:",
+            "yellow",
+            f"{page.unindexed:,} articles are not in the search index yet: run `marsad reindex`",
+        )
 
 
 @app.command("search")
@@ -518,15 +456,15 @@ def search_command(
     as_json: JsonOption = False,
 ) -> None:
     """Search the archive: one hit per duplicate group, with every spelling and clitic form matched."""
-    from marsad.search import engine
+    from marsad import service
     from marsad.search.query import QueryError
 
-    with _open_store(db) as store, _index_errors():
-        _announce_indexing(store)
+    with _open_store(db) as store:
         try:
-            result = engine.search(store, query, limit=limit, offset=(page - 1) * limit)
+            result = service.search(store, query, limit=limit, offset=(page - 1) * limit)
         except QueryError as error:
             _fail(str(error), EXIT_USAGE)
+    _note_unindexed(result)
     _print_hits(result, as_json)
 
 
@@ -538,18 +476,63 @@ def similar(
     as_json: JsonOption = False,
 ) -> None:
     """Articles most like this one (more-like-this on its salient terms), its own copies left out."""
-    from marsad.search import engine
+    from marsad import service
+    from marsad.search.engine import NotFound
 
-    with _open_store(db) as store, _index_errors():
-        _announce_indexing(store)
+    with _open_store(db) as store:
         try:
-            result = engine.similar(store, article_id, limit=limit)
-        except engine.NotFound as error:
+            result = service.similar(store, article_id, limit=limit)
+        except NotFound as error:
             _fail(str(error), EXIT_USAGE)
+    _note_unindexed(result)
     _print_hits(result, as_json)
 
 
-def _print_syndication(store: SqliteStore) -> None:
+@app.command()
+def article(
+    article_id: Annotated[str, typer.Argument(help="Article id (from search, export or duplicates).")],
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """One article: its text and fields, every page that carried it, its copies and containment."""
+    from marsad import service
+    from marsad.search.engine import NotFound
+
+    with _open_store(db) as store:
+        try:
+            found = service.article(store, article_id)
+        except NotFound as error:
+            _fail(str(error), EXIT_USAGE)
+    if as_json:
+        _print_json(found)
+        return
+    console_out = Console()
+    console_out.print(Text(found["title"] or "(no title)", style="bold"))
+    for label in ("dateline", "wire", "publisher", "tags", "authors"):
+        value = found[label]
+        if value:
+            shown = "، ".join(value) if isinstance(value, list) else str(value)
+            console_out.print(Text.assemble((f"{label}: ", "dim"), shown))
+    console_out.print(found["text"])
+    console_out.print(Text(f"pages ({found['duplicates']} in its group):", style="dim"))
+    for ref in found["pages"]:
+        console_out.print(f"  {ref['outlet'] or '?'}  {ref['source']}")
+
+
+@app.command()
+def reindex(
+    db: DbOption = DEFAULT_DB,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild the whole index.")] = False,
+) -> None:
+    """Bring the search index up to date with the archive (searches only read it)."""
+    from marsad import service
+
+    with _open_store(db) as store:
+        done = service.reindex(store, rebuild=rebuild)
+    console.print(f"indexed {done:,} articles")
+
+
+def _print_syndication(store: Store) -> None:
     table = Table("article", "outlets", "wire", "copies", title="most syndicated articles")
     records = sorted(store.articles(), key=lambda r: len(r.pages), reverse=True)
     for record in records[:10]:

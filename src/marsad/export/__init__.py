@@ -62,6 +62,17 @@ def article_objects(store: Store) -> Iterator[dict[str, Any]]:
         yield article_object(record, sizes.get(record.article_id), contained.get(record.article_id))
 
 
+def article_object_of(store: Store, article_id: str) -> dict[str, Any] | None:
+    """One article's export object (None when the archive does not hold it)."""
+    found = list(store.articles([article_id]))
+    if not found:
+        return None
+    members = list(store.articles(store.group_members(article_id)))
+    contains, inside = store.containment_of(article_id)
+    duplicates = sum(len(member.pages) for member in members) or len(found[0].pages)
+    return article_object(found[0], duplicates, Containment(tuple(contains), tuple(inside)))
+
+
 def group_objects(store: Store) -> Iterator[dict[str, Any]]:
     """Every duplicate group of a store as its export object, largest first."""
     contained = containment(store.contained_pairs())

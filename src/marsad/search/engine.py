@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 
 from marsad.defaults import MAX_LIMIT
 from marsad.search.analyzer import Analyzer, default_analyzer
-from marsad.search.index import analyzed, index_articles, needs_rebuild, search_index
+from marsad.search.index import analyzed, needs_rebuild, search_index
 from marsad.search.query import Clause, Phrase, Query, parse_query
 from marsad.search.snippet import Snippet, make_snippet
-from marsad.search.tantivy_index import IndexBusy
 from marsad.store.base import Store
 
 SIMILAR_TERMS = 25  # salient terms a "more like this" query is made of
@@ -56,12 +55,14 @@ class SearchPage:
     limit: int
     hits: list[Hit] = field(default_factory=list)
     total_exact: bool = True  # False: `total` counts matching articles, before duplicates fold
+    unindexed: int = 0  # articles of the archive the index does not hold yet (`marsad reindex`)
 
     def to_json(self) -> dict[str, object]:
         return {
             "query": self.query,
             "total": self.total,
             "total_exact": self.total_exact,
+            "unindexed": self.unindexed,
             "offset": self.offset,
             "limit": self.limit,
             "hits": [hit.to_json() for hit in self.hits],
@@ -108,21 +109,21 @@ def _page(
                 r.contained_in,
             )
         )
-    return SearchPage(text, results.total, offset, limit, hits, results.exact)
+    unindexed = store.search_backlog(search_index(store).indexed_through)
+    return SearchPage(text, results.total, offset, limit, hits, results.exact, unindexed)
 
 
-def _catch_up(store: Store, analyzer: Analyzer) -> None:
-    """Index anything ingested without indexing. When another process is writing the index
-    (an ingest), search what it has committed, unless it was built for something else."""
-    try:
-        index_articles(store, analyzer)
-    except IndexBusy:
-        if needs_rebuild(store, analyzer):
-            folder = search_index(store).folder
-            raise IndexBusy(
-                f"the search index {folder} is being rebuilt by another process (an ingest?):"
-                " try again when it ends"
-            ) from None
+class IndexNotReady(LookupError):
+    """The archive's search index is missing or was built for something else: a search would
+    answer wrongly until `marsad reindex` (or an ingest) rebuilds it."""
+
+
+def _ready(store: Store, analyzer: Analyzer) -> None:
+    """Searches only read: they never index (that is ingest's and `reindex`'s job), and never
+    query an index made for another archive or by another analyzer."""
+    if needs_rebuild(store, analyzer):
+        folder = search_index(store).folder
+        raise IndexNotReady(f"the search index {folder} must be built for this archive: run `marsad reindex`")
 
 
 def search(
@@ -133,7 +134,7 @@ def search(
     _checked(limit, offset)
     analyzer = analyzer or default_analyzer()
     query = parse_query(text, analyzer)
-    _catch_up(store, analyzer)
+    _ready(store, analyzer)
     return _page(store, text, query, limit, offset, analyzer)
 
 
@@ -165,7 +166,7 @@ def similar(store: Store, article_id: str, limit: int = 10, analyzer: Analyzer |
     an OR query of its salient terms, ranked by BM25."""
     _checked(limit, 0)
     analyzer = analyzer or default_analyzer()
-    _catch_up(store, analyzer)
+    _ready(store, analyzer)
     terms = salient_terms(store, article_id, analyzer=analyzer)
     if not terms:
         return SearchPage(f"similar:{article_id}", 0, 0, limit)

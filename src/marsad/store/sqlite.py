@@ -303,8 +303,17 @@ class SqliteStore:
             quarantined=db.total_changes - before,
         )
 
-    def articles(self) -> Iterator[ArticleRecord]:
-        cursor = self._db.execute(f"SELECT article_id, text, lead, {_MERGED} FROM articles ORDER BY seq")
+    def articles(self, article_ids: Sequence[str] | None = None) -> Iterator[ArticleRecord]:
+        """Every article in arrival order, or these ones (those the archive holds)."""
+        if article_ids is not None:
+            marks = ",".join("?" * len(article_ids))
+            cursor = self._reader.execute(
+                f"SELECT article_id, text, lead, {_MERGED} FROM articles WHERE article_id IN ({marks})"
+                " ORDER BY seq",
+                list(article_ids),
+            )
+        else:
+            cursor = self._db.execute(f"SELECT article_id, text, lead, {_MERGED} FROM articles ORDER BY seq")
         while rows := cursor.fetchmany(_CHUNK):
             refs = self._page_refs([row[0] for row in rows])
             for article_id, text, lead, *merged in rows:
@@ -691,6 +700,21 @@ class SqliteStore:
             "SELECT x.article_id, y.article_id, l.kind, l.score FROM dedup_links l"
             " JOIN articles x ON x.seq = l.a JOIN articles y ON y.seq = l.b ORDER BY l.a, l.b"
         ).fetchall()
+
+    def group_members(self, article_id: str) -> list[str]:
+        """The articles of an article's duplicate group, itself included (alone: itself)."""
+        rows = self._reader.execute(
+            "SELECT m.article_id FROM articles a JOIN article_groups g ON g.seq = a.seq"
+            " JOIN article_groups h ON h.group_seq = g.group_seq JOIN articles m ON m.seq = h.seq"
+            " WHERE a.article_id = ? ORDER BY m.seq",
+            (article_id,),
+        ).fetchall()
+        return [row[0] for row in rows] or [article_id]
+
+    def containment_of(self, article_id: str) -> tuple[list[str], list[str]]:
+        """What an article contains and what contains it."""
+        row = self._reader.execute("SELECT seq FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+        return self._containment({row[0]}) if row else ([], [])
 
     def contained_pairs(self) -> list[tuple[str, str]]:
         """(inner, outer) article ids of every `contained` link: the shorter text is the inner."""

@@ -1,6 +1,6 @@
-"""The service layer: plain functions that chain the stages and the store.
+"""The ingest use case: the stages chained over a store.
 
-The CLI (and later the web app) are thin shells over these functions. Ingest streams pages in
+Ingest streams pages in
 batches: read → skip pages already stored → segment and compute exact ids (on a runner) → one
 store transaction per batch.
 """
@@ -303,7 +303,7 @@ def ingest(
     pages already stored); streams (WARC, gzip, feeds) and very large files are read here. The
     store writes happen here, in order. Each batch is written in one transaction, then checked for
     near-duplicates against the whole archive (`near=None` skips that; a later run catches up)
-    and added to the search index (`search=False` leaves that to the first search).
+    and added to the search index (`search=False` leaves that to `reindex`).
 
     `stop` is asked after each batch: when it says so (Ctrl-C), the ingest ends once that batch
     is written, leaving the rest, and the near-duplicate check of the last articles, to a re-run.

@@ -1,0 +1,38 @@
+"""The service API: one function per use case, over an archive opened from its address.
+
+    with open_archive("marsad.db") as archive:
+        ingest(["pages/"], archive)
+        page = search(archive, "بوتين ماسك")
+
+The CLI (and the web app) only parse their input and format these functions' results: no shell
+opens a store, writes SQL or chains stages itself. Reads never write (`search` does not index;
+`reindex` and `ingest` do).
+"""
+
+from marsad.service.archive import ArchiveBusy, ArchiveError, check_address, open_archive, writing
+from marsad.service.indexing import reindex, unindexed
+from marsad.service.ingestion import BATCH_PAGES, DEFAULT_NEAR, ingest, link_near_duplicates, page_write
+from marsad.service.queries import article, articles, duplicates, pages, quarantine, search, similar, stats
+
+__all__ = [
+    "BATCH_PAGES",
+    "DEFAULT_NEAR",
+    "ArchiveBusy",
+    "ArchiveError",
+    "article",
+    "articles",
+    "check_address",
+    "duplicates",
+    "ingest",
+    "link_near_duplicates",
+    "open_archive",
+    "page_write",
+    "pages",
+    "quarantine",
+    "reindex",
+    "search",
+    "similar",
+    "stats",
+    "unindexed",
+    "writing",
+]

@@ -1,0 +1,65 @@
+"""The read use cases: search, similar, one article, duplicate groups, exports, counts, quarantine.
+
+They only read: none of them writes the archive or its search index (`reindex` and ingest do),
+so a search never pays for indexing and never waits for a writer. Where the index is behind
+the archive, a search answers from what it holds and says how many articles it does not hold
+yet (`SearchPage.unindexed`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict
+from typing import Any
+
+from marsad import export
+from marsad.search import engine
+from marsad.search.engine import NotFound, SearchPage
+from marsad.search.index import backlog
+from marsad.store.base import QuarantineRecord, Store
+
+
+def search(store: Store, query: str, limit: int = 10, offset: int = 0) -> SearchPage:
+    """Hits for a query (the query language: marsad.search.query), one per duplicate group."""
+    return engine.search(store, query, limit=limit, offset=offset)
+
+
+def similar(store: Store, article_id: str, limit: int = 10) -> SearchPage:
+    """The articles most like this one, its own group left out."""
+    return engine.similar(store, article_id, limit=limit)
+
+
+def article(store: Store, article_id: str) -> dict[str, Any]:
+    """One article as the export shows it (fields, pages, duplicates, containment)."""
+    found = export.article_object_of(store, article_id)
+    if found is None:
+        raise NotFound(f"no article with id {article_id}")
+    return found
+
+
+def articles(store: Store) -> Iterator[dict[str, Any]]:
+    """Every distinct article, in arrival order, as exported."""
+    return export.article_objects(store)
+
+
+def pages(store: Store) -> Iterator[dict[str, Any]]:
+    """Every page, in arrival order, as exported."""
+    return (export.page_object(record) for record in store.pages())
+
+
+def duplicates(store: Store) -> Iterator[dict[str, Any]]:
+    """Every duplicate group with more than one page, largest first."""
+    return export.group_objects(store)
+
+
+def stats(store: Store) -> dict[str, int]:
+    """What the archive holds, counted."""
+    counts = store.counts()
+    counts["unindexed"] = backlog(store)
+    return counts
+
+
+def quarantine(store: Store) -> list[dict[str, Any]]:
+    """Input that could not be read, with its reason (the raw bytes stay in the archive)."""
+    records: list[QuarantineRecord] = list(store.quarantined())
+    return [asdict(record) for record in records]
