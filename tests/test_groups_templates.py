@@ -29,12 +29,24 @@ def test_containment_never_groups_and_the_strongest_anchor_wins() -> None:
     assert anchors([1, 2, 3], both, lambda seqs: {}) == {1: 1, 2: 2, 3: 2}
 
 
+def test_the_check_order_decides_not_the_keys() -> None:
+    """Keys are hashes, in no order: the batch's order says who came first (the anchor)."""
+    links = [(70, 9, "near", 0.9), (9, 40, "near", 0.9)]
+    assert anchors([70, 9, 40], links, lambda keys: {}) == {70: 70, 9: 70, 40: 40}
+    assert anchors([40, 9, 70], links, lambda keys: {}) == {40: 40, 9: 40, 70: 70}
+
+
 def test_batches_give_what_one_pass_gives() -> None:
-    links = [(1, 2, "near", 0.9), (2, 3, "near", 0.9), (1, 4, "edited", 0.9), (3, 5, "near", 0.95)]
+    """Each batch gets the links linking made for it (to its own articles or ones checked
+    before), either way round: what one pass over every link gives."""
+    links = [(1, 2, "near", 0.9), (3, 2, "near", 0.9), (1, 4, "edited", 0.9), (5, 3, "near", 0.95)]
     assigned: dict[int, int] = {}
     for batch in ([1, 2], [3], [4, 5]):
-        found = anchors(batch, links, lambda seqs: {s: assigned[s] for s in seqs if s in assigned})
+        known = set(assigned) | set(batch)
+        made = [link for link in links if {link[0], link[1]} <= known and {link[0], link[1]} & set(batch)]
+        found = anchors(batch, made, lambda seqs: {s: assigned[s] for s in seqs if s in assigned})
         assigned.update(found)
+    links = [(min(a, b), max(a, b), kind, score) for a, b, kind, score in links]
     assert {s: a for s, a in assigned.items() if s != a} == {
         s: a for s, a in regroup(links).items() if s != a
     }

@@ -15,9 +15,10 @@ from marsad.search import engine
 from marsad.search.analyzer import Analyzer, default_analyzer
 from marsad.search.engine import IndexNotReady
 from marsad.search.index import analyzed, backlog, index_articles, index_doc, prepare_row, search_index
+from marsad.search.port import SearchSource
 from marsad.search.query import QueryError, parse_query
 from marsad.search.stemmers import light_stem
-from marsad.store.base import SearchSource, Store
+from marsad.store.base import Store
 from marsad.store.sqlite import SqliteStore, copy_archive, migrations
 from tests.test_cli import run
 
@@ -362,8 +363,9 @@ def test_demo_ingests_the_sample_and_finds_a_story_from_a_variant_query(tmp_path
 
 
 def test_a_database_from_before_search_is_upgraded_in_place(sample_db: Path, tmp_path: Path) -> None:
-    """A file made before migrations 3 to 6 (no search index, no kept groups, no credits) opens,
-    gets its groups from its stored links, and once reindexed its searches collapse the groups."""
+    """A file made before migrations 3 to 7 (no search index, no kept groups, no credits, dedup
+    keyed by seq) opens, gets its groups from its stored links, and once reindexed its searches
+    collapse the groups."""
     import sqlite3
 
     db = tmp_path / "old.db"
@@ -371,9 +373,21 @@ def test_a_database_from_before_search_is_upgraded_in_place(sample_db: Path, tmp
     with SqliteStore(db) as store:
         service.reindex(store)
         before = {frozenset(h.group) for h in engine.search(store, "date:2000..2100", limit=100).hits}
-    with sqlite3.connect(db) as raw:  # back to the schema of version 2
+    with sqlite3.connect(db) as raw:  # back to the schema of version 2 (dedup keyed by seq)
         raw.executescript(
-            "DROP TABLE search_stale; DROP TABLE meta;"
+            "CREATE TABLE docs (seq INTEGER PRIMARY KEY, sample_size INTEGER NOT NULL, sample BLOB NOT NULL);"
+            " INSERT INTO docs SELECT a.seq, d.sample_size, d.sample FROM dedup_docs d"
+            " JOIN articles a ON a.article_key = d.article_key;"
+            " DROP TABLE dedup_docs; ALTER TABLE docs RENAME TO dedup_docs;"
+            " CREATE TABLE links (a INTEGER NOT NULL, b INTEGER NOT NULL, kind TEXT NOT NULL,"
+            " score REAL NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;"
+            " INSERT INTO links SELECT min(x.seq, y.seq), max(x.seq, y.seq), l.kind, l.score"
+            " FROM dedup_links l JOIN articles x ON x.article_key = l.a"
+            " JOIN articles y ON y.article_key = l.b;"
+            " DROP TABLE dedup_links; ALTER TABLE links RENAME TO dedup_links;"
+            " CREATE INDEX dedup_links_b ON dedup_links (b);"
+            " DROP TABLE article_changes; DROP TABLE consumer_cursors; DROP INDEX articles_key;"
+            " ALTER TABLE articles DROP COLUMN article_key; DROP TABLE meta;"
             " DROP TABLE article_groups; DROP INDEX IF EXISTS articles_first_seen;"
             " DROP INDEX IF EXISTS pages_outlet; DROP TABLE template_edges;"
             " ALTER TABLE pages DROP COLUMN byline; ALTER TABLE occurrences DROP COLUMN dateline;"
@@ -431,13 +445,14 @@ def test_search_while_another_process_writes_the_index(store: SqliteStore) -> No
 
 
 def test_an_index_batch_written_twice_is_not_doubled(store: SqliteStore) -> None:
-    """A crash between the index's commit and the store's bookkeeping replays the batch."""
+    """A crash between the index's commit and its cursor's move replays the batch."""
     index = search_index(store)
     docs_before = index.document_frequencies([])[0]
     terms = index.field_terms("body")
-    sources = store.unsearched(0, 5)
+    changes = store.changes_after(0, 5)
+    sources = store.search_sources([c.key for c in changes])
     with index.writing():
-        index.add([index_doc(s, default_analyzer()) for s in sources])
+        index.add([index_doc(s, default_analyzer()) for s in sources], changes[-1].pos)
         index.commit()
     assert index.document_frequencies([])[0] == docs_before
     assert index.field_terms("body") == terms

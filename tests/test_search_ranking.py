@@ -34,13 +34,14 @@ def brute_force(
     for tier in tiers:
         best: dict[int, Ranked] = {}
         for c in tier:
-            group = groups.get(c.seq, c.seq)
+            group = groups.get(c.key, c.key)
             if group in seen:
                 continue
-            hit = Ranked(c.seq, group, c.relevance * recency(c.seen, newest))
-            if group not in best or (hit.score, -hit.seq) > (best[group].score, -best[group].seq):
+            hit = Ranked(c.key, group, c.relevance * recency(c.seen, newest), c.seen)
+            order = (-hit.score, hit.seen, hit.key)
+            if group not in best or order < (-best[group].score, best[group].seen, best[group].key):
                 best[group] = hit
-        ranked = sorted(best.values(), key=lambda r: (-r.score, r.seq))
+        ranked = sorted(best.values(), key=lambda r: (-r.score, r.seen, r.key))
         out += ranked
         seen.update(r.group for r in ranked)
     return out
@@ -86,6 +87,6 @@ def test_a_full_first_tier_leaves_the_second_unread() -> None:
     first = ListMatches([Candidate(seq, 10.0 - seq / 100, 0) for seq in range(1, 50)])
     second = ListMatches([Candidate(seq, 99.0, 0) for seq in range(100, 110)])
     page, total = rank([first, second], 10, 0, lambda seqs: {}, 0, None)
-    assert [r.seq for r in page] == list(range(1, 11))  # a higher score in a later tier waits
+    assert [r.key for r in page] == list(range(1, 11))  # a higher score in a later tier waits
     assert second.fetched == [] and total is None
     assert len(first.fetched) == 1  # the first fetch proved the page

@@ -97,25 +97,50 @@ def test_rewriting_a_batch_changes_nothing(tmp_path: Path) -> None:
         assert store.quarantined_raw("bad.bin") == [b"\x00\x01"]
 
 
-def test_articles_to_check_for_near_duplicates_come_in_order_and_in_full_batches(tmp_path: Path) -> None:
-    """Ingest asks after every batch for a full batch of unchecked articles: it gets none until
-    there are enough, then the oldest; once checked they are never offered again."""
-    from marsad.dedup.near import link_batch
+def test_articles_to_check_for_near_duplicates_come_from_the_change_log(tmp_path: Path) -> None:
+    """Near-duplicate linking reads new articles from the change log after its own cursor: none
+    until a full batch waits (during an ingest), then the oldest; once its cursor moves past them
+    they are never offered again, and copies or cleaned texts are not offered to it at all."""
+    from marsad.dedup.linking import CONSUMER, link_near_duplicates
+    from marsad.dedup.near import Thresholds
+    from marsad.model import article_key
 
     pages = [
         _page(f"p{i}.txt", f"خبر رقم {i} عن موضوع مختلف تماما في كل مرة {'كلمة ' * i}", "x.example", 1)
         for i in range(1, 8)
     ]
     with SqliteStore(tmp_path / "n.db") as store:
-        store.write(_batch(*pages), "2025-03-10T00:00:00+00:00")
-        assert store.unindexed_docs(5, at_least=8) == []
-        first = store.unindexed_docs(5, at_least=5)
-        assert [doc.seq for doc in first] == [1, 2, 3, 4, 5]
-        assert all(doc.outlet == "x.example" for doc in first)
-        with store.transaction():
-            link_batch(first, store)
-        assert store.unindexed_docs(5, at_least=5) == []
-        assert [doc.seq for doc in store.unindexed_docs(5)] == [6, 7]
+        batch = _batch(*pages)
+        store.write(batch, "2025-03-10T00:00:00+00:00")
+        ids = [occ.article_id for write in batch.pages for occ in write.occurrences]
+        assert store.new_articles(0, 5, at_least=8) == []
+        first = store.new_articles(0, 5, at_least=5)
+        assert [doc.key for _, doc in first] == [article_key(i) for i in ids[:5]]
+        assert all(doc.outlet == "x.example" for _, doc in first)
+        positions = [pos for pos, _ in first]
+        assert positions == sorted(positions)
+        link_near_duplicates(store, Thresholds(), batch_size=5, full_batches_only=True)
+        assert store.cursor(CONSUMER) == positions[-1]
+        assert store.new_articles(store.cursor(CONSUMER), 5, at_least=5) == []
+        store.write(_batch(pages[0]), "2025-03-11T00:00:00+00:00")  # the same page: nothing new
+        rest = store.new_articles(store.cursor(CONSUMER), 5)
+        assert [doc.key for _, doc in rest] == [article_key(i) for i in ids[5:]]
+
+
+def test_the_change_log_says_what_changed_in_order(tmp_path: Path) -> None:
+    """Every article added, copied by another page or cleaned appends to the log; positions grow
+    with every write, and a consumer sees each change once from its cursor."""
+    a = _page("a.txt", PAGE_A, "wadi.example", 5)
+    b = _page("b.txt", PAGE_B, "sahil.example", 3)
+    with SqliteStore(tmp_path / "c.db") as store:
+        store.write(_batch(a), "2025-03-10T00:00:00+00:00")
+        added = store.changes_after(0, 100)
+        assert [c.pos for c in added] == [1] and store.last_change() == 1
+        store.write(_batch(b), "2025-03-11T00:00:00+00:00")  # the same article from another page
+        copied = store.changes_after(1, 100)
+        assert [(c.pos, c.key) for c in copied] == [(2, added[0].key)]
+        assert store.changes_after(0, 100, kinds=["new"]) == added
+        assert store.changed_since(0) == 1 and store.changed_since(2) == 0
 
 
 def test_copies_merge_fields_by_spelling_and_keep_datelines(tmp_path: Path) -> None:

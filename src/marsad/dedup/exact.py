@@ -6,7 +6,8 @@ wire story ingested from any page, in any run, on any worker, gets the same id.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from marsad.model import Article, stable_id
@@ -73,3 +74,38 @@ def merge_copy(entry: dict[str, Any], article: Article, seen_at: str) -> dict[st
         "authors": unique_forms([*entry["authors"], *article.authors]),
         "boilerplate": list(dict.fromkeys([*entry["boilerplate"], *article.boilerplate])),
     }
+
+
+@dataclass(slots=True)
+class Merged:
+    """What a batch's occurrences do to the archive's articles (`merge_occurrences`)."""
+
+    new: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → fields, in order of arrival
+    changed: dict[str, dict[str, Any]] = field(default_factory=dict)  # stored ones whose fields grew
+    again: list[str] = field(default_factory=list)  # stored ones another page carried again
+    duplicates: int = 0  # occurrences of an article already known (stored or earlier in the batch)
+
+
+def merge_occurrences(
+    stored: dict[str, dict[str, Any]], occurrences: Iterable[tuple[str, Article, str]]
+) -> Merged:
+    """The exact-duplicate rule, as a pure function: (article id, article, seen at) in page
+    order against the fields of the stored articles among them. A new id is a new article; a
+    known one is a copy whose boilerplate adds to what is known (`merge_copy`)."""
+    merged = Merged()
+    known = dict(stored)
+    for article_id, article, seen in occurrences:
+        entry = known.get(article_id)
+        if entry is None:
+            known[article_id] = merged.new[article_id] = new_entry(article, seen)
+            continue
+        merged.duplicates += 1
+        grown = merge_copy(entry, article, seen)
+        if grown != entry:
+            known[article_id] = grown
+            if article_id in merged.new:
+                merged.new[article_id] = grown
+            else:
+                merged.changed[article_id] = grown
+    merged.again = list(stored)
+    return merged

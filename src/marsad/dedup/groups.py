@@ -6,9 +6,9 @@ link, so no article joins a group through a third one: a roundup page that conta
 links to both, and joins neither. `contained` (a wire story inside a longer piece) is its own
 relation, shown beside the groups (`containment`), never a reason to merge them.
 
-Groups are assigned as near-duplicate linking checks articles, in seq order (`anchors`), so an
-incremental ingest gives the groups a one-shot ingest gives. Exact copies are one article with
-several pages, inside whatever group that article is in.
+Groups are assigned as near-duplicate linking checks articles, in the order they came into the
+archive (`anchors`), so an incremental ingest gives the groups a one-shot ingest gives. Exact
+copies are one article with several pages, inside whatever group that article is in.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from marsad.store.base import ArticleRecord
+from marsad.model import ArticleRecord
 
 # Link kinds that make a copy, strongest first ("exact" links come from one-shot runs only: in an
 # archive an exact copy is the same article); "contained" never does.
@@ -43,33 +43,36 @@ def anchors(
     links: Iterable[tuple[int, int, str, float]],
     anchor_of: Callable[[Sequence[int]], dict[int, int]],
 ) -> dict[int, int]:
-    """The anchor each article of a batch joins (its own seq when it founds a group).
+    """The anchor each article of a batch joins (its own key when it founds a group).
 
-    `links` are (low seq, high seq, kind, score); every article of the batch comes after every
-    article checked before it, so its links to earlier articles are (earlier, it). `anchor_of`
-    gives the anchor of articles checked before (those that have one). An article joins the
-    group whose anchor it is linked to most strongly; a link to a member that is not the anchor
-    joins nothing.
+    `batch` holds article keys in the order they are checked, after every article checked
+    before; `links` are (key, key, kind, score), either way round. `anchor_of` gives the anchor
+    of articles checked before (those that have one). An article joins the group whose anchor
+    it is linked to most strongly (ties: the anchor checked first, then the smaller key); a link
+    to a member that is not the anchor joins nothing.
     """
-    members = set(batch)
+    rank = {key: position for position, key in enumerate(batch)}
     toward: dict[int, list[tuple[int, str, float]]] = {}
     earlier: set[int] = set()
     for a, b, kind, score in links:
-        if kind in GROUPING and b in members:
-            toward.setdefault(b, []).append((a, kind, score))
-            if a not in members:
-                earlier.add(a)
+        if kind not in GROUPING:
+            continue
+        later, other = (a, b) if rank.get(a, -1) > rank.get(b, -1) else (b, a)
+        if later in rank:
+            toward.setdefault(later, []).append((other, kind, score))
+            if other not in rank:
+                earlier.add(other)
     assigned = anchor_of(sorted(earlier)) if earlier else {}
-    for seq in sorted(members):
-        best: tuple[tuple[int, float, int], int] | None = None
-        for other, kind, score in toward.get(seq, []):
+    for key in batch:
+        best: tuple[tuple[int, float, int, int], int] | None = None
+        for other, kind, score in toward.get(key, []):
             if assigned.get(other, other) != other:
                 continue  # `other` is a member of someone else's group: no chains
-            key = (GROUPING[kind], score, -other)
-            if best is None or key > best[0]:
-                best = (key, other)
-        assigned[seq] = best[1] if best else seq
-    return {seq: assigned[seq] for seq in batch}
+            strength = (GROUPING[kind], score, -rank.get(other, -1), -other)
+            if best is None or strength > best[0]:
+                best = (strength, other)
+        assigned[key] = best[1] if best else key
+    return {key: assigned[key] for key in batch}
 
 
 def regroup(links: Iterable[tuple[int, int, str, float]]) -> dict[int, int]:

@@ -54,16 +54,17 @@ I64 = npt.NDArray[np.int64]
 
 @dataclass(frozen=True, slots=True)
 class Doc:
-    """An article as dedup sees it: a stable sequence number, its text and its outlet."""
+    """An article as dedup sees it: its key (`marsad.model.article_key`, or any distinct
+    integer in one-shot runs), its text and its outlet."""
 
-    seq: int
+    key: int
     text: str
     outlet: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A verified near-duplicate relation between two articles (by sequence number)."""
+    """A verified near-duplicate relation between two articles (by key, `a < b`)."""
 
     a: int
     b: int
@@ -83,18 +84,18 @@ class Archive(Protocol):
         ...
 
     def postings(self, shingles: I64) -> tuple[I64, I64]:
-        """(shingle, seq) of every indexed article holding one of these sampled shingles."""
+        """(shingle, key) of every indexed article holding one of these sampled shingles."""
         ...
 
-    def add_postings(self, shingles: I64, seqs: I64, sizes: dict[int, int]) -> None:
+    def add_postings(self, shingles: I64, keys: I64, sizes: dict[int, int]) -> None:
         """Index the sampled shingles of new docs; `sizes` covers every doc checked (0: none)."""
         ...
 
-    def sample_sizes(self, seqs: Sequence[int]) -> dict[int, int]:
+    def sample_sizes(self, keys: Sequence[int]) -> dict[int, int]:
         """How many sampled shingles each indexed doc has."""
         ...
 
-    def docs(self, seqs: Sequence[int]) -> list[Doc]: ...
+    def docs(self, keys: Sequence[int]) -> list[Doc]: ...
 
 
 @dataclass(frozen=True)
@@ -295,37 +296,37 @@ def link_batch(
     archive.add_lines(prepared.lines)
     new = fingerprint(docs, archive, prepared)
     values, owners = prepared.sample
-    seqs = np.array([doc.seq for doc in docs], dtype=np.int64)
-    batch_sizes = dict.fromkeys(seqs.tolist(), 0)
-    batch_sizes.update(zip(seqs.tolist(), np.bincount(owners, minlength=len(docs)).tolist(), strict=True))
-    shingles_new, seqs_new = values.view(np.int64), seqs[owners]  # SQLite integers are signed
-    old_shingles, old_seqs = archive.postings(distinct(shingles_new))
-    sizes = archive.sample_sizes(distinct(old_seqs).tolist()) | batch_sizes
-    candidates = _candidate_pairs(shingles_new, seqs_new, old_shingles, old_seqs, sizes, thresholds)
-    archive.add_postings(shingles_new, seqs_new, batch_sizes)
+    keys = np.array([doc.key for doc in docs], dtype=np.int64)
+    batch_sizes = dict.fromkeys(keys.tolist(), 0)
+    batch_sizes.update(zip(keys.tolist(), np.bincount(owners, minlength=len(docs)).tolist(), strict=True))
+    shingles_new, keys_new = values.view(np.int64), keys[owners]  # SQLite integers are signed
+    old_shingles, old_keys = archive.postings(distinct(shingles_new))
+    sizes = archive.sample_sizes(distinct(old_keys).tolist()) | batch_sizes
+    candidates = _candidate_pairs(shingles_new, keys_new, old_shingles, old_keys, sizes, thresholds)
+    archive.add_postings(shingles_new, keys_new, batch_sizes)
     if candidates.size == 0:
         return []
     # Rows: the batch's docs first, then the archive's docs that are candidates.
     involved = distinct(candidates.ravel())
-    others = archive.docs(involved[~np.isin(involved, seqs)].tolist())
-    all_seqs = np.concatenate([seqs, np.array([doc.seq for doc in others], dtype=np.int64)])
-    order = np.argsort(all_seqs)
-    a, b = (order[np.searchsorted(all_seqs, candidates[:, i], sorter=order)] for i in (0, 1))
+    others = archive.docs(involved[~np.isin(involved, keys)].tolist())
+    all_keys = np.concatenate([keys, np.array([doc.key for doc in others], dtype=np.int64)])
+    order = np.argsort(all_keys)
+    a, b = (order[np.searchsorted(all_keys, candidates[:, i], sorter=order)] for i in (0, 1))
     old = fingerprint(others, archive) if others else None
     parts = [(new, np.arange(len(docs), dtype=np.int64))]
     if old is not None:
-        parts.append((old, np.arange(len(docs), all_seqs.size, dtype=np.int64)))
+        parts.append((old, np.arange(len(docs), all_keys.size, dtype=np.int64)))
 
     def table(kind: str, needed: I64) -> SetTable:
         """The `kind` sets of the rows in `needed` only."""
-        wanted = np.zeros(all_seqs.size, dtype=bool)
+        wanted = np.zeros(all_keys.size, dtype=bool)
         wanted[needed] = True
         pieces = [
             (sets, np.where(serves, rows, -1))
             for fingerprints, rows in parts
             for sets, serves in fingerprints.sets(kind, wanted[rows])
         ]
-        return SetTable(pieces, all_seqs.size)
+        return SetTable(pieces, all_keys.size)
 
     full = table("full", np.concatenate([a, b]))
     kinds, scores = verify(full, lambda x, y: table("words", np.concatenate([x, y])), a, b, thresholds)
@@ -347,36 +348,37 @@ def link_batch(
 
 def _candidate_pairs(
     shingles_new: I64,
-    seqs_new: I64,
+    keys_new: I64,
     old_shingles: I64,
-    old_seqs: I64,
+    old_keys: I64,
     sizes: dict[int, int],
     thresholds: Thresholds,
 ) -> I64:
-    """Pairs (low seq, high seq), sorted, with a new doc that share enough sampled shingles to
+    """Pairs (low key, high key), sorted, with a new doc that share enough sampled shingles to
     verify: an array of shape (pairs, 2). (Every posting looked up shares a shingle with the batch,
-    so every group of equal shingles holds a new doc.)"""
+    so every group of equal shingles holds a new doc.) Keys are 64-bit: pairs are counted on
+    their ranks among the keys involved, which fit two to an int64."""
     shingles = np.concatenate([shingles_new, old_shingles])
-    seqs = np.concatenate([seqs_new, old_seqs])
+    involved, ranks = np.unique(np.concatenate([keys_new, old_keys]), return_inverse=True)
     is_new = np.concatenate([np.ones(shingles_new.size, bool), np.zeros(old_shingles.size, bool)])
     order = np.argsort(shingles, kind="stable")
-    shingles, seqs, is_new = shingles[order], seqs[order], is_new[order]
+    shingles, ranks, is_new = shingles[order], ranks[order], is_new[order]
     starts = np.flatnonzero(np.r_[True, shingles[1:] != shingles[:-1]])
     lengths = np.diff(np.r_[starts, shingles.size])
     useful = (lengths >= 2) & (lengths <= MAX_POSTING_ARTICLES)
     member = np.repeat(useful, lengths)
-    seqs, is_new = seqs[member], is_new[member]
+    ranks, is_new = ranks[member], is_new[member]
     lengths = lengths[useful]
     # How many later elements of its group each element has; pair every element with the one k
     # places after it, for growing k, over the elements that still have one: the work is the
     # pairs themselves, not (longest group) passes over the whole array.
-    position = np.arange(seqs.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    position = np.arange(ranks.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     after = np.repeat(lengths, lengths) - 1 - position
     active = np.flatnonzero(after >= 1)
     pair_keys: list[I64] = []
     k = 1
     while active.size:
-        a, b = seqs[active], seqs[active + k]
+        a, b = ranks[active], ranks[active + k]
         fresh = is_new[active] | is_new[active + k]
         a, b = a[fresh], b[fresh]
         pair_keys.append(np.minimum(a, b) * (1 << 32) + np.maximum(a, b))
@@ -385,7 +387,7 @@ def _candidate_pairs(
     if not pair_keys:
         return np.empty((0, 2), np.int64)
     keys, counts = np.unique(np.concatenate(pair_keys), return_counts=True)
-    low, high = keys >> 32, keys & 0xFFFFFFFF
+    low, high = involved[keys >> 32], involved[keys & 0xFFFFFFFF]
     smaller = np.minimum(*_lookup(sizes, low, high))
     # A near pair shares ≥ `near` of the smaller set, a contained one ≥ `containment`: the sample
     # shows roughly that share, and the slack absorbs sampling noise; verification decides.
@@ -417,7 +419,7 @@ class MemoryArchive:
         self._sizes: dict[int, int] = {}
 
     def remember(self, docs: Iterable[Doc]) -> None:
-        self._docs.update((doc.seq, doc) for doc in docs)
+        self._docs.update((doc.key, doc) for doc in docs)
 
     def count_lines(self, hashes: Sequence[int]) -> dict[int, int]:
         return {h: self.lines.get(h, 0) for h in hashes}
@@ -429,15 +431,15 @@ class MemoryArchive:
     def postings(self, shingles: I64) -> tuple[I64, I64]:
         return self._index.lookup(shingles)
 
-    def add_postings(self, shingles: I64, seqs: I64, sizes: dict[int, int]) -> None:
-        self._index.add(shingles, seqs)
+    def add_postings(self, shingles: I64, keys: I64, sizes: dict[int, int]) -> None:
+        self._index.add(shingles, keys)
         self._sizes.update(sizes)
 
-    def sample_sizes(self, seqs: Sequence[int]) -> dict[int, int]:
-        return {seq: self._sizes.get(seq, 0) for seq in seqs}
+    def sample_sizes(self, keys: Sequence[int]) -> dict[int, int]:
+        return {key: self._sizes.get(key, 0) for key in keys}
 
-    def docs(self, seqs: Sequence[int]) -> list[Doc]:
-        return [self._docs[seq] for seq in seqs]
+    def docs(self, keys: Sequence[int]) -> list[Doc]:
+        return [self._docs[key] for key in keys]
 
 
 def find_near_duplicates(

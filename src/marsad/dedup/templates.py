@@ -42,7 +42,7 @@ I64 = npt.NDArray[np.int64]
 class Cleaned:
     """An article whose learnt template lines left its text."""
 
-    seq: int
+    key: int
     text: str
     removed: tuple[str, ...]
 
@@ -57,13 +57,13 @@ class TemplateArchive(Protocol):
         ...
 
     def add_template_edges(self, rows: Sequence[tuple[int, int]]) -> None:
-        """Record (line hash, article seq) of edge lines that are not template yet."""
+        """Record (line hash, article key) of edge lines that are not template yet."""
         ...
 
     def drop_template_edges(self, hashes: Sequence[int]) -> None: ...
 
-    def texts(self, seqs: Sequence[int]) -> list[tuple[int, str, str | None]]:
-        """(seq, text, outlet) of these articles."""
+    def texts(self, keys: Sequence[int]) -> list[tuple[int, str, str | None]]:
+        """(key, text, outlet) of these articles."""
         ...
 
 
@@ -120,7 +120,7 @@ def strip_edges(text: str, hashes: Sequence[int], words: Sequence[int], template
 
 
 def learn_templates(
-    seqs: Sequence[int], tokens: Tokenized, batch_lines: Sequence[int], archive: TemplateArchive
+    keys: Sequence[int], tokens: Tokenized, batch_lines: Sequence[int], archive: TemplateArchive
 ) -> list[Cleaned]:
     """Take learnt template lines out of a batch just counted (`batch_lines`: the distinct line
     hashes each of its articles added to the counts) and out of earlier articles whose edge
@@ -130,7 +130,7 @@ def learn_templates(
     template = {h for h, n in counts.items() if n >= TEMPLATE_MIN_ARTICLES}
     added = Counter(batch_lines)
     crossed = [h for h in template if counts[h] - added[h] < TEMPLATE_MIN_ARTICLES]
-    batch = np.asarray(seqs, dtype=np.int64)
+    batch = np.asarray(keys, dtype=np.int64)
     touched = {
         int(batch[d]) for h, d in zip(edge_hash.tolist(), edge_doc.tolist(), strict=True) if h in template
     }
@@ -160,9 +160,9 @@ def clean(articles: Sequence[tuple[int, str, str | None]], archive: TemplateArch
     template = {h for h, n in counts.items() if n >= TEMPLATE_MIN_ARTICLES}
     bounds = np.searchsorted(tokens.line_doc, np.arange(len(articles) + 1)).tolist()
     cleaned = []
-    for k, (seq, text, _) in enumerate(articles):
+    for k, (key, text, _) in enumerate(articles):
         start, end = bounds[k], bounds[k + 1]
         found = strip_edges(text, hashes[start:end], words[start:end].tolist(), template)
         if found is not None:
-            cleaned.append(Cleaned(seq, found.text, found.removed))
+            cleaned.append(Cleaned(key, found.text, found.removed))
     return cleaned

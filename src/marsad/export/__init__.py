@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from marsad.dedup.groups import Containment, Group, build_groups, containment, group_sizes
-from marsad.store.base import ArticleRecord, PageRecord, Store
+from marsad.model import ArticleRecord, PageRecord
+from marsad.store.base import Store
 
 
 def article_object(

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from marsad.defaults import MAX_LIMIT
 from marsad.search.analyzer import Analyzer, default_analyzer
 from marsad.search.index import analyzed, needs_rebuild, search_index
+from marsad.search.port import SearchArchive
 from marsad.search.query import Clause, Phrase, Query, parse_query
 from marsad.search.snippet import Snippet, make_snippet
-from marsad.store.base import Store
 
 SIMILAR_TERMS = 25  # salient terms a "more like this" query is made of
 SIMILAR_MAX_SHARE = 0.1  # terms in more than this share of articles say little about a story
@@ -81,7 +81,7 @@ def _checked(limit: int, offset: int) -> None:
 
 
 def _page(
-    store: Store,
+    store: SearchArchive,
     text: str,
     query: Query,
     limit: int,
@@ -92,8 +92,8 @@ def _page(
     skip = store.group_of(exclude_group_of) if exclude_group_of is not None else None
     results = search_index(store).search(query, limit, offset, store.groups, skip)
     hits = []
-    for seq, group, score in results.hits:
-        r = store.hit(seq, group, score)
+    for key, group, score in results.hits:
+        r = store.hit(key, group, score)
         snippet = make_snippet(r.text, query.highlight, analyzer)
         hits.append(
             Hit(
@@ -109,7 +109,7 @@ def _page(
                 r.contained_in,
             )
         )
-    unindexed = store.search_backlog(search_index(store).indexed_through)
+    unindexed = store.changed_since(search_index(store).cursor)
     return SearchPage(text, results.total, offset, limit, hits, results.exact, unindexed)
 
 
@@ -118,7 +118,7 @@ class IndexNotReady(LookupError):
     answer wrongly until `marsad reindex` (or an ingest) rebuilds it."""
 
 
-def _ready(store: Store, analyzer: Analyzer) -> None:
+def _ready(store: SearchArchive, analyzer: Analyzer) -> None:
     """Searches only read: they never index (that is ingest's and `reindex`'s job), and never
     query an index made for another archive or by another analyzer."""
     if needs_rebuild(store, analyzer):
@@ -127,7 +127,7 @@ def _ready(store: Store, analyzer: Analyzer) -> None:
 
 
 def search(
-    store: Store, text: str, limit: int = 10, offset: int = 0, analyzer: Analyzer | None = None
+    store: SearchArchive, text: str, limit: int = 10, offset: int = 0, analyzer: Analyzer | None = None
 ) -> SearchPage:
     """Hits for a query (see marsad.search.query for the language), one per duplicate group,
     best first. Raises QueryError for a malformed query, ValueError for a bad limit/offset."""
@@ -139,7 +139,7 @@ def search(
 
 
 def salient_terms(
-    store: Store, article_id: str, count: int = SIMILAR_TERMS, analyzer: Analyzer | None = None
+    store: SearchArchive, article_id: str, count: int = SIMILAR_TERMS, analyzer: Analyzer | None = None
 ) -> list[str]:
     """The article's most telling terms: frequent in it (title words count double), rare in the
     archive (tf·idf), leaving out terms so common they would match a tenth of everything."""
@@ -161,7 +161,9 @@ def salient_terms(
     return [term for _, term in sorted(scored, reverse=True)[:count]]
 
 
-def similar(store: Store, article_id: str, limit: int = 10, analyzer: Analyzer | None = None) -> SearchPage:
+def similar(
+    store: SearchArchive, article_id: str, limit: int = 10, analyzer: Analyzer | None = None
+) -> SearchPage:
     """The most similar distinct articles (its own duplicate group left out), more-like-this:
     an OR query of its salient terms, ranked by BM25."""
     _checked(limit, 0)

@@ -1,9 +1,11 @@
 """Keeping the search index in step with the archive, incrementally.
 
-Ingest calls `index_articles` after each batch; it indexes what is new or changed since the
-last call. The index is derived: one that was built by another analyzer (another stemmer,
-another lexicon), for another archive, or that is missing, is rebuilt from the store rather
-than queried with terms it was not made with.
+Ingest calls `index_articles` after each batch; it indexes what the archive's change log holds
+after the index's cursor (articles added, copied again by another page, cleaned), then moves the
+cursor, which is kept in the index itself: an index deleted or rebuilt starts again from 0.
+The index is derived: one that was built by another analyzer (another stemmer, another
+lexicon), for another archive, or that is missing, is rebuilt from the store rather than
+queried with terms it was not made with.
 """
 
 from __future__ import annotations
@@ -14,17 +16,17 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from marsad.search.analyzer import Analyzer, default_analyzer
+from marsad.search.port import SearchArchive, SearchSource
 from marsad.search.tantivy_index import IndexDoc, TantivyIndex
 from marsad.search.tantivy_query import seconds
-from marsad.store.base import SearchSource, Store
 
 INDEX_BATCH = 2000
 INDEX_FOLDER = "search"  # the store's derived folder that holds the index
 
-_open: WeakKeyDictionary[Store, TantivyIndex] = WeakKeyDictionary()
+_open: WeakKeyDictionary[SearchArchive, TantivyIndex] = WeakKeyDictionary()
 
 
-def search_index(store: Store) -> TantivyIndex:
+def search_index(store: SearchArchive) -> TantivyIndex:
     """The search index of a store, opened once per store object."""
     index = _open.get(store)
     if index is None:
@@ -68,7 +70,7 @@ def analyzed(
 def index_doc(source: SearchSource, analyzer: Analyzer, prepared: PreparedRow | None = None) -> IndexDoc:
     title, body, tags, exact = analyzed(source, analyzer, prepared)
     return IndexDoc(
-        source.seq,
+        source.key,
         title,
         body,
         tags,
@@ -91,26 +93,26 @@ def _fields(
     )
 
 
-def needs_rebuild(store: Store, analyzer: Analyzer) -> bool:
+def needs_rebuild(store: SearchArchive, analyzer: Analyzer) -> bool:
     """The index is missing, or was built for another archive or by another analyzer, or
-    claims articles the store does not have (a store restored from an older copy)."""
+    claims changes the store does not have (a store restored from an older copy)."""
     state = search_index(store).state
     return (
         state is None
         or state.archive != store.archive_id
         or state.analyzer != analyzer.version
-        or state.indexed_through > store.last_seq()
+        or state.cursor > store.last_change()
     )
 
 
-def backlog(store: Store, analyzer: Analyzer | None = None) -> int:
+def backlog(store: SearchArchive, analyzer: Analyzer | None = None) -> int:
     """Articles not yet (or no longer) in the search index."""
     if needs_rebuild(store, analyzer or default_analyzer()):
         return store.counts()["articles"]
-    return store.search_backlog(search_index(store).indexed_through)
+    return store.changed_since(search_index(store).cursor)
 
 
-def _matching(store: Store, analyzer: Analyzer, rebuild: bool = False) -> TantivyIndex:
+def _matching(store: SearchArchive, analyzer: Analyzer, rebuild: bool = False) -> TantivyIndex:
     """The store's index, emptied first when it must be rebuilt (or `rebuild` asks for it)."""
     index = search_index(store)
     if rebuild or needs_rebuild(store, analyzer):
@@ -119,7 +121,7 @@ def _matching(store: Store, analyzer: Analyzer, rebuild: bool = False) -> Tantiv
 
 
 def index_articles(
-    store: Store,
+    store: SearchArchive,
     analyzer: Analyzer | None = None,
     rebuild: bool = False,
     batch_size: int = INDEX_BATCH,
@@ -137,25 +139,26 @@ def index_articles(
     analyzer = analyzer or default_analyzer()
     index = _matching(store, analyzer, rebuild)
     done = 0
-    if not store.search_backlog(index.indexed_through):
+    if index.cursor >= store.last_change():
         return 0
     with index.writing():
-        while True:
-            pending = index.pending
-            sources = [s for s in store.unsearched(index.indexed_through, batch_size) if s.seq not in pending]
-            if not sources:
-                break
-            index.add([index_doc(s, analyzer, prepared.pop(s.article_id, None)) for s in sources])
+        while changes := store.changes_after(index.cursor, batch_size):
+            sources = store.search_sources(list(dict.fromkeys(change.key for change in changes)))
+            index.add(
+                [index_doc(s, analyzer, prepared.pop(s.article_id, None)) for s in sources], changes[-1].pos
+            )
             done += len(sources)
             if progress:
                 progress(len(sources))
-            if commit_every is None or len(index.pending) >= commit_every:
-                store.mark_searched(index.commit())
+            if commit_every is None or index.pending >= commit_every:
+                index.commit()
+        if commit_every is None and index.pending:
+            index.commit()
     return done
 
 
 @contextmanager
-def indexing(store: Store, analyzer: Analyzer) -> Iterator[None]:
+def indexing(store: SearchArchive, analyzer: Analyzer) -> Iterator[None]:
     """Hold the index's writer for a run of `index_articles(commit_every=…)` calls (an ingest),
     so each batch does not pay for a writer, merges run beside the ingest, and what is still
     waiting is committed at the end; rebuilt first if it must be."""
@@ -164,5 +167,5 @@ def indexing(store: Store, analyzer: Analyzer) -> Iterator[None]:
         try:
             yield
         finally:  # the articles added are in the store: commit them, even when the ingest failed
-            if index.pending:
-                store.mark_searched(index.commit())
+            if index.pending or index.cursor > (index.state.cursor if index.state else 0):
+                index.commit()

@@ -25,14 +25,14 @@ RECENCY_DAYS = 30.0
 FIRST_FETCH = 32  # matches fetched first for a page; ×4 until the page is provably complete
 GROWTH = 4
 
-Groups = Callable[[Sequence[int]], dict[int, int]]  # seq → its duplicate group (absent: its own)
+Groups = Callable[[Sequence[int]], dict[int, int]]  # key → its duplicate group (absent: its own)
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One match as the index ranks it: relevance before recency, first seen in seconds."""
 
-    seq: int
+    key: int  # the article's key (marsad.model.article_key)
     relevance: float
     seen: int
 
@@ -41,9 +41,10 @@ class Candidate:
 class Ranked:
     """The best article of one duplicate group, with its final score."""
 
-    seq: int
+    key: int
     group: int
     score: float
+    seen: int = 0  # ties go to the article seen first
 
 
 class Matches(Protocol):
@@ -68,6 +69,11 @@ def score_bound(last: Candidate) -> float:
     return last.relevance * (1.0 + RECENCY_BOOST)
 
 
+def _order(hit: Ranked) -> tuple[float, int, int]:
+    """Best score first; among equal scores, the article seen first (then the smaller key)."""
+    return (-hit.score, hit.seen, hit.key)
+
+
 def collapse(
     matches: Matches, need: int, groups: Groups, newest: int, skip: set[int]
 ) -> tuple[list[Ranked], bool]:
@@ -76,17 +82,17 @@ def collapse(
     k = max(FIRST_FETCH, need * GROWTH)
     while True:
         candidates = matches.top(k)
-        group_of = groups([c.seq for c in candidates])
+        group_of = groups([c.key for c in candidates])
         best: dict[int, Ranked] = {}
         for c in candidates:
-            group = group_of.get(c.seq, c.seq)
+            group = group_of.get(c.key, c.key)
             if group in skip:
                 continue
-            hit = Ranked(c.seq, group, c.relevance * recency(c.seen, newest))
+            hit = Ranked(c.key, group, c.relevance * recency(c.seen, newest), c.seen)
             held = best.get(group)
-            if held is None or (hit.score, -hit.seq) > (held.score, -held.seq):
+            if held is None or _order(hit) < _order(held):
                 best[group] = hit
-        ranked = sorted(best.values(), key=lambda r: (-r.score, r.seq))
+        ranked = sorted(best.values(), key=_order)
         if len(candidates) < k:
             return ranked, True
         if len(ranked) >= need and ranked[need - 1].score > matches.bound(candidates[-1]):

@@ -7,10 +7,11 @@ tantivy stops early on the top k (block-max WAND), answers the same queries in a
 milliseconds, and its index is a sixth of the size.
 
 The store stays the record. This folder holds only what can be rebuilt from it: the analyzed
-fields of every article, keyed by its seq, with its outlets, wire agencies and first-seen time
+fields of every article, keyed by its 64-bit key, with its outlets, wire agencies and first-seen time
 for filters. A small state file says which archive and analyzer it was built from and how far
-it has got; a folder that does not match its store is rebuilt, never trusted. Duplicate groups
-are not in it (they change as near-duplicates are linked): ranking asks the store.
+it has got (its cursor in the archive's change log); a folder that does not match its store is
+rebuilt, never trusted. Duplicate groups are not in it (they change as near-duplicates are
+linked): ranking asks the store.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class IndexBusy(RuntimeError):
 class IndexDoc:
     """What the index holds for one article: space-joined terms per field, and its filters."""
 
-    seq: int
+    key: int
     title: str
     body: str
     tags: tuple[str, ...]  # one value per tag, so a phrase never runs from one tag into the next
@@ -60,7 +61,7 @@ class IndexDoc:
 class IndexState:
     archive: str
     analyzer: str
-    indexed_through: int  # every article up to this seq is in the index
+    cursor: int  # the change-log position through which the index holds the archive
     newest: int = 0  # the latest first-seen time indexed (seconds): recency is relative to it
 
 
@@ -68,7 +69,7 @@ class IndexState:
 class IndexResults:
     total: int  # matching groups, or (exact=False) matching articles, an upper bound
     exact: bool
-    hits: list[tuple[int, int, float]]  # (seq, group, score), best first
+    hits: list[tuple[int, int, float]]  # (key, group, score), best first
 
 
 def _schema() -> tantivy.Schema:
@@ -77,7 +78,7 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="position")
     for name in ("outlet", "wire"):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
-    builder.add_integer_field("seq", indexed=True, fast=True)
+    builder.add_integer_field("key", indexed=True, fast=True)
     builder.add_integer_field("seen", indexed=True, fast=True)
     return builder.build()
 
@@ -94,12 +95,12 @@ class _Tier:
         else:
             found = self.searcher.search(self.query, k, count=False).hits
         addresses = [address for _, address in found]
-        seqs = self.searcher.fast_field_values("seq", addresses)
+        keys = self.searcher.fast_field_values("key", addresses)
         seen = self.searcher.fast_field_values("seen", addresses)
         # by date, every match is equally relevant: recency alone orders them
         scores = [1.0] * len(found) if self.by_date else [float(score) for score, _ in found]
         return [
-            Candidate(int(q or 0), score, int(s or 0)) for q, score, s in zip(seqs, scores, seen, strict=True)
+            Candidate(int(q or 0), score, int(s or 0)) for q, score, s in zip(keys, scores, seen, strict=True)
         ]
 
     def bound(self, last: Candidate) -> float:
@@ -116,7 +117,8 @@ class TantivyIndex:
         self._index: tantivy.Index | None = None
         self._writer: tantivy.IndexWriter | None = None
         self._writing = 0
-        self._pending: dict[int, int] = {}  # seq → first seen, added and not yet committed
+        self._pending: dict[int, int] = {}  # key → first seen, added and not yet committed
+        self._pending_through = 0  # the change-log position the pending articles bring it to
 
     # --- state -------------------------------------------------------------------------------
 
@@ -124,9 +126,7 @@ class TantivyIndex:
     def state(self) -> IndexState | None:
         try:
             data = json.loads((self.folder / STATE_FILE).read_text("utf-8"))
-            return IndexState(
-                data["archive"], data["analyzer"], int(data["indexed_through"]), int(data["newest"])
-            )
+            return IndexState(data["archive"], data["analyzer"], int(data["cursor"]), int(data["newest"]))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -185,20 +185,22 @@ class TantivyIndex:
             self._writing -= 1
             if self._writing == 0 and self._writer is not None:
                 writer, self._writer = self._writer, None
-                self._pending = {}  # never committed: the watermark did not move, they come again
+                self._pending = {}  # never committed: the cursor did not move, they come again
+                self._pending_through = 0
                 writer.wait_merging_threads()
 
-    def add(self, docs: Sequence[IndexDoc]) -> None:
-        """Index these articles, replacing what was there for their seqs (so articles indexed
-        again after a crash are not doubled); searchable once committed."""
+    def add(self, docs: Sequence[IndexDoc], through: int) -> None:
+        """Index these articles, replacing what was there for their keys (so articles indexed
+        again are never doubled), which brings the index to change-log position `through`;
+        searchable, and the cursor moved, once committed."""
         if self._writer is None or self.state is None:
             raise RuntimeError("add() needs a writing() block on a reset index")
         writer = self._writer
         for doc in docs:
-            writer.delete_documents_by_term("seq", doc.seq)
+            writer.delete_documents_by_term("key", doc.key)
             writer.add_document(
                 tantivy.Document(
-                    seq=doc.seq,
+                    key=doc.key,
                     seen=doc.seen,
                     title=doc.title,
                     body=doc.body,
@@ -208,36 +210,35 @@ class TantivyIndex:
                     wire=list(doc.wires),
                 )
             )
-            self._pending[doc.seq] = doc.seen
+            self._pending[doc.key] = doc.seen
+        self._pending_through = max(self._pending_through, through)
 
     @property
-    def pending(self) -> frozenset[int]:
-        """Seqs added since the last commit."""
-        return frozenset(self._pending)
+    def pending(self) -> int:
+        """Articles added since the last commit."""
+        return len(self._pending)
 
     @property
-    def indexed_through(self) -> int:
-        """Every article up to this seq is in the index, committed or about to be."""
+    def cursor(self) -> int:
+        """The change-log position through which the index holds the archive, committed or
+        about to be."""
         state = self.state
-        return max([state.indexed_through if state else 0, *self._pending])
+        return max(state.cursor if state else 0, self._pending_through)
 
-    def commit(self) -> list[int]:
-        """Make what was added searchable and durable, then move the watermark; returns the
-        seqs it committed (their changes are now in the index)."""
+    def commit(self) -> None:
+        """Make what was added searchable and durable, then move the cursor."""
         state = self.state
         if self._writer is None or state is None:
             raise RuntimeError("commit() needs a writing() block on a reset index")
         committed, self._pending = self._pending, {}
+        through, self._pending_through = self._pending_through, 0
         self._writer.commit()
         self._save(
             dataclasses.replace(
-                state,
-                indexed_through=max([state.indexed_through, *committed]),
-                newest=max([state.newest, *committed.values()]),
+                state, cursor=max(state.cursor, through), newest=max([state.newest, *committed.values()])
             )
         )
         self._open().reload()
-        return list(committed)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -249,7 +250,7 @@ class TantivyIndex:
     def search(
         self, query: Query, limit: int, offset: int, groups: Groups, skip_group: int | None = None
     ) -> IndexResults:
-        """One page of hits, one per duplicate group (`groups` maps seqs to their group), with
+        """One page of hits, one per duplicate group (`groups` maps keys to their group), with
         the total: exact up to EXACT_TOTAL_MAX matching articles, else the count of articles."""
         searcher = self._searcher()
         translated = translate(query, self.schema)
@@ -257,7 +258,7 @@ class TantivyIndex:
         newest = state.newest if state else 0
         tiers: list[Matches] = [_Tier(searcher, q, translated.by_date, newest) for q in translated.tiers]
         ranked, groups_seen = rank(tiers, limit, offset, groups, newest, skip_group)
-        hits = [(r.seq, r.group, r.score) for r in ranked]
+        hits = [(r.key, r.group, r.score) for r in ranked]
         if groups_seen is not None:
             return IndexResults(groups_seen, True, hits)
         counted = searcher.search(tantivy.Query.const_score_query(translated.base, 1.0), 1, count=True)
@@ -266,10 +267,10 @@ class TantivyIndex:
             return IndexResults(0, True, hits)
         if matching > EXACT_TOTAL_MAX:
             return IndexResults(matching, False, hits)
-        found = searcher.search(translated.base, matching, count=False, order_by_field="seq").hits
-        seqs = [int(seq) for seq, _ in found]
-        group_of = groups(seqs)
-        distinct = {group_of.get(seq, seq) for seq in seqs} - {skip_group}
+        found = searcher.search(translated.base, matching, count=False, order_by_field="key").hits
+        keys = [int(key) for key, _ in found]
+        group_of = groups(keys)
+        distinct = {group_of.get(key, key) for key in keys} - {skip_group}
         return IndexResults(len(distinct), True, hits)
 
     def document_frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:

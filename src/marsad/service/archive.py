@@ -87,9 +87,10 @@ def open_archive(address: str | Path, must_exist: bool = True) -> Iterator[Sqlit
 
 @contextmanager
 def writing(address: str | Path, wait: float) -> Iterator[None]:
-    """One ingest writes an archive at a time; another waits up to `wait` seconds, then is told
-    the archive is busy. SQLite alone would interleave the two ingests' transactions, but each
-    keeps the archive's near-duplicate samples in memory and would miss what the other adds.
+    """One ingest writes an archive file at a time; another waits up to `wait` seconds, then is
+    told the archive is busy. The archive itself is safe with several writers (transactions are
+    serialized, and consumers read the change log from their cursors), but the search index
+    beside the file takes one writer only, and interleaved ingests would each stall the other.
 
     The lock is an flock on `marsad.db.lock`, not on the SQLite file: closing any descriptor of
     that file would drop SQLite's own locks. The kernel releases it when the holder dies, even

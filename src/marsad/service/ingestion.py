@@ -16,9 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from marsad.dedup.exact import article_ids
-from marsad.dedup.groups import anchors
-from marsad.dedup.near import Thresholds, link_batch, prepare
-from marsad.dedup.templates import learn_templates
+from marsad.dedup.linking import link_near_duplicates
+from marsad.dedup.near import Thresholds
 from marsad.defaults import BATCH_PAGES
 from marsad.model import Article, IngestSummary, Page, ReadFailure, SegmentedPage, as_tuple, from_tuple
 from marsad.read import ReadOptions
@@ -32,7 +31,6 @@ from marsad.store.base import Occurrence, PageWrite, Presence, Store, WriteBatch
 
 INDEX_COMMIT_ARTICLES = 50_000  # search index commits during an ingest (each one a segment to merge)
 TASK_UNIT_BYTES = 8 * 1024 * 1024  # input a worker reads per task (a SaudiNewsNet day is 5.5 MB)
-NEAR_BATCH = 2000  # articles checked for near-duplicates at once (bounds the arrays: ~150 MB)
 DEFAULT_NEAR = Thresholds()
 ProgressCallback = Callable[[IngestSummary], None]
 
@@ -227,31 +225,6 @@ def _write_and_link(
     if analyzer:
         index_articles(store, analyzer, prepared=rows, commit_every=INDEX_COMMIT_ARTICLES)
     return written, links
-
-
-def link_near_duplicates(
-    store: Store, thresholds: Thresholds, batch_size: int = NEAR_BATCH, full_batches_only: bool = False
-) -> tuple[int, set[str]]:
-    """Check the articles not yet checked against the archive, `batch_size` at a time (each batch
-    one transaction, so an interrupted run leaves the rest for the next): link their copies,
-    put each in its duplicate group, and take their outlets' learnt template lines out of their
-    text (and out of earlier articles' where a line became template). During an ingest only
-    full batches run: large batches amortize the vectorized work; the end of the ingest checks
-    the rest. Returns how many links were made and the ids of the articles whose text changed."""
-    made, cleaned_ids = 0, set()
-    at_least = batch_size if full_batches_only else 1
-    while docs := store.unindexed_docs(batch_size, at_least):
-        seqs = [doc.seq for doc in docs]
-        with store.transaction():
-            prepared = prepare(docs)
-            links = link_batch(docs, store, thresholds, prepared)
-            store.add_links(links)
-            store.set_anchors(anchors(seqs, [(x.a, x.b, x.kind, x.score) for x in links], store.anchors_of))
-            cleaned = learn_templates(seqs, prepared.tokens, prepared.lines, store)
-            store.replace_texts(cleaned)
-        made += len(links)
-        cleaned_ids.update(store.article_ids([c.seq for c in cleaned]))
-    return made, cleaned_ids
 
 
 def _account(

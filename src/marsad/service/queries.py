@@ -13,10 +13,11 @@ from dataclasses import asdict
 from typing import Any
 
 from marsad import export
+from marsad.model import QuarantineRecord
 from marsad.search import engine
 from marsad.search.engine import NotFound, SearchPage
 from marsad.search.index import backlog
-from marsad.store.base import QuarantineRecord, Store
+from marsad.store.base import Store
 
 
 def search(store: Store, query: str, limit: int = 10, offset: int = 0) -> SearchPage:

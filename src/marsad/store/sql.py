@@ -1,0 +1,653 @@
+"""The SQL every store shares, written once: `SqlStore` over a writer and a reader connection.
+
+SQLite and PostgreSQL run the same statements, in the SQL both speak: `ON CONFLICT` upserts,
+named columns, keyset pagination rather than long-lived cursors, `?` placeholders that a store
+may rewrite (psycopg wants `%s`). What differs — opening, transactions and how writers are
+serialized, migrations, where derived indexes live — is each store's own (`sqlite.py`,
+`postgres.py`). Domain rules are not SQL: the exact-duplicate merge is
+`marsad.dedup.exact.merge_occurrences`, groups are `marsad.dedup.groups.anchors`.
+
+Articles are keyed by their id and by the 64-bit integer derived from it (`article_key`), which
+dedup and search use; `seq` is only the arrival order, private to a store (exports list
+articles in it). Every article added, copied again or cleaned appends to `article_changes`, the
+change log that near-duplicate linking, the search index and later consumers read from their
+own cursors.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import orjson
+
+from marsad.dedup.exact import merge_occurrences
+from marsad.dedup.near import Doc, Link
+from marsad.dedup.templates import Cleaned
+from marsad.model import (
+    ArticleRecord,
+    Change,
+    PageRecord,
+    PageRef,
+    QuarantineRecord,
+    article_key,
+)
+from marsad.search.port import SearchHitRecord, SearchSource
+from marsad.store.base import Occurrence, WriteBatch, WriteResult
+
+T = TypeVar("T")
+CHUNK = 500  # rows per IN (...) list and per page of a keyset scan
+# The outlet of the page that carried article `a` first: the outlet its template is learned for.
+_FIRST_OUTLET = (
+    "(SELECT p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+    " WHERE o.article_id = a.article_id ORDER BY o.seen_at, p.source LIMIT 1)"
+)
+_SOURCE = "article_key, article_id, title, text, tags, wire, first_seen"  # a SearchSource's columns
+# The article fields a later exact copy can add to (marsad.dedup.exact.merge_copy), as stored.
+MERGED_FIELDS = (
+    "title",
+    "wire",
+    "publisher",
+    "tags",
+    "related",
+    "first_seen",
+    "dateline",
+    "place",
+    "dated",
+    "authors",
+    "boilerplate",
+)
+_JSON_FIELDS = frozenset({"wire", "tags", "related", "authors", "boilerplate"})
+_MERGED = ", ".join(MERGED_FIELDS)
+# change-log kinds: added; carried again by another page; cleaned of learnt template lines
+NEW, COPY, TEXT = "new", "copy", "text"
+
+
+class Cursor(Protocol):
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def fetchmany(self, size: int) -> list[Any]: ...
+
+    def executemany(self, sql: Any, rows: Any) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    def execute(self, sql: Any, params: Any = ...) -> Any: ...
+
+    def cursor(self) -> Any: ...
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def dumps(values: Iterable[str]) -> str:
+    return orjson.dumps(list(values)).decode()
+
+
+def _merged_row(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """The merged fields of an article entry as a row (JSON lists dumped)."""
+    return tuple(dumps(entry[key]) if key in _JSON_FIELDS else entry[key] for key in MERGED_FIELDS)
+
+
+def _fields(merged: Sequence[Any]) -> dict[str, Any]:
+    return {
+        key: json.loads(value) if key in _JSON_FIELDS else value
+        for key, value in zip(MERGED_FIELDS, merged, strict=True)
+    }
+
+
+class SqlStore:
+    """A store on a writer connection (`_db`) and a reader connection (`_reader`, for reads
+    that may run beside a write). Subclasses open them, run their migrations, and provide
+    `transaction`, `presence`, `derived_dir` and `address`."""
+
+    _db: Connection
+    _reader: Connection
+
+    # --- the dialect's hooks ------------------------------------------------------------------
+
+    def _q(self, sql: str) -> str:
+        """A statement in this store's placeholder style (written with `?`)."""
+        return sql
+
+    def transaction(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._db.execute(self._q(sql), params)
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._reader.execute(self._q(sql), params)
+
+    def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        """Run a statement for every row; how many rows it changed."""
+        rows = list(rows)
+        if not rows:
+            return 0
+        cursor = self._db.cursor()
+        cursor.executemany(self._q(sql), rows)
+        return max(int(cursor.rowcount), 0)
+
+    def _one(self, sql: str, params: Sequence[Any] = (), reader: bool = False) -> Any:
+        return (self._read if reader else self._run)(sql, params).fetchone()[0]
+
+    def _rows_in(self, sql: str, values: Sequence[Any], reader: bool = False) -> Iterator[Any]:
+        """The rows of `sql`, whose `IN ({marks})` takes the values, a chunk of them at a time."""
+        run = self._read if reader else self._run
+        for chunk in chunks(list(values)):
+            yield from run(sql.format(marks=",".join("?" * len(chunk))), list(chunk)).fetchall()
+
+    def _present(self, page_ids: Sequence[str], reader: bool = True) -> set[str]:
+        sql = "SELECT page_id FROM pages WHERE page_id IN ({marks})"
+        return {row[0] for row in self._rows_in(sql, page_ids, reader)}
+
+    # --- ArchiveStore: writing -----------------------------------------------------------------
+
+    def present_pages(self, page_ids: Sequence[str]) -> set[str]:
+        return self._present(page_ids)
+
+    def _stored_articles(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The mergeable fields of stored articles (see `marsad.dedup.exact.merge_copy`)."""
+        sql = f"SELECT article_id, {_MERGED} FROM articles WHERE article_id IN ({{marks}})"
+        return {row[0]: _fields(row[1:]) for row in self._rows_in(sql, article_ids)}
+
+    def write(self, batch: WriteBatch, ingested_at: str) -> WriteResult:
+        with self.transaction():
+            return self._write(batch, ingested_at)
+
+    def _write(self, batch: WriteBatch, ingested_at: str) -> WriteResult:
+        present = self._present([p.page.page_id for p in batch.pages], reader=False)
+        page_rows: list[tuple[Any, ...]] = []
+        found: list[tuple[str, Occurrence]] = []
+        for write in batch.pages:
+            page = write.page
+            if page.page_id in present:
+                continue
+            present.add(page.page_id)
+            published = page.published.isoformat() if page.published else None
+            fetched = page.fetched.isoformat() if page.fetched else None
+            page_rows.append(
+                (
+                    page.page_id,
+                    page.source,
+                    page.url,
+                    page.outlet,
+                    page.title,
+                    published,
+                    fetched,
+                    page.fmt,
+                    dumps(write.similar),
+                    page.raw,
+                    ingested_at,
+                    page.byline,
+                )
+            )
+            found.extend((page.page_id, occ) for occ in write.occurrences)
+        self._many(
+            "INSERT INTO pages (page_id, source, url, outlet, title, published, fetched, fmt, similar, raw,"
+            " ingested_at, byline) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            page_rows,
+        )
+        stored = self._stored_articles(list(dict.fromkeys(occ.article_id for _, occ in found)))
+        merged = merge_occurrences(
+            stored, ((occ.article_id, occ.article, occ.seen_at or ingested_at) for _, occ in found)
+        )
+        next_seq = self._one("SELECT COALESCE(MAX(seq), 0) FROM articles") + 1
+        self._many(
+            f"INSERT INTO articles (article_id, article_key, seq, text, lead, {_MERGED})"
+            f" VALUES (?, ?, ?, ?, ?, {','.join('?' * len(MERGED_FIELDS))})",
+            [
+                (article_id, article_key(article_id), next_seq + index, e["text"], e["lead"], *_merged_row(e))
+                for index, (article_id, e) in enumerate(merged.new.items())
+            ],
+        )
+        self._many(
+            f"UPDATE articles SET {', '.join(f'{name} = ?' for name in MERGED_FIELDS)} WHERE article_id = ?",
+            [(*_merged_row(entry), article_id) for article_id, entry in merged.changed.items()],
+        )
+        self._many(
+            "INSERT INTO occurrences (page_id, position, article_id, title, publisher, seen_at, dateline)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [
+                (
+                    page_id,
+                    occ.article.position,
+                    occ.article_id,
+                    occ.article.title,
+                    occ.article.publisher,
+                    occ.seen_at or ingested_at,
+                    occ.article.dateline,
+                )
+                for page_id, occ in found
+            ],
+        )
+        # the change log: new articles in arrival order, then those another page carried again
+        # (their tags, wire, first seen or outlets may have changed: the search index takes them)
+        new = [(article_key(i), NEW) for i in merged.new]
+        self._log([*new, *((article_key(i), COPY) for i in merged.again)])
+        quarantined = self._many(
+            "INSERT INTO quarantine (failure_id, source, reason, raw, quarantined_at) VALUES (?,?,?,?,?)"
+            " ON CONFLICT DO NOTHING",
+            [(f.failure_id, f.source, f.reason, f.raw, ingested_at) for f in batch.failures],
+        )
+        return WriteResult(len(page_rows), len(merged.new), merged.duplicates, quarantined)
+
+    def _log(self, entries: Sequence[tuple[int, str]]) -> None:
+        self._many("INSERT INTO article_changes (article_key, change) VALUES (?, ?)", entries)
+
+    # --- ArchiveStore: reading -----------------------------------------------------------------
+
+    def _scan(self, sql: str, order: str) -> Iterator[list[Any]]:
+        """Every row of `sql` (which selects `order` first and has no WHERE), CHUNK rows at a
+        time, by keyset: no cursor stays open between chunks."""
+        after = None
+        while True:
+            where = "" if after is None else f" WHERE {order} > ?"
+            rows = self._read(
+                f"{sql}{where} ORDER BY {order} LIMIT {CHUNK}", [] if after is None else [after]
+            )
+            rows = rows.fetchall()
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][0]
+
+    def articles(self, article_ids: Sequence[str] | None = None) -> Iterator[ArticleRecord]:
+        """Every article in arrival order, or these ones (those the archive holds)."""
+        columns = f"seq, article_id, text, lead, {_MERGED}"
+        if article_ids is not None:
+            sql = f"SELECT {columns} FROM articles WHERE article_id IN ({{marks}})"
+            batches: Iterable[list[Any]] = [sorted(self._rows_in(sql, article_ids, reader=True))]
+        else:
+            batches = self._scan(f"SELECT {columns} FROM articles", "seq")
+        for rows in batches:
+            refs = self._page_refs([row[1] for row in rows])
+            for _, article_id, text, lead, *merged in rows:
+                yield ArticleRecord(
+                    article_id=article_id,
+                    text=text,
+                    lead=lead,
+                    pages=refs.get(article_id, []),
+                    **_fields(merged),
+                )
+
+    def _page_refs(self, article_ids: Sequence[str]) -> dict[str, list[PageRef]]:
+        refs: dict[str, list[PageRef]] = {}
+        sql = (
+            "SELECT o.article_id, p.source, p.outlet, o.position, p.url, o.seen_at, o.dateline"
+            " FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+            " WHERE o.article_id IN ({marks}) ORDER BY o.seen_at, p.source, o.position"
+        )
+        for article_id, source, outlet, position, url, seen_at, dateline in self._rows_in(
+            sql, article_ids, True
+        ):
+            refs.setdefault(article_id, []).append(PageRef(source, outlet, position, url, seen_at, dateline))
+        return refs
+
+    def pages(self) -> Iterator[PageRecord]:
+        sql = "SELECT rowid, page_id, source, outlet, url, title, published, similar, byline FROM pages"
+        for rows in self._scan(sql, "rowid"):
+            ordered: dict[str, list[str]] = {}
+            carried = "SELECT page_id, article_id FROM occurrences WHERE page_id IN ({marks})"
+            carried += " ORDER BY page_id, position"
+            for page_id, article_id in self._rows_in(carried, [row[1] for row in rows], reader=True):
+                ordered.setdefault(page_id, []).append(article_id)
+            for _, page_id, source, outlet, url, title, published, similar, byline in rows:
+                yield PageRecord(
+                    page_id,
+                    source,
+                    outlet,
+                    url,
+                    title,
+                    published,
+                    ordered.get(page_id, []),
+                    json.loads(similar),
+                    byline,
+                )
+
+    def quarantined(self) -> Iterator[QuarantineRecord]:
+        sql = "SELECT rowid, source, reason, length(raw), quarantined_at FROM quarantine"
+        for rows in self._scan(sql, "rowid"):
+            for _, source, reason, size, at in rows:
+                yield QuarantineRecord(source, reason, size, at)
+
+    def quarantined_raw(self, source: str) -> list[bytes]:
+        return [bytes(row[0]) for row in self._read("SELECT raw FROM quarantine WHERE source = ?", [source])]
+
+    def counts(self) -> dict[str, int]:
+        def one(sql: str) -> int:
+            return int(self._one(sql, reader=True))
+
+        articles = one("SELECT COUNT(*) FROM articles")
+        occurrences = one("SELECT COUNT(*) FROM occurrences")
+        return {
+            "pages": one("SELECT COUNT(*) FROM pages"),
+            "articles": articles,
+            "article_occurrences": occurrences,
+            "exact_duplicates": occurrences - articles,
+            "outlets": one("SELECT COUNT(DISTINCT outlet) FROM pages WHERE outlet IS NOT NULL"),
+            "quarantined": one("SELECT COUNT(*) FROM quarantine"),
+        }
+
+    def page_counts(self) -> dict[str, int]:
+        return dict(self._read("SELECT article_id, COUNT(*) FROM occurrences GROUP BY article_id").fetchall())
+
+    def group_anchors(self) -> dict[str, str]:
+        return dict(
+            self._read(
+                "SELECT a.article_id, g.article_id FROM article_groups ag"
+                " JOIN articles a ON a.article_key = ag.article_key"
+                " JOIN articles g ON g.article_key = ag.anchor_key"
+            ).fetchall()
+        )
+
+    def group_members(self, article_id: str) -> list[str]:
+        rows = self._read(
+            "SELECT m.article_id FROM articles a JOIN article_groups g ON g.article_key = a.article_key"
+            " JOIN article_groups h ON h.anchor_key = g.anchor_key"
+            " JOIN articles m ON m.article_key = h.article_key"
+            " WHERE a.article_id = ? ORDER BY m.seq",
+            [article_id],
+        ).fetchall()
+        return [row[0] for row in rows] or [article_id]
+
+    def containment_of(self, article_id: str) -> tuple[list[str], list[str]]:
+        return self._containment({article_key(article_id)})
+
+    def _containment(self, keys: set[int]) -> tuple[list[str], list[str]]:
+        """What these articles contain and what contains them (`contained` links, the shorter
+        text inside the longer), other than themselves. Looked up by the links' keys, one end
+        then the other (a search shows this for every hit: an OR over both ends would scan
+        every link)."""
+        marks = ",".join("?" * len(keys))
+        rows = self._read(
+            "SELECT l.a, length(x.text), x.article_id, l.b, length(y.text), y.article_id FROM ("
+            f" SELECT a, b FROM dedup_links WHERE a IN ({marks}) AND kind = 'contained' UNION"
+            f" SELECT a, b FROM dedup_links WHERE b IN ({marks}) AND kind = 'contained'"
+            ") l JOIN articles x ON x.article_key = l.a JOIN articles y ON y.article_key = l.b"
+            " ORDER BY x.seq, y.seq",
+            [*keys, *keys],
+        ).fetchall()
+        contains: list[str] = []
+        inside: list[str] = []
+        for key_a, size_a, id_a, key_b, size_b, id_b in rows:
+            # the shorter text is the one inside (ties: the smaller id, as `contained_pairs`)
+            (_, inner_id, inner), (_, outer_id, outer) = sorted(
+                [(size_a, id_a, key_a), (size_b, id_b, key_b)]
+            )
+            if outer in keys and inner not in keys:
+                contains.append(inner_id)
+            elif inner in keys and outer not in keys:
+                inside.append(outer_id)
+        return list(dict.fromkeys(contains)), list(dict.fromkeys(inside))
+
+    def near_links(self) -> list[tuple[str, str, str, float]]:
+        return [
+            tuple(row)
+            for row in self._read(
+                "SELECT x.article_id, y.article_id, l.kind, l.score FROM dedup_links l"
+                " JOIN articles x ON x.article_key = l.a JOIN articles y ON y.article_key = l.b"
+                " ORDER BY x.seq, y.seq"
+            )
+        ]
+
+    def contained_pairs(self) -> list[tuple[str, str]]:
+        """(inner, outer) article ids of every `contained` link: the shorter text is the inner."""
+        return [
+            tuple(row)
+            for row in self._read(
+                "SELECT CASE WHEN length(x.text) <= length(y.text) THEN x.article_id ELSE y.article_id END,"
+                " CASE WHEN length(x.text) <= length(y.text) THEN y.article_id ELSE x.article_id END"
+                " FROM dedup_links l JOIN articles x ON x.article_key = l.a"
+                " JOIN articles y ON y.article_key = l.b"
+                " WHERE l.kind = 'contained' ORDER BY x.seq, y.seq"
+            )
+        ]
+
+    # --- LinkStore (marsad.dedup.linking) ------------------------------------------------------
+
+    def cursor(self, consumer: str) -> int:
+        row = self._run("SELECT pos FROM consumer_cursors WHERE consumer = ?", [consumer]).fetchone()
+        return int(row[0]) if row else 0
+
+    def set_cursor(self, consumer: str, pos: int) -> None:
+        self._run(
+            "INSERT INTO consumer_cursors (consumer, pos) VALUES (?, ?)"
+            " ON CONFLICT (consumer) DO UPDATE SET pos = excluded.pos",
+            [consumer, pos],
+        )
+
+    def new_articles(self, after: int, limit: int, at_least: int = 1) -> list[tuple[int, Doc]]:
+        waiting = self._one(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM article_changes WHERE pos > ? AND change = ? LIMIT ?) w",
+            [after, NEW, at_least],
+        )
+        if waiting < at_least:
+            return []
+        rows = self._run(
+            f"SELECT c.pos, a.article_key, a.text, {_FIRST_OUTLET} FROM article_changes c"
+            " JOIN articles a ON a.article_key = c.article_key WHERE c.pos > ? AND c.change = ?"
+            " ORDER BY c.pos LIMIT ?",
+            [after, NEW, limit],
+        ).fetchall()
+        return [(pos, Doc(key, text, outlet)) for pos, key, text, outlet in rows]
+
+    def docs(self, keys: Sequence[int]) -> list[Doc]:
+        sql = f"SELECT a.article_key, a.text, {_FIRST_OUTLET} FROM articles a"
+        sql += " WHERE a.article_key IN ({marks})"
+        return [Doc(key, text, outlet) for key, text, outlet in self._rows_in(sql, keys)]
+
+    def article_ids(self, keys: Sequence[int]) -> list[str]:
+        return [
+            row[0]
+            for row in self._rows_in("SELECT article_id FROM articles WHERE article_key IN ({marks})", keys)
+        ]
+
+    def count_lines(self, hashes: Sequence[int]) -> dict[int, int]:
+        counts = dict.fromkeys(hashes, 0)
+        counts.update(
+            self._rows_in("SELECT line_hash, articles FROM dedup_lines WHERE line_hash IN ({marks})", hashes)
+        )
+        return counts
+
+    def add_lines(self, hashes: Sequence[int]) -> None:
+        counted: dict[int, int] = {}
+        for line_hash in hashes:
+            counted[line_hash] = counted.get(line_hash, 0) + 1
+        self._many(
+            "INSERT INTO dedup_lines (line_hash, articles) VALUES (?, ?)"
+            " ON CONFLICT (line_hash) DO UPDATE SET articles = dedup_lines.articles + excluded.articles",
+            sorted(counted.items()),  # one order for every writer: no deadlock between them
+        )
+
+    def save_samples(self, rows: Sequence[tuple[int, int, int, bytes]]) -> None:
+        self._many(
+            "INSERT INTO dedup_docs (article_key, pos, sample_size, sample) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (article_key) DO UPDATE SET pos = excluded.pos,"
+            " sample_size = excluded.sample_size, sample = excluded.sample",
+            rows,
+        )
+
+    def samples_after(self, pos: int) -> Iterator[tuple[int, int, bytes]]:
+        while True:
+            rows = self._run(
+                "SELECT pos, article_key, sample FROM dedup_docs WHERE pos > ?"
+                f" ORDER BY pos LIMIT {CHUNK * 20}",
+                [pos],
+            ).fetchall()
+            if not rows:
+                return
+            for at, key, sample in rows:
+                if sample:
+                    yield at, key, bytes(sample)
+            pos = rows[-1][0]
+
+    def sample_sizes(self, keys: Sequence[int]) -> dict[int, int]:
+        return dict(
+            self._rows_in(
+                "SELECT article_key, sample_size FROM dedup_docs WHERE article_key IN ({marks})", keys
+            )
+        )
+
+    def add_links(self, links: Iterable[Link]) -> None:
+        self._many(
+            "INSERT INTO dedup_links (a, b, kind, score) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (a, b) DO UPDATE SET kind = excluded.kind, score = excluded.score",
+            [(link.a, link.b, link.kind, link.score) for link in links],
+        )
+
+    def anchors_of(self, keys: Sequence[int]) -> dict[int, int]:
+        return dict(
+            self._rows_in(
+                "SELECT article_key, anchor_key FROM article_groups WHERE article_key IN ({marks})", keys
+            )
+        )
+
+    def set_anchors(self, anchors: dict[int, int]) -> None:
+        """Members get a row naming their anchor, and so does an anchor once it has a member (an
+        article alone in its group has none)."""
+        joined = {key: anchor for key, anchor in anchors.items() if key != anchor}
+        self._many(
+            "INSERT INTO article_groups (article_key, anchor_key) VALUES (?, ?)"
+            " ON CONFLICT (article_key) DO UPDATE SET anchor_key = excluded.anchor_key",
+            [*joined.items(), *((anchor, anchor) for anchor in sorted(set(joined.values())))],
+        )
+
+    def template_edges(self, hashes: Sequence[int]) -> list[int]:
+        sql = "SELECT DISTINCT article_key FROM template_edges WHERE line_hash IN ({marks})"
+        return sorted({row[0] for row in self._rows_in(sql, hashes)})
+
+    def add_template_edges(self, rows: Sequence[tuple[int, int]]) -> None:
+        self._many(
+            "INSERT INTO template_edges (line_hash, article_key) VALUES (?, ?) ON CONFLICT DO NOTHING", rows
+        )
+
+    def drop_template_edges(self, hashes: Sequence[int]) -> None:
+        self._many("DELETE FROM template_edges WHERE line_hash = ?", [(h,) for h in hashes])
+
+    def texts(self, keys: Sequence[int]) -> list[tuple[int, str, str | None]]:
+        return [(doc.key, doc.text, doc.outlet) for doc in self.docs(keys)]
+
+    def replace_texts(self, cleaned: Sequence[Cleaned]) -> None:
+        """The text without its learnt template lines, which join the article's boilerplate; the
+        change log tells the search index to take the article again."""
+        sql = "SELECT article_key, boilerplate FROM articles WHERE article_key IN ({marks})"
+        kept = {
+            key: json.loads(boilerplate) for key, boilerplate in self._rows_in(sql, [c.key for c in cleaned])
+        }
+        self._many(
+            "UPDATE articles SET text = ?, lead = ?, boilerplate = ? WHERE article_key = ?",
+            [
+                (c.text, c.text.split("\n", 1)[0], dumps(dict.fromkeys([*kept[c.key], *c.removed])), c.key)
+                for c in cleaned
+            ],
+        )
+        self._log([(c.key, TEXT) for c in cleaned])
+
+    # --- SearchArchive (marsad.search.port) ----------------------------------------------------
+
+    @property
+    def archive_id(self) -> str:
+        return str(self._one("SELECT value FROM meta WHERE key = 'archive_id'", reader=True))
+
+    def last_change(self) -> int:
+        return int(self._one("SELECT COALESCE(MAX(pos), 0) FROM article_changes", reader=True))
+
+    def changes_after(self, pos: int, limit: int, kinds: Sequence[str] | None = None) -> list[Change]:
+        kind_filter = f" AND change IN ({','.join('?' * len(kinds))})" if kinds else ""
+        rows = self._read(
+            f"SELECT pos, article_key FROM article_changes WHERE pos > ?{kind_filter} ORDER BY pos LIMIT ?",
+            [pos, *(kinds or ()), limit],
+        ).fetchall()
+        return [Change(at, key) for at, key in rows]
+
+    def changed_since(self, pos: int) -> int:
+        return int(
+            self._one("SELECT COUNT(DISTINCT article_key) FROM article_changes WHERE pos > ?", [pos], True)
+        )
+
+    def search_sources(self, keys: Sequence[int]) -> list[SearchSource]:
+        rows = list(
+            self._rows_in(f"SELECT {_SOURCE} FROM articles WHERE article_key IN ({{marks}})", keys, True)
+        )
+        order = {key: index for index, key in enumerate(keys)}
+        return self._sources(sorted(rows, key=lambda row: order[row[0]]))
+
+    def search_source(self, article_id: str) -> SearchSource | None:
+        rows = self._read(f"SELECT {_SOURCE} FROM articles WHERE article_id = ?", [article_id]).fetchall()
+        found = self._sources(rows)
+        return found[0] if found else None
+
+    def _sources(self, rows: Sequence[Sequence[Any]]) -> list[SearchSource]:
+        """SearchSources of `_SOURCE` rows, with the outlets that carried each article."""
+        outlets = self._outlets([row[1] for row in rows])
+        return [
+            SearchSource(key, a, title, text, json.loads(tags), outlets.get(a, []), json.loads(wire), seen)
+            for key, a, title, text, tags, wire, seen in rows
+        ]
+
+    def _outlets(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The outlets that carried each article, first seen first."""
+        found: dict[str, list[str]] = {}
+        sql = (
+            "SELECT o.article_id, p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+            " WHERE o.article_id IN ({marks}) AND p.outlet IS NOT NULL ORDER BY o.seen_at, p.source"
+        )
+        for article_id, outlet in self._rows_in(sql, article_ids, True):  # (one article, one chunk)
+            held = found.setdefault(article_id, [])
+            if outlet not in held:
+                held.append(outlet)
+        return found
+
+    def groups(self, keys: Sequence[int]) -> dict[int, int]:
+        sql = "SELECT article_key, anchor_key FROM article_groups WHERE article_key IN ({marks})"
+        return dict(self._rows_in(sql, keys, True))
+
+    def group_of(self, article_id: str) -> int | None:
+        row = self._read(
+            "SELECT COALESCE(g.anchor_key, a.article_key) FROM articles a"
+            " LEFT JOIN article_groups g ON g.article_key = a.article_key WHERE a.article_id = ?",
+            [article_id],
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def hit(self, key: int, group: int, score: float) -> SearchHitRecord:
+        article_id, title, text, first_seen = self._read(
+            "SELECT article_id, title, text, first_seen FROM articles WHERE article_key = ?", [key]
+        ).fetchone()
+        members = self._read(
+            "SELECT a.article_id, a.article_key FROM articles a"
+            " JOIN article_groups g ON g.article_key = a.article_key WHERE g.anchor_key = ? ORDER BY a.seq",
+            [group],
+        ).fetchall()
+        group_ids = [article_id, *(m for m, _ in members if m != article_id)]
+        group_keys = {key, *(k for _, k in members)}
+        marks = ",".join("?" * len(group_ids))
+        by_outlet = self._read(  # one pass over the group's pages: its outlets and how many pages
+            "SELECT p.outlet, MIN(o.seen_at) AS first, COUNT(*)"
+            " FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+            f" WHERE o.article_id IN ({marks}) GROUP BY p.outlet ORDER BY first",
+            group_ids,
+        ).fetchall()
+        outlets = [outlet for outlet, _, _ in by_outlet if outlet is not None]
+        pages = sum(count for _, _, count in by_outlet)
+        contains, inside = self._containment(group_keys)
+        return SearchHitRecord(
+            article_id, key, score, title, text, first_seen, group_ids, outlets, pages, contains, inside
+        )
+
+    def derived_dir(self, name: str) -> Path:
+        raise NotImplementedError
