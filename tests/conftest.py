@@ -9,6 +9,7 @@ import pytest
 
 from marsad.model import Page
 from marsad.read import read_paths
+from tests.postgres import postgres_server, postgres_url  # noqa: F401  (fixtures for every test)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
