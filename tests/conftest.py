@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -9,7 +11,9 @@ import pytest
 
 from marsad.model import Page
 from marsad.read import read_paths
-from tests.postgres import postgres_server, postgres_url  # noqa: F401  (fixtures for every test)
+from marsad.store import open_store
+from marsad.store.base import Store
+from tests.postgres import fresh_database, postgres_server, postgres_url  # noqa: F401  (fixtures)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -43,3 +47,38 @@ def shared_record(key: str) -> Page:
         name, _, index = key.partition("#")
         path = shared_path("data", *name.split("/"))
     return _pages_of(path)[int(index)]
+
+
+MakeStore = Callable[..., Store]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def make_store(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MakeStore]:
+    """The store contract runs on both stores: `make_store(name)` opens the archive `name` (a
+    new one the first time, the same one again after) on an SQLite file or on a database of a
+    real PostgreSQL server started for the tests; every store opened is closed at the end."""
+    monkeypatch.setenv("MARSAD_HOME", str(tmp_path / "home"))  # where a PostgreSQL archive's index goes
+    opened: list[Store] = []
+    with contextlib.ExitStack() as databases:
+        addresses: dict[str, str] = {}
+
+        def address(name: str) -> str:
+            if name not in addresses:
+                if request.param == "sqlite":
+                    addresses[name] = str(tmp_path / f"{name}.db")
+                else:
+                    server = request.getfixturevalue("postgres_server")
+                    addresses[name] = databases.enter_context(fresh_database(server))
+            return addresses[name]
+
+        def make(name: str = "archive") -> Store:
+            store = open_store(address(name))
+            opened.append(store)
+            return store
+
+        make.address = address  # type: ignore[attr-defined]
+        yield make
+        for store in opened:
+            store.close()

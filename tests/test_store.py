@@ -7,6 +7,7 @@ from marsad.segment import Segmenter
 from marsad.service import page_write
 from marsad.store.base import WriteBatch
 from marsad.store.sqlite import SqliteStore, migrations
+from tests.conftest import MakeStore
 
 
 def _page(source: str, text: str, outlet: str, day: int) -> Page:
@@ -54,10 +55,10 @@ def test_new_files_get_large_pages_and_old_files_keep_theirs(tmp_path: Path) -> 
     assert sizes == {"new.db": PAGE_SIZE, "old.db": 4096}
 
 
-def test_exact_duplicates_become_one_article_with_provenance(tmp_path: Path) -> None:
+def test_exact_duplicates_become_one_article_with_provenance(make_store: MakeStore) -> None:
     a = _page("a.txt", PAGE_A, "wadi.example", 5)
     b = _page("b.txt", PAGE_B, "sahil.example", 3)
-    with SqliteStore(tmp_path / "m.db") as store:
+    with make_store("m") as store:
         result = store.write(_batch(a, b), "2025-03-10T00:00:00+00:00")
         assert (result.pages_new, result.articles_new, result.exact_duplicates) == (2, 1, 1)
         (article,) = store.articles()
@@ -72,20 +73,20 @@ def test_exact_duplicates_become_one_article_with_provenance(tmp_path: Path) -> 
         assert store.counts()["exact_duplicates"] == 1
 
 
-def test_one_batch_or_two_give_the_same_article(tmp_path: Path) -> None:
+def test_one_batch_or_two_give_the_same_article(make_store: MakeStore) -> None:
     a = _page("a.txt", PAGE_A, "wadi.example", 5)
     b = _page("b.txt", PAGE_B, "sahil.example", 3)
-    with SqliteStore(tmp_path / "one.db") as one, SqliteStore(tmp_path / "two.db") as two:
+    with make_store("one") as one, make_store("two") as two:
         one.write(_batch(a, b), "t")
         two.write(_batch(a), "t")
         two.write(_batch(b), "t")
         assert list(one.articles()) == list(two.articles())
 
 
-def test_rewriting_a_batch_changes_nothing(tmp_path: Path) -> None:
+def test_rewriting_a_batch_changes_nothing(make_store: MakeStore) -> None:
     a = _page("a.txt", PAGE_A, "wadi.example", 5)
     failure = ReadFailure("bad.bin", "binary file", b"\x00\x01")
-    with SqliteStore(tmp_path / "m.db") as store:
+    with make_store("m") as store:
         batch = _batch(a)
         batch.failures.append(failure)
         store.write(batch, "t")
@@ -97,7 +98,7 @@ def test_rewriting_a_batch_changes_nothing(tmp_path: Path) -> None:
         assert store.quarantined_raw("bad.bin") == [b"\x00\x01"]
 
 
-def test_articles_to_check_for_near_duplicates_come_from_the_change_log(tmp_path: Path) -> None:
+def test_articles_to_check_for_near_duplicates_come_from_the_change_log(make_store: MakeStore) -> None:
     """Near-duplicate linking reads new articles from the change log after its own cursor: none
     until a full batch waits (during an ingest), then the oldest; once its cursor moves past them
     they are never offered again, and copies or cleaned texts are not offered to it at all."""
@@ -109,7 +110,7 @@ def test_articles_to_check_for_near_duplicates_come_from_the_change_log(tmp_path
         _page(f"p{i}.txt", f"خبر رقم {i} عن موضوع مختلف تماما في كل مرة {'كلمة ' * i}", "x.example", 1)
         for i in range(1, 8)
     ]
-    with SqliteStore(tmp_path / "n.db") as store:
+    with make_store("n") as store:
         batch = _batch(*pages)
         store.write(batch, "2025-03-10T00:00:00+00:00")
         ids = [occ.article_id for write in batch.pages for occ in write.occurrences]
@@ -127,12 +128,12 @@ def test_articles_to_check_for_near_duplicates_come_from_the_change_log(tmp_path
         assert [doc.key for _, doc in rest] == [article_key(i) for i in ids[5:]]
 
 
-def test_the_change_log_says_what_changed_in_order(tmp_path: Path) -> None:
+def test_the_change_log_says_what_changed_in_order(make_store: MakeStore) -> None:
     """Every article added, copied by another page or cleaned appends to the log; positions grow
     with every write, and a consumer sees each change once from its cursor."""
     a = _page("a.txt", PAGE_A, "wadi.example", 5)
     b = _page("b.txt", PAGE_B, "sahil.example", 3)
-    with SqliteStore(tmp_path / "c.db") as store:
+    with make_store("c") as store:
         store.write(_batch(a), "2025-03-10T00:00:00+00:00")
         added = store.changes_after(0, 100)
         assert [c.pos for c in added] == [1] and store.last_change() == 1
@@ -143,7 +144,7 @@ def test_the_change_log_says_what_changed_in_order(tmp_path: Path) -> None:
         assert store.changed_since(0) == 1 and store.changed_since(2) == 0
 
 
-def test_copies_merge_fields_by_spelling_and_keep_datelines(tmp_path: Path) -> None:
+def test_copies_merge_fields_by_spelling_and_keep_datelines(make_store: MakeStore) -> None:
     """Exact copies from two pages: tags and related headlines once per spelling, the first
     dateline and place kept, every page's own dateline on its reference."""
     body = (
@@ -155,7 +156,7 @@ def test_copies_merge_fields_by_spelling_and_keep_datelines(tmp_path: Path) -> N
         f"واس (جدة)\n{body}\n\nالكلمات الدالة: ايلون ماسك، سبيس إكس\n\n"
         "أخبار ذات صلة ماسك يعلن خطة | ماسك يُعلن خطة"
     )
-    with SqliteStore(tmp_path / "m.db") as store:
+    with make_store("m") as store:
         store.write(_batch(_page("a.txt", first, "one.example", 1)), "2025-03-10T00:00:00+00:00")
         store.write(_batch(_page("b.txt", second, "two.example", 2)), "2025-03-10T00:00:00+00:00")
         (record,) = list(store.articles())

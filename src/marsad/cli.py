@@ -19,6 +19,7 @@ them, so `marsad --help` answers at once (tested: importing this module loads no
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -56,8 +57,11 @@ EXIT_QUARANTINED = 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
 WRITER_WAIT = 10.0  # seconds an ingest waits for another one writing the same archive
 
-DbOption = Annotated[Path, typer.Option("--db", help="SQLite database file.")]
-DEFAULT_DB = Path("marsad.db")
+DbOption = Annotated[
+    str,
+    typer.Option("--db", help="The archive: an SQLite file, or a postgresql://user@host:port/dbname URL."),
+]
+DEFAULT_DB = "marsad.db"
 
 
 def _say(label: str, style: str, message: str) -> None:
@@ -89,13 +93,20 @@ def _archive_errors() -> Iterator[None]:
 
 
 @contextmanager
-def _open_store(db: Path, must_exist: bool = True) -> Iterator[Store]:
+def _open_store(db: str | Path, must_exist: bool = True) -> Iterator[Store]:
     """The archive at `db`, opened by the service; what is wrong with it ends the command with
     one line naming the file."""
     from marsad.service import open_archive
 
     with _archive_errors(), open_archive(db, must_exist) as store:
         yield store
+
+
+def _shown(db: str | Path) -> str:
+    """An archive's address as shown (a PostgreSQL URL without its password)."""
+    from marsad.service import shown_address
+
+    return shown_address(db)
 
 
 @contextmanager
@@ -132,7 +143,7 @@ def _parse_fields(fields: list[str]) -> dict[str, str]:
 
 def _run_ingest(
     paths: list[str],
-    db: Path,
+    db: str | Path,
     options: ReadOptions,
     batch_pages: int = BATCH_PAGES,
     workers: int = 1,
@@ -214,8 +225,8 @@ def _skipped_line(skipped: list[str]) -> str:
     )
 
 
-def _print_summary(summary: IngestSummary, db: Path, skipped: list[str]) -> None:
-    table = Table(title=f"ingest → {db}", show_header=False)
+def _print_summary(summary: IngestSummary, db: str | Path, skipped: list[str]) -> None:
+    table = Table(title=f"ingest → {_shown(db)}", show_header=False)
     for label, value in [
         ("pages read", summary.pages_read),
         ("pages new", summary.pages_new),
@@ -353,7 +364,7 @@ def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(counts)
         return
-    table = Table(title=str(db), show_header=False)
+    table = Table(title=_shown(db), show_header=False)
     for key, value in counts.items():
         table.add_row(key.replace("_", " "), str(value))
     Console().print(table)
@@ -530,6 +541,27 @@ def reindex(
     with _open_store(db) as store:
         done = service.reindex(store, rebuild=rebuild)
     console.print(f"indexed {done:,} articles")
+
+
+@app.command()
+def migrate(
+    source: Annotated[str, typer.Option("--from", help="The archive to copy (a file or a URL).")],
+    target: Annotated[str, typer.Option("--to", help="An empty archive to copy it into.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Move an archive to another store (a file to PostgreSQL, or back) without loss: every
+    table's rows and checksum are compared on both sides."""
+    from marsad import service
+
+    with _archive_errors():
+        moved = service.migrate(source, target)
+    if as_json:
+        _print_json([dataclasses.asdict(m) for m in moved])
+        return
+    table = Table("table", "rows", "checksum", "same", title=f"{_shown(source)} → {_shown(target)}")
+    for m in moved:
+        table.add_row(m.table, f"{m.rows:,}", m.checksum, "yes" if m.same else "NO")
+    Console().print(table)
 
 
 def _print_syndication(store: Store) -> None:

@@ -9,9 +9,17 @@ opens a store, writes SQL or chains stages itself. Reads never write (`search` d
 `reindex` and `ingest` do).
 """
 
-from marsad.service.archive import ArchiveBusy, ArchiveError, check_address, open_archive, writing
+from marsad.service.archive import (
+    ArchiveBusy,
+    ArchiveError,
+    check_address,
+    open_archive,
+    shown_address,
+    writing,
+)
 from marsad.service.indexing import reindex, unindexed
 from marsad.service.ingestion import BATCH_PAGES, DEFAULT_NEAR, ingest, link_near_duplicates, page_write
+from marsad.service.migration import TableMoved, migrate
 from marsad.service.queries import article, articles, duplicates, pages, quarantine, search, similar, stats
 
 __all__ = [
@@ -19,18 +27,21 @@ __all__ = [
     "DEFAULT_NEAR",
     "ArchiveBusy",
     "ArchiveError",
+    "TableMoved",
     "article",
     "articles",
     "check_address",
     "duplicates",
     "ingest",
     "link_near_duplicates",
+    "migrate",
     "open_archive",
     "page_write",
     "pages",
     "quarantine",
     "reindex",
     "search",
+    "shown_address",
     "similar",
     "stats",
     "unindexed",

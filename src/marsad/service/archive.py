@@ -1,6 +1,8 @@
 """Opening an archive from its address, and the one-writer rule.
 
-An address names an archive: a file path is the embedded SQLite archive (`marsad.db`). What can
+An address names an archive: a file path is the embedded SQLite archive (`marsad.db`), a
+`postgresql://user@host:port/dbname` URL an archive in PostgreSQL (the database must exist; its
+tables are made on first use). What can
 go wrong is said in one sentence naming the archive (`ArchiveError`), so every shell (the CLI,
 the web app) reports it the same way; `usage` tells a mistake in what was asked (a path that is
 a folder, a file that is not an archive) from a failure of the moment (busy, locked).
@@ -16,9 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from marsad.store import is_postgres, open_store
+from marsad.store.base import Store
 from marsad.store.sqlite import SqliteStore
-
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class ArchiveError(Exception):
@@ -33,18 +35,24 @@ class ArchiveBusy(ArchiveError):
     """Another process is writing the archive."""
 
 
+def shown_address(address: str | Path) -> str:
+    """An address as shown to people: a PostgreSQL URL loses its password."""
+    if is_postgres(address):
+        from marsad.store.postgres import redacted
+
+        return redacted(str(address))
+    return str(address)
+
+
 def _path(address: str | Path) -> Path:
-    text = str(address)
-    if text.lower().startswith(POSTGRES_SCHEMES):
-        raise ArchiveError(
-            f"{text.split('@')[-1]}: PostgreSQL archives are not supported by this version (use a file)",
-            usage=True,
-        )
-    return Path(text)
+    return Path(str(address))
 
 
-def check_address(address: str | Path, must_exist: bool = True) -> Path:
-    """The archive file an address names, or what is wrong with it, before anything opens it."""
+def check_address(address: str | Path, must_exist: bool = True) -> Path | str:
+    """The archive file an address names (or its PostgreSQL URL), or what is wrong with it,
+    before anything opens it."""
+    if is_postgres(address):
+        return str(address)
     path = _path(address)
     if path.is_dir():
         raise ArchiveError(
@@ -70,9 +78,13 @@ def sqlite_error(path: Path, error: sqlite3.Error) -> ArchiveError:
 
 
 @contextmanager
-def open_archive(address: str | Path, must_exist: bool = True) -> Iterator[SqliteStore]:
+def open_archive(address: str | Path, must_exist: bool = True) -> Iterator[Store]:
     """The archive at an address, closed at the end; its errors as `ArchiveError`s."""
-    path = check_address(address, must_exist)
+    if is_postgres(address):
+        with _open_postgres(str(address)) as store:
+            yield store
+        return
+    path = _path(check_address(address, must_exist))
     try:
         store = SqliteStore(path)
     except sqlite3.Error as error:
@@ -86,6 +98,26 @@ def open_archive(address: str | Path, must_exist: bool = True) -> Iterator[Sqlit
 
 
 @contextmanager
+def _open_postgres(url: str) -> Iterator[Store]:
+    """A PostgreSQL archive (psycopg is imported here only: a file archive never pays for it)."""
+    import psycopg
+
+    from marsad.store.postgres import redacted
+
+    try:
+        store = open_store(url)
+    except (psycopg.Error, OSError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ArchiveError(f"{redacted(url)}: cannot open the PostgreSQL archive ({reason})") from None
+    try:
+        yield store
+    except psycopg.Error as error:
+        raise ArchiveError(f"{redacted(url)}: {str(error).strip().splitlines()[0]}") from None
+    finally:
+        store.close()
+
+
+@contextmanager
 def writing(address: str | Path, wait: float) -> Iterator[None]:
     """One ingest writes an archive file at a time; another waits up to `wait` seconds, then is
     told the archive is busy. The archive itself is safe with several writers (transactions are
@@ -94,7 +126,12 @@ def writing(address: str | Path, wait: float) -> Iterator[None]:
 
     The lock is an flock on `marsad.db.lock`, not on the SQLite file: closing any descriptor of
     that file would drop SQLite's own locks. The kernel releases it when the holder dies, even
-    by kill -9; take it after a runner's workers are forked, so that none of them inherits it."""
+    by kill -9; take it after a runner's workers are forked, so that none of them inherits it.
+    A PostgreSQL archive needs no such lock: its writers take turns inside the database, and the
+    search index (one per machine) says so itself when another ingest here is writing it."""
+    if is_postgres(address):
+        yield
+        return
     path = _path(address)
     lock = path.with_name(path.name + ".lock")
     with lock.open("a+") as handle:

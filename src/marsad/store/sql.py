@@ -16,9 +16,11 @@ own cursors.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -64,6 +66,16 @@ _JSON_FIELDS = frozenset({"wire", "tags", "related", "authors", "boilerplate"})
 _MERGED = ", ".join(MERGED_FIELDS)
 # change-log kinds: added; carried again by another page; cleaned of learnt template lines
 NEW, COPY, TEXT = "new", "copy", "text"
+
+
+def migrations(dialect: str = "sqlite") -> list[tuple[int, str]]:
+    """(version, SQL) of every bundled migration of a store (`sqlite` or `postgresql`), in order."""
+    folder = resources.files("marsad.store").joinpath("migrations").joinpath(dialect)
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text("utf-8")))
+    return sorted(found)
 
 
 class Cursor(Protocol):
@@ -197,7 +209,7 @@ class SqlStore:
             )
             found.extend((page.page_id, occ) for occ in write.occurrences)
         self._many(
-            "INSERT INTO pages (page_id, source, url, outlet, title, published, fetched, fmt, similar, raw,"
+            'INSERT INTO pages (page_id, source, url, outlet, title, published, fetched, fmt, "similar", raw,'
             " ingested_at, byline) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             page_rows,
         )
@@ -298,7 +310,7 @@ class SqlStore:
         return refs
 
     def pages(self) -> Iterator[PageRecord]:
-        sql = "SELECT rowid, page_id, source, outlet, url, title, published, similar, byline FROM pages"
+        sql = 'SELECT rowid, page_id, source, outlet, url, title, published, "similar", byline FROM pages'
         for rows in self._scan(sql, "rowid"):
             ordered: dict[str, list[str]] = {}
             carried = "SELECT page_id, article_id FROM occurrences WHERE page_id IN ({marks})"
@@ -651,3 +663,61 @@ class SqlStore:
 
     def derived_dir(self, name: str) -> Path:
         raise NotImplementedError
+
+    # --- moving an archive between stores (marsad.service.migrate) ------------------------------
+
+    def table_rows(self, table: str) -> Iterator[list[tuple[Any, ...]]]:
+        """Every row of one of the archive's tables (`TABLES`), a chunk at a time."""
+        columns, order = TABLES[table]
+        yield from self._stream(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
+
+    def _stream(self, sql: str) -> Iterator[list[tuple[Any, ...]]]:
+        cursor = self._read(sql)
+        while rows := cursor.fetchmany(CHUNK):
+            yield [tuple(row) for row in rows]
+
+    def add_rows(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Rows read by another store's `table_rows` (inside a `transaction`)."""
+        columns, _ = TABLES[table]
+        marks = ",".join("?" * len(columns))
+        self._many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def imported(self) -> None:
+        """After `add_rows`: whatever the store must set up again (its counters)."""
+
+    def table_digest(self, table: str) -> tuple[int, str]:
+        """(rows, checksum) of a table, whatever the order of its rows and the store it is in:
+        the sum of the rows' 64-bit hashes."""
+        total, count = 0, 0
+        for rows in self.table_rows(table):
+            for row in rows:
+                plain = [
+                    bytes(value).hex() if isinstance(value, bytes | memoryview) else value for value in row
+                ]
+                digest = hashlib.blake2b(orjson.dumps(plain), digest_size=8).digest()
+                total = (total + int.from_bytes(digest, "big")) % (1 << 64)
+                count += 1
+        return count, f"{total:016x}"
+
+
+# The archive's tables as a migration copies them: (columns, an order to read them in).
+TABLES: dict[str, tuple[tuple[str, ...], str]] = {
+    "pages": (
+        ("page_id", "source", "url", "outlet", "title", "published", "fetched", "fmt", '"similar"', "raw",
+         "ingested_at", "byline"),
+        "rowid",
+    ),
+    "articles": (("article_id", "article_key", "seq", "text", "lead", *MERGED_FIELDS), "seq"),
+    "occurrences": (
+        ("page_id", "position", "article_id", "title", "publisher", "seen_at", "dateline"),
+        "page_id, position",
+    ),
+    "quarantine": (("failure_id", "source", "reason", "raw", "quarantined_at"), "rowid"),
+    "article_changes": (("pos", "article_key", "change"), "pos"),
+    "consumer_cursors": (("consumer", "pos"), "consumer"),
+    "dedup_lines": (("line_hash", "articles"), "line_hash"),
+    "dedup_docs": (("article_key", "pos", "sample_size", "sample"), "pos"),
+    "dedup_links": (("a", "b", "kind", "score"), "a, b"),
+    "article_groups": (("article_key", "anchor_key"), "article_key"),
+    "template_edges": (("line_hash", "article_key"), "line_hash, article_key"),
+}  # fmt: skip

@@ -7,24 +7,12 @@ import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import ClassVar
 
 from marsad.dedup.groups import regroup
 from marsad.model import article_key
-from marsad.store.sql import SqlStore, chunks
-
-
-def migrations(dialect: str = "sqlite") -> list[tuple[int, str]]:
-    """(version, SQL) of every bundled migration of a store (`sqlite` or `postgresql`), in order."""
-    folder = resources.files("marsad.store").joinpath("migrations").joinpath(dialect)
-    found = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            found.append((int(entry.name.split("_", 1)[0]), entry.read_text("utf-8")))
-    return sorted(found)
-
+from marsad.store.sql import SqlStore, chunks, migrations
 
 PAGE_SIZE = 16384  # for new files; a file keeps the page size it was made with
 WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024

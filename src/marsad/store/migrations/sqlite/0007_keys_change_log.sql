@@ -26,9 +26,9 @@ CREATE TABLE consumer_cursors (
 ) WITHOUT ROWID;
 -- the near-duplicate linker has checked every article in dedup_docs (always the first ones)
 INSERT INTO consumer_cursors (consumer, pos)
-    SELECT 'near', COALESCE(MAX(c.pos), 0) FROM article_changes c
+    SELECT 'near', MAX(c.pos) FROM article_changes c
     JOIN articles a ON a.article_key = c.article_key JOIN dedup_docs d ON d.seq = a.seq
-    WHERE c.change = 'new';
+    WHERE c.change = 'new' HAVING MAX(c.pos) IS NOT NULL;
 
 CREATE TABLE dedup_docs_by_key (
     article_key INTEGER PRIMARY KEY,
