@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from marsad.runner import ClusterError, ignore_interrupts, ordered
 
 if TYPE_CHECKING:
-    from distributed import Client, LocalCluster
+    from distributed import Client, Future, LocalCluster
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -61,9 +62,15 @@ class DaskRunner:
         return str(self._client.scheduler.address)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        # pure=False: every item is its own task, never merged with an equal one, and its key
-        # costs no hashing of the item (a task can carry megabytes of input)
-        return ordered(lambda item: self._client.submit(fn, item, pure=False), items, self.in_flight)
+        return ordered(partial(self._submit, fn), items, self.in_flight)
+
+    def _submit(self, fn: Callable[[T], R], item: T) -> Future[R]:
+        """`fn(item)` as a task. The item goes to a worker as data, not inside the task: a task
+        can carry megabytes of input, which the scheduler would otherwise hold and warn about.
+        Neither is hashed (an item is its own task, never merged with an equal one); the data
+        is released with the task."""
+        [data] = self._client.scatter([item], hash=False)
+        return self._client.submit(fn, data, pure=False)
 
     def close(self) -> None:
         self._client.close()
@@ -90,8 +97,9 @@ def _connect(scheduler: str, timeout: float) -> Client:
 
 
 def _local_cluster(workers: int) -> LocalCluster:
-    """Single-threaded worker processes (the stages hold the GIL), no dashboard (no port to
-    take), each running this module's `dask_setup` as it starts."""
+    """Single-threaded worker processes (the stages hold the GIL), each running this module's
+    `dask_setup` as it starts; no dashboard, and the scheduler's own HTTP routes (it always
+    serves some) on any free port of this host rather than on 8787, which may be taken."""
     from distributed import LocalCluster
 
     return LocalCluster(
@@ -99,6 +107,7 @@ def _local_cluster(workers: int) -> LocalCluster:
         threads_per_worker=1,
         processes=True,
         dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         preload=[__name__],
     )
 
