@@ -1,12 +1,16 @@
-"""Shared fixtures: where the shared data lives, and a skip with a reason when it does not."""
+"""Shared fixtures: where the shared data lives, and a skip with a reason when it does not; one
+Dask cluster for the session."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import psutil
 import pytest
 
 from marsad.model import Page
@@ -14,6 +18,9 @@ from marsad.read import read_paths
 from marsad.store import open_store
 from marsad.store.base import Store
 from tests.postgres import fresh_database, postgres_server, postgres_url  # noqa: F401  (fixtures)
+
+if TYPE_CHECKING:
+    from marsad.runner.dask import DaskRunner
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -82,3 +89,21 @@ def make_store(
         yield make
         for store in opened:
             store.close()
+
+
+@pytest.fixture(scope="session")
+def dask_runner() -> Iterator[DaskRunner]:
+    """A Dask runner on a two-worker `LocalCluster` it started (starting one takes seconds: one
+    for the session). Other runners join its cluster by its address. Closing it stops the
+    cluster: its worker processes are gone afterwards."""
+    from distributed import Client
+
+    from marsad.runner.dask import DaskRunner
+
+    runner = DaskRunner(workers=2)
+    with Client(runner.address, set_as_default=False) as client:
+        workers = [psutil.Process(pid) for pid in client.run(os.getpid).values()]
+    yield runner
+    runner.close()
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert len(workers) == 2 and not alive, f"worker processes left running: {alive}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import pickle
+import shutil
 import zipfile
 from collections.abc import Iterable
 from importlib import resources
@@ -15,7 +16,7 @@ import pytest
 from marsad import service
 from marsad.model import Page, ReadFailure
 from marsad.read import ReadOptions, read_paths
-from marsad.read.units import Unit, plan, read_units
+from marsad.read.units import Unit, load, plan, read_units
 from marsad.runner import ProcessRunner
 from marsad.segment import Segmenter
 from marsad.service import ingestion
@@ -65,6 +66,34 @@ def test_planned_units_read_as_one_process_reads(tmp_path: Path) -> None:
         assert _described(_planned(paths)) == _described(read_paths(paths))
         kinds = {type(e).__name__ for e in plan(paths)}
     assert kinds == {"Unit", "Page", "ReadFailure"}  # some read on workers, some here
+
+
+def test_loaded_units_read_from_their_bytes_as_from_their_paths(tmp_path: Path) -> None:
+    """A unit loaded for a worker on another machine gives the same pages and failures (same
+    sources, outlets, ids) once the files it came from are gone."""
+    sample = resources.files("marsad.sample").joinpath("pages")
+    with resources.as_file(sample) as folder:
+        shutil.copytree(folder, tmp_path / "pages")
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    paths = [str(tmp_path / "pages"), *_mixed_inputs(inputs)]
+    units = [entry for entry in plan(paths) if isinstance(entry, Unit)]
+    assert {unit.member is None for unit in units} == {True, False}  # files and zip members
+    expected = _described(read_units(units, ReadOptions()))
+    loaded = list(load(units))
+    assert all(isinstance(unit, Unit) and unit.data is not None for unit in loaded)
+    shutil.rmtree(tmp_path / "pages")
+    shutil.rmtree(inputs)
+    assert _described(read_units([u for u in loaded if isinstance(u, Unit)], ReadOptions())) == expected
+
+
+def test_a_unit_that_cannot_be_loaded_is_a_failure(tmp_path: Path) -> None:
+    inputs = _mixed_inputs(tmp_path)
+    member, file = Unit(inputs[0], "day.json"), Unit(str(tmp_path / "gone.txt"))
+    (found, missing, vanished) = load([member, Unit(inputs[0], "no-such-member.txt"), file])
+    assert isinstance(found, Unit) and found.data and found.size == len(found.data)
+    assert isinstance(missing, ReadFailure) and missing.source == f"{inputs[0]}!no-such-member.txt"
+    assert isinstance(vanished, ReadFailure) and vanished.source == file.path
 
 
 def test_a_saudinewsnet_day_is_one_unit_per_member_read_as_before() -> None:

@@ -7,14 +7,14 @@ Exit codes:
        another process, a file cannot be read or written, or an unexpected error
   2    usage error: an unknown option or a missing argument, a malformed query, an unknown
        article id, a --db that is missing (commands that read it), is a folder, is in a folder
-       that does not exist or is not a SQLite file
+       that does not exist or is not a SQLite file, a Dask --scheduler that does not answer
   3    ingest: some input was quarantined (kept with its reason: `marsad quarantine` lists it)
   130  ingest interrupted (Ctrl-C): every batch written stays; the same command resumes
 
 Every error is one line on stderr, `error: …`, naming the file it is about; an unexpected one
 adds a hint that `MARSAD_DEBUG=1` shows the traceback. The heavy libraries (NumPy, tantivy,
-pyarrow; the store, the search engine, the readers) are imported inside the commands that use
-them, so `marsad --help` answers at once (tested: importing this module loads none of them).
+pyarrow, Dask; the store, the search engine, the readers) are imported inside the commands that
+use them, so `marsad --help` answers at once (tested: importing this module loads none of them).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from marsad.model import IngestSummary
     from marsad.read.options import ReadOptions
+    from marsad.runner import Runner
     from marsad.search.engine import SearchPage
     from marsad.store.base import Store
 
@@ -150,6 +151,8 @@ def _run_ingest(
     near_threshold: float | None = NEAR_THRESHOLD,
     search: bool = True,
     wait: float = WRITER_WAIT,
+    dask: bool = False,
+    scheduler: str | None = None,
 ) -> tuple[IngestSummary, list[str]]:
     """Ingest under the archive's writer lock, with a progress line; returns the summary and
     the files the directory walks skipped. Ctrl-C ends it with one line and exit 130."""
@@ -158,7 +161,6 @@ def _run_ingest(
     from marsad import service
     from marsad.dedup.near import Thresholds
     from marsad.model import IngestSummary
-    from marsad.runner import make_runner
 
     columns = (
         SpinnerColumn(),
@@ -176,7 +178,7 @@ def _run_ingest(
         service.check_address(db, must_exist=False)
     try:
         with (
-            closing(make_runner(workers)) as runner,  # forked first: none holds the lock or the store
+            closing(_start_runner(workers, dask, scheduler)) as runner,  # first: no worker inherits the lock
             _archive_errors(),
             service.writing(db, wait),
             _interruptible(stop),
@@ -210,6 +212,16 @@ def _run_ingest(
         _say("interrupted:", "yellow", f"{stored:,} new pages stored; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED)
     return summary, skipped
+
+
+def _start_runner(workers: int, dask: bool, scheduler: str | None) -> Runner:
+    """The runner asked for; a Dask scheduler that cannot be reached is a usage error."""
+    from marsad.runner import ClusterError, make_runner
+
+    try:
+        return make_runner(workers, dask, scheduler)
+    except ClusterError as error:
+        _fail(str(error), EXIT_USAGE)
 
 
 def _skipped_line(skipped: list[str]) -> str:
@@ -263,6 +275,17 @@ def ingest(
     workers: Annotated[
         int, typer.Option(min=1, help="Processes that read and segment pages (default: all cores).")
     ] = (os.cpu_count() or 1),
+    dask: Annotated[
+        bool, typer.Option("--dask", help="Run the --workers on a Dask cluster started on this machine.")
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="tcp://HOST:PORT",
+            help="Run on the existing Dask cluster of this scheduler (implies --dask; its workers"
+            " get the input's bytes, not its paths).",
+        ),
+    ] = None,
     near_threshold: Annotated[
         float,
         typer.Option(min=0.5, max=1.0, help="Jaccard at or above which two articles are near-duplicates."),
@@ -285,7 +308,9 @@ def ingest(
         outlet=outlet, fields=_parse_fields(field or []), max_page_bytes=int(max_page_mb * 1024 * 1024)
     )
     threshold = None if no_near else near_threshold
-    summary, skipped = _run_ingest(paths, db, options, batch_pages, workers, threshold, not no_search, wait)
+    summary, skipped = _run_ingest(
+        paths, db, options, batch_pages, workers, threshold, not no_search, wait, dask, scheduler
+    )
     _print_summary(summary, db, skipped)
     if summary.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)

@@ -61,14 +61,19 @@ def each_input(
 
 def read_bytes(source: str, data: bytes, options: ReadOptions | None = None) -> Iterator[Page | ReadFailure]:
     """Pages and failures from bytes already in memory, the format chosen by `source`'s name."""
-    blob = Blob(
+    return read_blob(bytes_blob(source, data), options or ReadOptions())
+
+
+def bytes_blob(source: str, data: bytes) -> Blob:
+    """Bytes in memory as the file `source` names: read as that file would be (same name,
+    same folder, so the same outlet and page ids)."""
+    return Blob(
         source,
         os.path.basename(source) or source,
         partial(_memory, data),
         len(data),
         os.path.dirname(source) or None,
     )
-    return read_blob(blob, options or ReadOptions())
 
 
 def fetch_feed(url: str, options: ReadOptions) -> Iterator[Item]:

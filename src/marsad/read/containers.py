@@ -15,7 +15,7 @@ import posixpath
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import IO, cast
 
@@ -183,13 +183,12 @@ def _read_zip(blob: Blob, options: ReadOptions) -> Iterator[Item]:
 
 def member_blob(blob: Blob, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Blob:
     """One member of an opened zip archive, located as `archive!member`."""
-    return Blob(
-        f"{blob.source}!{info.filename}",
-        info.filename,
-        partial(archive.open, info),
-        info.file_size,
-        _member_folder(blob, info.filename),
-    )
+    return member_in(blob, info.filename, partial(archive.open, info), info.file_size)
+
+
+def member_in(blob: Blob, name: str, opener: Callable[[], IO[bytes]], size: int | None) -> Blob:
+    """The member `name` of the archive `blob`, wherever its bytes are, located as `archive!member`."""
+    return Blob(f"{blob.source}!{name}", name, opener, size, _member_folder(blob, name))
 
 
 def _member_folder(blob: Blob, member: str) -> str | None:
@@ -210,13 +209,7 @@ def _salvage_zip(blob: Blob, stream: IO[bytes], options: ReadOptions, error: Exc
         name = stream.read(name_len).decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
         stream.read(extra_len)
         content, complete, rest = _inflate(stream, method, packed_size, unknown_size=bool(flags & 0x8))
-        member = Blob(
-            f"{blob.source}!{name}",
-            name,
-            partial(io.BytesIO, content),
-            len(content),
-            _member_folder(blob, name),
-        )
+        member = member_in(blob, name, partial(io.BytesIO, content), len(content))
         if complete:
             yield from read_blob(member, options)
             cut = f"all members before byte {stream.tell():,} read"

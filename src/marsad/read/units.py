@@ -8,19 +8,23 @@ segmentation on the runner's workers. What cannot be cut or is too big to read i
 UNIT_MAX_BYTES) is read by `plan` itself, lazily, page by page, exactly as `read_paths` reads it.
 
 Either way the pages are the same, in the same order: `read_units` of every unit `plan` yields,
-with the pages it yields itself in between, is `read_paths` (tested).
+with the pages it yields itself in between, is `read_paths` (tested). A worker that cannot open
+the unit's path (another machine) gets the unit `load`ed: its bytes, read by the main process
+(reading bytes is cheap; parsing is the cost), give the same pages again (tested).
 """
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 from marsad.model import ReadFailure
-from marsad.read import Skipped, each_input, file_blob, read_file
-from marsad.read.common import Item
-from marsad.read.containers import kind_of, member_blob, read_blob
+from marsad.read import Skipped, bytes_blob, each_input, file_blob, read_file
+from marsad.read.common import Blob, Item, describe_error
+from marsad.read.containers import kind_of, member_blob, member_in, read_blob
 from marsad.read.options import ReadOptions
 
 UNIT_MAX_BYTES = 64 * 1024 * 1024  # bigger inputs are streamed here rather than held whole by a worker
@@ -29,11 +33,13 @@ _STREAMED = ("zip", "gzip", "warc")  # read as streams (or nested archives): nev
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """A file on disk, or one member of the zip archive at `path`, to be read whole."""
+    """A file on disk, or one member of the zip archive at `path`, to be read whole; with `data`,
+    its bytes, to be read as if from there (by a worker that does not see this machine's files)."""
 
     path: str
     member: str | None = None
     size: int = 0
+    data: bytes | None = field(default=None, repr=False)
 
 
 def plan(
@@ -81,25 +87,65 @@ def _plan_zip(path: str, options: ReadOptions) -> Iterator[Unit | Item]:
 
 def read_units(units: Sequence[Unit], options: ReadOptions) -> Iterator[Item]:
     """The pages and failures of these units, in order (each archive opened once)."""
-    archives: dict[str, zipfile.ZipFile] = {}
-    try:
+    with _Archives() as archives:
         for unit in units:
-            if unit.member is None:
-                yield from read_file(unit.path, options)
-                continue
-            blob = file_blob(unit.path)
+            blob = _blob(unit, archives)
+            if isinstance(blob, ReadFailure):
+                yield blob
+            else:
+                yield from read_blob(blob, options)
+
+
+def load(units: Sequence[Unit]) -> Iterator[Unit | ReadFailure]:
+    """These units with their bytes, for a worker that cannot open their paths; a unit whose
+    bytes cannot be read is a failure, as reading it would be."""
+    with _Archives() as archives:
+        for unit in units:
+            blob = _blob(unit, archives)
             if isinstance(blob, ReadFailure):
                 yield blob
                 continue
             try:
-                if unit.path not in archives:
-                    archives[unit.path] = zipfile.ZipFile(unit.path)
-                info = archives[unit.path].getinfo(unit.member)
-            except (zipfile.BadZipFile, OSError, KeyError) as exc:
-                reason = f"cannot read the archive member again ({exc})"
-                yield ReadFailure(f"{unit.path}!{unit.member}", reason)
+                with blob.open() as stream:
+                    data = stream.read()
+            except Exception as exc:  # what `read_blob` would turn into a failure (OSError, bad CRC…)
+                yield ReadFailure(blob.source, describe_error(exc))
                 continue
-            yield from read_blob(member_blob(blob, archives[unit.path], info), options)
-    finally:
-        for archive in archives.values():
+            yield replace(unit, size=len(data), data=data)
+
+
+def _blob(unit: Unit, archives: _Archives) -> Blob | ReadFailure:
+    """Where a unit's bytes are: in the unit, in a file, or in a member of an archive."""
+    if unit.member is None:
+        return file_blob(unit.path) if unit.data is None else bytes_blob(unit.path, unit.data)
+    if unit.data is None:
+        return archives.member(unit.path, unit.member)
+    archive = bytes_blob(unit.path, b"")  # for its name and folder: the member's bytes are the unit's
+    return member_in(archive, unit.member, partial(io.BytesIO, unit.data), len(unit.data))
+
+
+class _Archives:
+    """Zip archives opened on first use and kept open for the next units (most units of an
+    archive come one after another), closed at the end."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, zipfile.ZipFile] = {}
+
+    def __enter__(self) -> _Archives:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for archive in self._open.values():
             archive.close()
+
+    def member(self, path: str, member: str) -> Blob | ReadFailure:
+        blob = file_blob(path)
+        if isinstance(blob, ReadFailure):
+            return blob
+        try:
+            if path not in self._open:
+                self._open[path] = zipfile.ZipFile(path)
+            info = self._open[path].getinfo(member)
+        except (zipfile.BadZipFile, OSError, KeyError) as exc:
+            return ReadFailure(f"{path}!{member}", f"cannot read the archive member again ({exc})")
+        return member_blob(blob, self._open[path], info)

@@ -22,7 +22,7 @@ from marsad.defaults import BATCH_PAGES
 from marsad.model import Article, IngestSummary, Page, ReadFailure, SegmentedPage, as_tuple, from_tuple
 from marsad.read import ReadOptions
 from marsad.read.common import Item
-from marsad.read.units import Unit, plan, read_units
+from marsad.read.units import Unit, load, plan, read_units
 from marsad.runner import InlineRunner, Runner
 from marsad.search.analyzer import Analyzer, default_analyzer
 from marsad.search.index import PreparedRow, index_articles, indexing, prepare_row
@@ -62,8 +62,9 @@ def _groups(planned: Iterable[Unit | Item], batch_pages: int) -> Iterator[list[U
 @dataclass(frozen=True, slots=True)
 class SegmentTask:
     """One batch of input, self-contained so any runner (any process) can run it: pages the
-    main process read (their raw bytes stay there), or units the worker reads itself, skipping
-    the pages `present` says are stored already."""
+    main process read (their raw bytes stay there), or units the worker reads itself (from their
+    paths, or from the bytes they carry), skipping the pages `present` says are stored already
+    (when the worker can open the store: see `_for_workers`)."""
 
     segmenter: Segmenter
     pages: tuple[Page, ...]
@@ -246,6 +247,30 @@ def _account(
         progress(summary)
 
 
+def _for_workers(
+    units: list[Unit], runner: Runner, store: Store
+) -> tuple[tuple[Unit, ...], list[ReadFailure], Presence | None]:
+    """What a task of units carries: the units, the failures of those that could not be loaded,
+    and the store's presence check.
+
+    Workers that share this machine's files read the units from their paths and ask the store
+    (a SQLite file they open by path) which pages it holds. Other workers (a remote cluster)
+    get the units' bytes, read here (reading is cheap; parsing and segmenting are the cost), and
+    no presence check: a page's id is known only once the page is parsed, on the worker, so a
+    check here would come after the work it is meant to save. The store's write skips the pages
+    it holds and counts them as already stored, so on such a cluster a re-ingest or a resume
+    gives the same archive and summary; it only segments the stored pages again.
+    """
+    if runner.shares_files:
+        return tuple(units), [], store.presence()
+    loaded = list(load(units))
+    return (
+        tuple(u for u in loaded if isinstance(u, Unit)),
+        [f for f in loaded if isinstance(f, ReadFailure)],
+        None,
+    )
+
+
 @dataclass(slots=True)
 class _Pending:
     """Main-process side of a batch in flight: the full pages (raw bytes stay here) and failures."""
@@ -273,7 +298,8 @@ def ingest(
     """Ingest files, directories, globs or feed URLs into the store; safe to re-run or resume.
 
     Files and zip members are read on the runner's workers beside the segmentation (skipping
-    pages already stored); streams (WARC, gzip, feeds) and very large files are read here. The
+    pages already stored), from bytes read here when the workers do not share this machine's
+    files; streams (WARC, gzip, feeds) and very large files are read here. The
     store writes happen here, in order. Each batch is written in one transaction, then checked for
     near-duplicates against the whole archive (`near=None` skips that; a later run catches up)
     and added to the search index (`search=False` leaves that to `reindex`).
@@ -292,9 +318,10 @@ def ingest(
         for group in _groups(plan(paths, options, skipped), batch_pages):
             ingested_at = now_iso()
             if isinstance(group[0], Unit):  # read by the worker
-                units = tuple(u for u in group if isinstance(u, Unit))
-                in_flight.append(_Pending({}, [], 0, 0, ingested_at))
-                yield SegmentTask(segmenter, (), ingested_at, search, units, options, store.presence())
+                units = [u for u in group if isinstance(u, Unit)]
+                carried, unread, presence = _for_workers(units, runner, store)
+                in_flight.append(_Pending({}, unread, 0, 0, ingested_at))
+                yield SegmentTask(segmenter, (), ingested_at, search, carried, options, presence)
                 continue
             pages = [item for item in group if isinstance(item, Page)]
             present = store.present_pages([page.page_id for page in pages])
