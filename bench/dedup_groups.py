@@ -22,21 +22,25 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 import tempfile
-import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from dedup_quality import load_titles, plant  # a sibling script, not a package
-from dedup_truth import DEFAULT_DATA, KINDS, cached_truth, components, load_corpus
+from common import (  # bench/'s shared module (a sibling script, not a package)
+    SAUDINEWSNET,
+    clusters,
+    print_table,
+    saudinewsnet_texts,
+    saudinewsnet_titles,
+    saudinewsnet_zips,
+    timed,
+    write_json,
+)
+from dedup_quality import plant
+from dedup_truth import KINDS, cached_truth, overlap
 from marsad.dedup.groups import regroup
 from marsad.dedup.near import (
     EDITED_MIN_JACCARD,
@@ -59,8 +63,7 @@ def pair_right(a: str, b: str, cache: dict[str, tuple[Any, set[str]]]) -> tuple[
         if text not in cache:
             cache[text] = (shingles(text), set(matching_tokens(text)))
     (sa, wa), (sb, wb) = cache[a], cache[b]
-    common = np.intersect1d(sa, sb, assume_unique=True).size
-    jaccard = common / max(sa.size + sb.size - common, 1)
+    jaccard = overlap(sa, sb)[0] if sa.size + sb.size else 0.0
     if jaccard >= RIGHT_JACCARD:
         return True, jaccard
     words = len(wa & wb) / max(len(wa | wb), 1)
@@ -103,11 +106,7 @@ def star_groups(links: Iterable[Link]) -> list[list[int]]:
 
 
 def union_groups(links: Iterable[Link], n: int) -> list[list[int]]:
-    labels = components(((a, b) for a, b, _, _ in links), n)
-    clusters: dict[int, list[int]] = {}
-    for index, label in enumerate(labels):
-        clusters.setdefault(label, []).append(index)
-    return list(clusters.values())
+    return clusters(((a, b) for a, b, _, _ in links), n)
 
 
 def corpus_view(paths: list[str]) -> dict[str, Any]:
@@ -116,33 +115,31 @@ def corpus_view(paths: list[str]) -> dict[str, Any]:
         tempfile.TemporaryDirectory(prefix="marsad-groups-") as tmp,
         SqliteStore(Path(tmp) / "g.db") as store,
     ):
-        started = time.perf_counter()
-        ingest(paths, store, ReadOptions(), search=False)
-        seconds = time.perf_counter() - started
+        _, seconds = timed(lambda: ingest(paths, store, ReadOptions(), search=False))
         records = list(store.articles())
         index = {record.article_id: i for i, record in enumerate(records)}
         texts = [record.text for record in records]
         names = [record.pages[0].source.rsplit("/", 1)[-1] if record.pages else "" for record in records]
         links = [(index[a], index[b], kind, score) for a, b, kind, score in store.near_links()]
         stored = {index[a]: index[g] for a, g in store.group_anchors().items()}
-    clusters: dict[int, list[int]] = {}
+    stars: dict[int, list[int]] = {}
     for member, anchor in stored.items():
-        clusters.setdefault(anchor, []).append(member)
+        stars.setdefault(anchor, []).append(member)
     return {
         "articles": len(texts),
         "links": dict(Counter(kind for _, _, kind, _ in links)),
         "ingest_seconds": seconds,
-        "marsad": score_groups(clusters.values(), texts, names),
+        "marsad": score_groups(stars.values(), texts, names),
         "union of links": score_groups(union_groups(links, len(texts)), texts, names),
     }
 
 
 def planted_view(data: Path) -> dict[str, Any]:
     """The planted set: groups holding more than one planted story, for both groupings."""
-    texts = [text for _, text in load_corpus(data)]
+    texts = [text for _, text in saudinewsnet_texts(data)]
     truth = cached_truth(texts)  # planted anchors are never articles with a copy in the corpus
     excluded = {d for kind in KINDS for pair in truth.pairs[kind] for d in pair}
-    planted = plant(texts, load_titles(data), exclude=excluded)
+    planted = plant(texts, saudinewsnet_titles(data), exclude=excluded)
     story = {}
     for kind_pairs in planted.planted.values():
         for a, b in kind_pairs:
@@ -176,39 +173,38 @@ def planted_view(data: Path) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the SaudiNewsNet folder")
+    parser.add_argument("--data", type=Path, default=SAUDINEWSNET, help="the SaudiNewsNet folder")
     parser.add_argument("--days", type=int, default=2, help="days of SaudiNewsNet for the small view")
     parser.add_argument("--skip-planted", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    zips = sorted(str(p) for p in args.data.glob("*.zip"))
+    zips = [str(p) for p in saudinewsnet_zips(args.data)]
     report: dict[str, Any] = {
         f"SaudiNewsNet, {args.days} days": corpus_view(zips[: args.days]),
         "SaudiNewsNet, all": corpus_view(zips),
     }
     if not args.skip_planted:
         report["planted"] = planted_view(args.data)
+    columns = [("grouping", "<16"), ("groups", ">7"), ("articles", ">9"), ("largest", ">8")]
+    columns += [("pairs", ">8"), ("precision", ">10.3f")]
+    keys = ("groups", "articles", "largest", "pairs", "precision")
+    groupings = ("marsad", "union of links")
     for view, figures in report.items():
         print(f"\n{view}")
-        print(
-            f"  {'grouping':<16} {'groups':>7} {'articles':>9} {'largest':>8} {'pairs':>8} {'precision':>10}"
+        print_table(
+            columns, [(name, *(figures[name][key] for key in keys)) for name in groupings], indent="  "
         )
-        for name in ("marsad", "union of links"):
+        for name in groupings:
             row = figures[name]
-            print(
-                f"  {name:<16} {row['groups']:>7} {row['articles']:>9} {row['largest']:>8} {row['pairs']:>8}"
-                f" {row['precision']:>10.3f}"
-            )
             if "mixed_groups" in row:
                 print(
-                    f"  {'':<16} mixed groups {row['mixed_groups']}, articles in them"
+                    f"  {name:<16} mixed groups {row['mixed_groups']}, articles in them"
                     f" {row['articles_in_mixed_groups']}, planted pairs grouped"
                     f" {row['planted_pairs_grouped']}/{row['planted_pairs']}"
                 )
             if row["wrong"]:
-                print(f"  {'':<16} wrong pairs, e.g. {row['wrong']}")
-    if args.json:
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+                print(f"  {name:<16} wrong pairs, e.g. {row['wrong']}")
+    write_json(args.json, report)
     return 0
 
 

@@ -23,39 +23,38 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import random
 import re
 import statistics
-import sys
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from dedup_truth import (  # a sibling script, not a package
-    DEFAULT_DATA,
-    KINDS,
+from common import (  # bench/'s shared module (a sibling script, not a package)
+    ARABIC_WORD,
+    HARAKAT,
+    NON_JOINING,
+    SAUDINEWSNET,
+    SEED,
+    SHADDA,
+    TANWEEN,
+    TATWEEL,
     Pair,
-    Truth,
-    cached_truth,
+    clusters,
     components,
-    exact_pairs_of_sets,
     groups_to_pairs,
-    load_corpus,
-    score,
-    shingle_sets,
+    prf,
+    print_table,
+    saudinewsnet_texts,
+    saudinewsnet_titles,
+    write_json,
 )
+from dedup_truth import KINDS, Truth, cached_truth, exact_pairs_of_sets, overlap, shingle_sets
 from marsad.text.shingle import matching_tokens, shingles
 
-SEED = 20150721
 PER_KIND = 400
 TRAP_SIZE = 700
 MIN_ANCHOR_WORDS = 60
@@ -100,11 +99,6 @@ NEAR_F1_GOAL = 0.97
 
 # ------------------------------------------------------------------------------ edits (generator)
 
-ARABIC_WORD = re.compile(r"[\u0621-\u063a\u0641-\u064a]+")  # letters only: no tatweel, no marks
-TASHKEEL_MARKS = ("\u064e", "\u064f", "\u0650", "\u0652")  # fatha, damma, kasra, sukun
-SHADDA, TANWEEN = "\u0651", ("\u064b", "\u064c", "\u064d")
-TATWEEL = "\u0640"
-NON_JOINING = set("اأإآدذرزوؤةءى")  # letters that do not connect to the next one
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 CITIES = ("الرياض", "جدة", "مكة المكرمة", "المدينة المنورة", "الدمام", "أبها", "تبوك")
@@ -141,9 +135,9 @@ def add_tashkeel(text: str, rng: random.Random) -> str:
             if k == len(word) - 1 and rng.random() < 0.3:
                 out.append(rng.choice(TANWEEN))
             elif rng.random() < 0.1:
-                out.append(SHADDA + rng.choice(TASHKEEL_MARKS[:3]))
+                out.append(SHADDA + rng.choice(HARAKAT[:3]))
             elif rng.random() < 0.6:
-                out.append(rng.choice(TASHKEEL_MARKS))
+                out.append(rng.choice(HARAKAT))
         return "".join(out)
 
     return _sub_words(text, rng, 0.3, mark)
@@ -348,15 +342,6 @@ class PlantedSet:
     sources: dict[int, int] = field(default_factory=dict)  # text index → corpus index it came from
 
 
-def load_titles(data_dir: Path | str = DEFAULT_DATA) -> list[str]:
-    titles: list[str] = []
-    for path in sorted(Path(data_dir).glob("*.zip")):
-        with zipfile.ZipFile(path) as archive:
-            for name in sorted(n for n in archive.namelist() if n.endswith(".json")):
-                titles += [(r.get("title") or "").strip() for r in json.loads(archive.read(name))]
-    return [t for t in titles if t]
-
-
 def gather_material(texts: Sequence[str], titles: Sequence[str], rng: random.Random) -> Material:
     sample = rng.sample(range(len(texts)), min(3000, len(texts)))
     words = [w for k in sample for w in ARABIC_WORD.findall(texts[k]) if len(w) > 1]
@@ -500,12 +485,7 @@ def all_pairs(by_kind: dict[str, set[Pair]]) -> set[Pair]:
 
 
 def jaccard_containment(a: str, b: str) -> tuple[float, float]:
-    sa, sb = shingles(a), shingles(b)
-    inter = np.intersect1d(sa, sb, assume_unique=True).size
-    union = sa.size + sb.size - inter
-    return (inter / union if union else 1.0), (
-        inter / min(sa.size, sb.size) if min(sa.size, sb.size) else 1.0
-    )
+    return overlap(shingles(a), shingles(b))
 
 
 def evaluate_planted(detect: Detect, planted: PlantedSet, use_groups: bool = False) -> dict[str, Any]:
@@ -513,11 +493,7 @@ def evaluate_planted(detect: Detect, planted: PlantedSet, use_groups: bool = Fal
     predicted = all_pairs(detect(planted.texts))
     seconds = time.perf_counter() - started
     if use_groups:
-        labels = components(predicted, len(planted.texts))
-        groups: dict[int, list[int]] = {}
-        for index, label in enumerate(labels):
-            groups.setdefault(label, []).append(index)
-        predicted = groups_to_pairs(groups.values())
+        predicted = groups_to_pairs(clusters(predicted, len(planted.texts)))
     labels = components(predicted, len(planted.texts))
     rows = {}
     for kind, pairs in planted.planted.items():
@@ -569,15 +545,11 @@ def evaluate_corpus(
     by_kind = detect(texts)
     seconds = time.perf_counter() - started
     if use_groups:
-        labels = components(all_pairs(by_kind), len(texts))
-        groups: dict[int, list[int]] = {}
-        for index, label in enumerate(labels):
-            groups.setdefault(label, []).append(index)
-        by_kind = {"any": groups_to_pairs(groups.values())}
+        by_kind = {"any": groups_to_pairs(clusters(all_pairs(by_kind), len(texts)))}
     rows: dict[str, dict[str, Any]] = {}
 
     def row(name: str, predicted: set[Pair], true: set[Pair]) -> None:
-        p, r, f = score(predicted, true)
+        p, r, f = prf(predicted, true)
         rows[name] = {"truth": len(true), "predicted": len(predicted), "precision": p, "recall": r, "f1": f}
 
     def big(pairs: set[Pair]) -> set[Pair]:
@@ -663,19 +635,27 @@ def print_planted(report: dict[str, Any]) -> None:
         f"copies, {report['trap']['articles']} templated short articles; seed {SEED}); "
         f"detector {report['seconds']:.1f} s"
     )
-    header = (
-        f"{'kind':12} {'edit':30} {'found':>9} {'recall':>7} {'goal':>14} {'':10} "
-        f"{'same group':>10} {'5-gram J':>8} {'J≥0.8':>6} {'C≥0.9':>6}"
+    columns = [("kind", "<12"), ("edit", "<30"), ("found", ">9"), ("recall", ">7.1%"), ("goal", ">14")]
+    columns += [("", "<10"), ("same group", ">10"), ("5-gram J", ">8.2f"), ("J≥0.8", ">6"), ("C≥0.9", ">6")]
+    print_table(
+        columns,
+        (
+            (
+                kind,
+                DESCRIPTIONS.get(kind, ""),
+                f"{row['found']}/{row['total']}",
+                row["found"] / row["total"],
+                _goal(kind),
+                _verdict(row["found"] / row["total"], GOALS.get(kind)),
+                row["same_group"],
+                row["median_jaccard"],
+                row["truth_near"],
+                row["truth_contained"],
+            )
+            for kind, row in report["kinds"].items()
+        ),
+        rule=True,
     )
-    print(header)
-    print("-" * len(header))
-    for kind, row in report["kinds"].items():
-        recall = row["found"] / row["total"]
-        print(
-            f"{kind:12} {DESCRIPTIONS.get(kind, ''):30} {row['found']:>4}/{row['total']:<4} {recall:>7.1%} "
-            f"{_goal(kind):>14} {_verdict(recall, GOALS.get(kind)):10} {row['same_group']:>10} "
-            f"{row['median_jaccard']:>8.2f} {row['truth_near']:>6} {row['truth_contained']:>6}"
-        )
     trap = report["trap"]
     print(
         f"template trap: {trap['merged']} of {trap['articles']} templated articles merged with another "
@@ -698,26 +678,22 @@ def print_corpus(report: dict[str, Any], truth: Truth) -> None:
         f"(truth {truth.seconds:.1f} s{' from cache' if truth.stats is None else ''}); "
         f"detector {report['seconds']:.1f} s"
     )
-    header = f"{'kind':34} {'truth':>7} {'predicted':>9} {'precision':>9} {'recall':>7} {'F1':>7}  goal"
-    print(header)
-    print("-" * (len(header) + 14))
 
-    def cell(value: float | None, width: int, spec: str) -> str:
-        return f"{'—':>{width}}" if value is None else f"{value:>{width}{spec}}"
-
-    for name, row in report["rows"].items():
-        goal = ""
+    def goal(name: str, f1: float | None) -> str:
         if name == "near":
-            goal = f"F1 ≥ {NEAR_F1_GOAL}"
-            if row["f1"] is not None:
-                goal += f" {_verdict(row['f1'], NEAR_F1_GOAL)}"
-        elif name.startswith("contained"):
-            goal = "(none stated)"
-        print(
-            f"{name:34} {row['truth']:>7,} {cell(row['predicted'], 9, ',')} "
-            f"{cell(row['precision'], 9, '.3f')} {cell(row['recall'], 7, '.3f')} "
-            f"{cell(row['f1'], 7, '.3f')}  {goal}"
-        )
+            return f"F1 ≥ {NEAR_F1_GOAL}" + ("" if f1 is None else f" {_verdict(f1, NEAR_F1_GOAL)}")
+        return "(none stated)" if name.startswith("contained") else ""
+
+    columns = [("kind", "<34"), ("truth", ">7,"), ("predicted", ">9,"), ("precision", ">9.3f")]
+    columns += [("recall", ">7.3f"), ("F1", ">7.3f"), ("goal", "")]
+    print_table(
+        columns,
+        (
+            (name, r["truth"], r["predicted"], r["precision"], r["recall"], r["f1"], goal(name, r["f1"]))
+            for name, r in report["rows"].items()
+        ),
+        rule=True,
+    )
     if report.get("groups"):
         print("(--groups: every pair inside a linked group counts as predicted; groups have no kind)")
     print("predicted kind × true kind (pairs):")
@@ -732,7 +708,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=SAUDINEWSNET, help="the SaudiNewsNet folder")
     parser.add_argument("--detector", default="marsad.dedup.near:find_near_duplicates")
     parser.add_argument("--only", choices=("planted", "corpus"))
     parser.add_argument("--groups", action="store_true", help="score every pair inside linked groups")
@@ -744,22 +720,21 @@ def main() -> None:
     except (ImportError, AttributeError) as error:
         raise SystemExit(f"cannot load the detector {args.detector}: {error}") from error
 
-    corpus = load_corpus(args.data)
+    corpus = saudinewsnet_texts(args.data)
     texts = [text for _, text in corpus]
     truth = cached_truth(texts)
     out: dict[str, Any] = {"detector": args.detector, "groups": args.groups}
     if args.only != "corpus":
         started = time.perf_counter()
         excluded = {d for kind in KINDS for pair in truth.pairs[kind] for d in pair}
-        planted = plant(texts, load_titles(args.data), exclude=excluded)
+        planted = plant(texts, saudinewsnet_titles(args.data), exclude=excluded)
         print(f"planted set built in {time.perf_counter() - started:.1f} s")
         out["planted"] = evaluate_planted(detect, planted, args.groups)
         print_planted(out["planted"])
     if args.only != "planted":
         out["corpus"] = evaluate_corpus(detect, texts, truth, args.groups, ids=[i for i, _ in corpus])
         print_corpus(out["corpus"], truth)
-    if args.json:
-        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_json(args.json, out)
 
 
 if __name__ == "__main__":

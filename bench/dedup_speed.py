@@ -1,6 +1,6 @@
 """Near-duplicate detection, side by side: Marsad against the MinHash anchors, speed and quality.
 
-On all of SaudiNewsNet (`dedup_truth.load_corpus`: every article with content), each detector runs
+On all of SaudiNewsNet (`common.saudinewsnet_texts`: every article with content), each detector runs
 as its own process: the anchors (datatrove, text-dedup, datasketch) in their own virtual
 environments under bench/anchors/.venvs/ (made by bench/anchors/setup.sh; never Marsad
 dependencies), through their runners bench/anchors/run_<anchor>.py; Marsad's
@@ -13,7 +13,7 @@ pairs of indices it calls duplicates. Measured for each:
   imports);
 - peak RSS and peak PSS of the process tree, sampled every 50 ms with psutil. Forked workers
   share pages with their parent, so summed RSS counts those twice; PSS divides shared pages.
-- precision / recall / F1 against the exact truth (`dedup_truth.cached_exact_pairs`): pairs
+- precision / recall / F1 against the exact truth (`dedup_truth.cached_truth`): pairs
   with Jaccard ≥ 0.8 on word 5-gram shingles ("near"); and recall on "contained" pairs
   (containment ≥ 0.9, Jaccard < 0.8). An anchor's pairs carry no kind: all of them are scored as
   near. Marsad's links do: its "near" links are scored as near, and contained recall counts any
@@ -35,23 +35,34 @@ Logs and per-detector outputs go to bench/.cache/dedup_speed/<run>/ (one folder 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import resource
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 
-BENCH = Path(__file__).resolve().parent
+from common import (  # bench/'s shared module (a sibling script, not a package)
+    BENCH,
+    CACHE,
+    SAUDINEWSNET,
+    Pair,
+    PeakMemory,
+    best_of,
+    log,
+    prf,
+    print_table,
+    saudinewsnet_texts,
+    write_json,
+)
+
 ANCHORS_DIR = BENCH / "anchors"
 VENVS = ANCHORS_DIR / ".venvs"
-WORK = BENCH / ".cache" / "dedup_speed"
+WORK = CACHE / "dedup_speed"
 ANCHORS = ("datatrove", "textdedup", "datasketch")
 GOAL_SPEEDUP = 3.0
 GOAL_F1 = 0.97
@@ -63,47 +74,8 @@ ANCHOR_ENV = {  # no hub access, no progress bars in the logs
     "TOKENIZERS_PARALLELISM": "false",
 }
 
-Pair = tuple[int, int]
-
 
 # ----------------------------------------------------------------------------------- measuring
-
-
-class TreeMemory:
-    """Peak RSS and PSS, each summed over a process and all its descendants, sampled by a thread;
-    and the CPU time of every process seen in the tree (its last sample: a lower bound)."""
-
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
-        self.peak_rss = 0
-        self.peak_pss = 0
-        self.cpu: dict[int, float] = {}
-        self._root = psutil.Process(pid)
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            rss = pss = 0
-            try:
-                procs = [self._root, *self._root.children(recursive=True)]
-            except psutil.Error:
-                procs = []
-            for proc in procs:
-                with contextlib.suppress(psutil.Error):
-                    info = proc.memory_full_info()
-                    rss += info.rss
-                    pss += getattr(info, "pss", info.rss)
-                    times = proc.cpu_times()
-                    self.cpu[proc.pid] = times.user + times.system
-            self.peak_rss = max(self.peak_rss, rss)
-            self.peak_pss = max(self.peak_pss, pss)
-            self._stop.wait(self._interval)
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def _cpu_clocks() -> tuple[float, float, float]:
@@ -147,12 +119,12 @@ def run_process(name: str, command: list[str], output: Path, log: Path) -> Run:
         before = _cpu_clocks()
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=BENCH)
-        memory = TreeMemory(proc.pid)
+        memory = PeakMemory(proc.pid)
         code = proc.wait()
         run.wall = time.perf_counter() - started
         memory.stop()
         after = _cpu_clocks()
-    run.peak_rss_mb, run.peak_pss_mb = memory.peak_rss / 2**20, memory.peak_pss / 2**20
+    run.peak_rss_mb, run.peak_pss_mb = memory.rss_mb, memory.pss_mb
     machine, reaped, me = (b - a for a, b in zip(before, after, strict=True))
     # Reaped descendants' CPU misses workers whose parent never waited for them (datatrove's
     # forkserver workers); the samples miss each process's last 50 ms: take the larger.
@@ -213,48 +185,21 @@ def marsad_worker(input_path: Path, output_path: Path, workers: int) -> None:
 # ------------------------------------------------------------------------------------- report
 
 
-def exact_truth(texts: list[str]) -> dict[str, set[Pair]]:
-    """The exact near/contained pairs from bench/dedup_truth.py (its cache when it has one)."""
-    import dedup_truth
-
-    if hasattr(dedup_truth, "cached_truth"):
-        return dedup_truth.cached_truth(texts).pairs
-    if hasattr(dedup_truth, "cached_exact_pairs"):
-        return dedup_truth.cached_exact_pairs(texts)[0]
-    return dedup_truth.exact_pairs(texts)
-
-
-def score(predicted: set[Pair], truth: set[Pair]) -> tuple[float, float, float]:
-    """(precision, recall, F1): bench/dedup_truth.py's definition."""
-    import dedup_truth
-
-    return dedup_truth.score(predicted, truth)
-
-
 def report(runs: list[Run], truth: dict[str, set[Pair]], docs: int) -> dict[str, object]:
     print(
         f"\n{docs:,} articles; truth: {len(truth['near']):,} near pairs (Jaccard ≥ 0.8), "
         f"{len(truth['contained']):,} contained pairs (containment ≥ 0.9, Jaccard < 0.8)\n"
     )
-    header = (
-        f"{'detector':12} {'wall s':>8} {'inner s':>8} {'RSS MB':>8} {'PSS MB':>8} {'pairs':>7} "
-        f"{'P':>6} {'R':>6} {'F1':>6} {'R cont':>7} {'cpu s':>7} {'others':>6}"
-    )
-    print(header)
-    print("-" * len(header))
     rows: dict[str, object] = {}
+    table = []
     for run in runs:
         if not run.ok:
-            print(f"{run.name:12} FAILED after {run.wall:.1f} s: {run.error}")
             rows[run.name] = {"ok": False, "error": run.error, "wall": run.wall}
             continue
-        p, r, f1 = score(run.near, truth["near"])
-        contained_recall = score(run.linked, truth["contained"])[1]
-        print(
-            f"{run.name:12} {run.wall:8.1f} {run.inner:8.1f} {run.peak_rss_mb:8.0f} {run.peak_pss_mb:8.0f} "
-            f"{len(run.near):7,} {p:6.3f} {r:6.3f} {f1:6.3f} {contained_recall:7.3f} "
-            f"{run.cpu:7.1f} {run.others:6.0%}"
-        )
+        p, r, f1 = prf(run.near, truth["near"])
+        contained_recall = prf(run.linked, truth["contained"])[1]
+        sizes = (run.wall, run.inner, run.peak_rss_mb, run.peak_pss_mb, len(run.near))
+        table.append((run.name, *sizes, p, r, f1, contained_recall, run.cpu, run.others))
         rows[run.name] = {
             "ok": True,
             "wall": run.wall,
@@ -270,6 +215,13 @@ def report(runs: list[Run], truth: dict[str, set[Pair]], docs: int) -> dict[str,
             "others": run.others,
             "info": run.info,
         }
+    columns = [("detector", "<12"), ("wall s", ">8.1f"), ("inner s", ">8.1f"), ("RSS MB", ">8.0f")]
+    columns += [("PSS MB", ">8.0f"), ("pairs", ">7,"), ("P", ">6.3f"), ("R", ">6.3f"), ("F1", ">6.3f")]
+    columns += [("R cont", ">7.3f"), ("cpu s", ">7.1f"), ("others", ">6.0%")]
+    print_table(columns, table, rule=True)
+    for run in runs:
+        if not run.ok:
+            print(f"{run.name:12} FAILED after {run.wall:.1f} s: {run.error}")
     print(
         "\nwall: whole process; inner: the detector's own time (no interpreter start, no imports);"
         "\nRSS/PSS: peak, summed over the process tree; P/R/F1: against near pairs; R cont: recall on"
@@ -281,7 +233,7 @@ def report(runs: list[Run], truth: dict[str, set[Pair]], docs: int) -> dict[str,
     if anchors and marsad:
         fastest = min(anchors, key=lambda run: run.wall)
         ratio = fastest.wall / marsad.wall
-        f1 = score(marsad.near, truth["near"])[2]
+        f1 = prf(marsad.near, truth["near"])[2]
         met = ratio >= GOAL_SPEEDUP and f1 >= GOAL_F1
         print(
             f"\nMarsad vs the fastest anchor ({fastest.name}, {fastest.wall:.1f} s): {ratio:.2f}× faster "
@@ -308,7 +260,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=None, help="SaudiNewsNet folder (default: shared data)")
+    parser.add_argument("--data", type=Path, default=SAUDINEWSNET, help="the SaudiNewsNet folder")
     parser.add_argument("--setup", action="store_true", help="run bench/anchors/setup.sh first")
     parser.add_argument("--anchors", default=",".join(ANCHORS), help="comma-separated; empty for none")
     parser.add_argument("--no-marsad", action="store_true", help="run the anchors only")
@@ -325,21 +277,20 @@ def main() -> None:
         marsad_worker(*args.marsad_worker, args.workers)
         return
 
-    sys.path.insert(0, str(BENCH))  # dedup_truth is a sibling script, not a package
-    from dedup_truth import DEFAULT_DATA, load_corpus
+    from dedup_truth import cached_truth
 
     anchors = [a for a in args.anchors.split(",") if a]
     unknown = sorted(set(anchors) - set(ANCHORS))
     if unknown:
         sys.exit(f"unknown anchors: {', '.join(unknown)} (known: {', '.join(ANCHORS)})")
     if args.setup and anchors:
-        print(f"running bench/anchors/setup.sh {' '.join(anchors)}", flush=True)
+        log(f"running bench/anchors/setup.sh {' '.join(anchors)}")
         done = subprocess.run(["bash", str(ANCHORS_DIR / "setup.sh"), *anchors], check=False)
         if done.returncode != 0:
-            print("setup.sh failed for some anchor (above); those whose environment is missing are skipped")
+            log("setup.sh failed for some anchor (above); those whose environment is missing are skipped")
 
     started = time.perf_counter()
-    corpus = load_corpus(args.data or DEFAULT_DATA)
+    corpus = saudinewsnet_texts(args.data)
     if args.limit:
         corpus = corpus[: args.limit]
     texts = [text for _, text in corpus]
@@ -349,31 +300,25 @@ def main() -> None:
     input_path = work / "input.jsonl"
     prepare_input(texts, input_path)
     elapsed = time.perf_counter() - started
-    print(f"input: {len(texts):,} articles → {input_path} ({elapsed:.1f} s)", flush=True)
-    started = time.perf_counter()
-    truth = exact_truth(texts)
-    print(f"truth: {time.perf_counter() - started:.1f} s", flush=True)
+    log(f"input: {len(texts):,} articles → {input_path} ({elapsed:.1f} s)")
+    truth = cached_truth(texts)
+    log(f"truth: {truth.seconds:.1f} s")
 
     runs: list[Run] = []
 
     def measure(name: str, command: list[str]) -> None:
-        best: Run | None = None
-        for attempt in range(args.repeat):
-            print(f"running {name} ({attempt + 1}/{args.repeat}) …", flush=True)
+        def attempt() -> Run:
+            log(f"running {name} …")
             run = run_process(name, command, work / f"{name}.json", work / f"{name}.log")
-            print(f"  {run.wall:.1f} s, others {run.others:.0%}{'' if run.ok else ' (failed)'}", flush=True)
-            if not run.ok:
-                best = run
-                break
-            if best is None or run.wall < best.wall:
-                best = run
-        assert best is not None
-        runs.append(best)
+            log(f"  {run.wall:.1f} s, others {run.others:.0%}{'' if run.ok else ' (failed)'}")
+            return run
+
+        runs.append(best_of(args.repeat, attempt, lambda run: run.wall if run.ok else None)[0])
 
     for anchor in anchors:
         python = VENVS / anchor / "bin" / "python"
         if not python.exists():
-            print(f"skip {anchor}: no {python} (run bench/anchors/setup.sh, or pass --setup)")
+            log(f"skip {anchor}: no {python} (run bench/anchors/setup.sh, or pass --setup)")
             continue
         runner = ANCHORS_DIR / f"run_{anchor}.py"
         output = work / f"{anchor}.json"
@@ -396,10 +341,9 @@ def main() -> None:
         )
 
     input_path.unlink()  # ~100 MB; the outputs and logs stay
-    rows = report(runs, truth, len(texts))
+    rows = report(runs, truth.pairs, len(texts))
     print(f"\noutputs and logs: {work}")
-    if args.json:
-        args.json.write_text(json.dumps({"docs": len(texts), "runs": rows}, indent=2), encoding="utf-8")
+    write_json(args.json, {"docs": len(texts), "runs": rows})
 
 
 if __name__ == "__main__":

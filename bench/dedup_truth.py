@@ -41,12 +41,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
-import json
 import os
 import time
-import zipfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,39 +52,15 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from common import CACHE, SAUDINEWSNET, Pair, saudinewsnet_texts
 from marsad.text.shingle import shingles
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "saudinewsnet"
-CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 KINDS = ("near", "contained")
 DEFAULT_MAX_DF = 200
 _CACHE_VERSION = "truth-v2"
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
-Pair = tuple[int, int]
-
-
-# --------------------------------------------------------------------------------------- corpus
-
-
-def load_corpus(data_dir: Path | str = DEFAULT_DATA) -> list[tuple[str, str]]:
-    """(stable id, content) for every SaudiNewsNet article with non-empty content.
-
-    The id is the record's url, or "<zip name>#<index in its array>" when it has none; ZIP files
-    are read in name order and records in array order, so the list order is stable too. Articles
-    whose content is empty (or only white space) are skipped; the others keep their own ids.
-    """
-    corpus: list[tuple[str, str]] = []
-    for path in sorted(Path(data_dir).glob("*.zip")):
-        with zipfile.ZipFile(path) as archive:
-            for name in sorted(n for n in archive.namelist() if n.endswith(".json")):
-                for index, record in enumerate(json.loads(archive.read(name))):
-                    content = record.get("content") or ""
-                    if not content.strip():
-                        continue
-                    corpus.append((record.get("url") or f"{path.name}#{index}", content))
-    return corpus
 
 
 # ------------------------------------------------------------------------------------ shingling
@@ -271,7 +245,7 @@ def cached_truth(
     size: int = 5,
     jaccard: float = 0.8,
     containment: float = 0.9,
-    cache_dir: Path | None = CACHE_DIR,
+    cache_dir: Path | None = CACHE,
 ) -> Truth:
     """`exact_pairs` with sizes and stats, read from / written to `cache_dir` (None: no cache)."""
     started = time.perf_counter()
@@ -297,49 +271,14 @@ def cached_truth(
     return Truth(pairs, sizes, time.perf_counter() - started, stats)
 
 
-# --------------------------------------------------------------------------------------- scoring
+# --------------------------------------------------------------------------------------- overlap
 
 
-def score(predicted: set[Pair], truth: set[Pair]) -> tuple[float, float, float]:
-    """(precision, recall, F1) of predicted pairs against true pairs (both as (i, j), i < j).
-
-    An empty prediction has precision 1; an empty truth has recall 1."""
-    hits = len(predicted & truth)
-    precision = hits / len(predicted) if predicted else 1.0
-    recall = hits / len(truth) if truth else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
-def normalize_pairs(pairs: Iterable[tuple[int, int]]) -> set[Pair]:
-    """Pairs as (smaller, larger) index, self-pairs dropped."""
-    return {(min(a, b), max(a, b)) for a, b in pairs if a != b}
-
-
-def groups_to_pairs(groups: Iterable[Iterable[int]]) -> set[Pair]:
-    """Every pair (i < j) inside each group: a clustering turned into pairs."""
-    out: set[Pair] = set()
-    for group in groups:
-        members = sorted(set(group))
-        out.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
-    return out
-
-
-def components(pairs: Iterable[Pair], n: int) -> list[int]:
-    """Connected-component label of every index 0..n-1 (union-find), for group-level views."""
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return [find(x) for x in range(n)]
+def overlap(a: U64, b: U64) -> tuple[float, float]:
+    """(Jaccard, containment) of two sorted distinct shingle sets (1.0 when both are empty)."""
+    inter = np.intersect1d(a, b, assume_unique=True).size
+    union, smaller = a.size + b.size - inter, min(a.size, b.size)
+    return (inter / union if union else 1.0), (inter / smaller if smaller else 1.0)
 
 
 # ------------------------------------------------------------------------------------------ main
@@ -354,17 +293,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=SAUDINEWSNET, help="the SaudiNewsNet folder")
     parser.add_argument("--no-cache", action="store_true", help="recompute, and do not write the cache")
     parser.add_argument("--verify", action="store_true", help="also recompute with no max_df cap and compare")
     args = parser.parse_args()
 
     started = time.perf_counter()
-    corpus = load_corpus(args.data)
+    corpus = saudinewsnet_texts(args.data)
     texts = [text for _, text in corpus]
     print(f"corpus: {len(corpus):,} articles with content ({time.perf_counter() - started:.1f} s to read)")
 
-    truth = cached_truth(texts, cache_dir=None if args.no_cache else CACHE_DIR)
+    truth = cached_truth(texts, cache_dir=None if args.no_cache else CACHE)
     pairs, stats = truth.pairs, truth.stats
     print(f"truth {'computed' if stats else 'read from bench/.cache/'} in {truth.seconds:.1f} s")
     if stats is not None:

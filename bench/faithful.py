@@ -30,12 +30,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from common import ANT, ROOT, SAUDINEWSNET, print_table, require, write_json
 from marsad.segment.credits import read_credit
 from marsad.text import form_key
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
-INPUTS = [str(DATA / "saudinewsnet"), str(DATA / "ant" / "ant_v2_1.jsonl.gz")]
 BASELINE = "48fc596"  # the last landed commit before this work
 
 FURNITURE = {
@@ -69,7 +67,7 @@ def marsad(tree: Path, *args: str) -> None:
 
 def build(tree: Path, folder: Path) -> tuple[Path, Path]:
     db = folder / "archive.db"
-    marsad(tree, "ingest", *INPUTS, "--db", str(db))
+    marsad(tree, "ingest", str(SAUDINEWSNET), str(ANT), "--db", str(db))
     articles, pages = folder / "articles.jsonl", folder / "pages.jsonl"
     marsad(tree, "export", "--db", str(db), "--out", str(articles))
     marsad(tree, "export", "--db", str(db), "--pages", "--out", str(pages))
@@ -119,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep the archives and exports in this folder")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
+    for corpus in (SAUDINEWSNET, ANT):
+        require(corpus)
     work = args.keep or Path(tempfile.mkdtemp(prefix="marsad-faithful-"))
     work.mkdir(parents=True, exist_ok=True)
     tree = baseline_tree(args.baseline, work)
@@ -136,11 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     names = list(report)
-    print(f"{'':<48} " + " ".join(f"{n:>18}" for n in names))
-    for metric in report[names[0]]:
-        print(f"{metric:<48} " + " ".join(f"{report[n][metric]:>18,}" for n in names))
-    if args.json:
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+    columns = [("", "<48"), *((name, ">18,") for name in names)]
+    print_table(columns, ((metric, *(report[n][metric] for n in names)) for metric in report[names[0]]))
+    write_json(args.json, report)
     return 0
 
 

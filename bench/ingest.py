@@ -16,50 +16,19 @@ not grow with the corpus. The floor and the exact-only phases run `--repeat` tim
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import importlib
 import json
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from pathlib import Path
 
 import orjson
-import psutil
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "saudinewsnet"
-
-
-class PeakMemory:
-    """Peak memory of this process and its workers, sampled every 50 ms by a thread.
-
-    Forked workers share pages with their parent, so adding RSS would count those twice: each
-    process counts its proportional set size (PSS), whose sum is the real footprint.
-    """
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-
-    def _sample(self) -> None:
-        me = psutil.Process()
-        while not self._stop.wait(0.05):
-            total = me.memory_full_info().pss
-            for child in me.children(recursive=True):
-                with contextlib.suppress(psutil.Error):
-                    total += child.memory_full_info().pss
-            self.peak = max(self.peak, total)
-
-    def stop_mb(self) -> float:
-        self._stop.set()
-        self._thread.join()
-        return self.peak / 2**20
+from common import SAUDINEWSNET, PeakMemory, print_table, saudinewsnet_zips
 
 
 def floor(files: list[Path]) -> int:
@@ -105,7 +74,8 @@ def _child(phase: str, files: list[Path]) -> None:
         _, workers, near, search = phase.split(":")
         count = marsad(files, int(workers), near == "near", search == "search")
     elapsed = time.perf_counter() - start
-    print(json.dumps({"count": count, "seconds": elapsed, "peak_mb": memory.stop_mb(), "imports": imports}))
+    peak_mb = memory.stop().pss_mb
+    print(json.dumps({"count": count, "seconds": elapsed, "peak_mb": peak_mb, "imports": imports}))
 
 
 def _run(phase: str, files: list[Path]) -> dict[str, float]:
@@ -133,16 +103,14 @@ ONCE = (
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=SAUDINEWSNET, help="the SaudiNewsNet folder")
     parser.add_argument("--repeat", type=int, default=3, help="rounds of the floor and exact-only phases")
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
     if args.child:
         _child(args.child[0], [Path(p) for p in args.child[1:]])
         return
-    files = sorted(args.data.glob("*.zip"))
-    if not files:
-        sys.exit(f"no ZIP files under {args.data}")
+    files = saudinewsnet_zips(args.data)
     # The machine's speed drifts (a shared host): each round runs the floor and the exact-only
     # phases back to back, and a phase's ×floor is the median of its per-round ratios.
     rounds = [[_run(phase, files) for _, phase in ROUNDS] for _ in range(args.repeat)]
@@ -163,14 +131,14 @@ def main() -> None:
     print(
         f"{args.repeat} rounds of the first three rows: median seconds (min–max), median ×floor of the rounds"
     )
-    print(f"{'phase':34} {'items':>7} {'seconds':>18} {'items/s':>9} {'×floor':>7} {'peak MB':>8}")
+    columns = [("phase", "<34"), ("items", ">7.0f"), ("seconds", ">7.2f"), ("(min–max)", ">11")]
+    columns += [("items/s", ">9.0f"), ("×floor", ">7.2f"), ("peak MB", ">8.0f")]
+    table = []
     for label, row, ratio in rows:
-        rate = row["count"] / row["seconds"]
         spread = f"({row['low']:.2f}–{row['high']:.2f})" if row["low"] != row["high"] else ""
-        print(
-            f"{label:34} {row['count']:7.0f} {row['seconds']:6.2f} {spread:>11} {rate:9.0f} "
-            f"{ratio:7.2f} {row['peak_mb']:8.0f}"
-        )
+        rate = row["count"] / row["seconds"]
+        table.append((label, row["count"], row["seconds"], spread, rate, ratio, row["peak_mb"]))
+    print_table(columns, table)
 
 
 if __name__ == "__main__":

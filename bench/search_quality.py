@@ -1,9 +1,10 @@
 """Known-item search quality: Marsad against plain SQLite FTS5, and Marsad with other stemmers.
 
-1. Known-item search on all of SaudiNewsNet, ingested by ``marsad ingest --no-search`` (exact
-   and near-duplicate detection; the ingested database is cached in bench/.cache, keyed by the
-   input files' sizes and mtimes and Marsad's source, and copied for every system, which builds
-   its own index with ``index_articles(store, analyzer, rebuild=True)``). A fixed random
+1. Known-item search on all of SaudiNewsNet, ingested by ``marsad ingest`` (exact and
+   near-duplicate detection; the ingested database is cached in bench/.cache, keyed by the input
+   files' sizes and mtimes and Marsad's source: `common.ingested_saudinewsnet`, which
+   search_speed.py shares), and copied for every system, which builds its own index with
+   ``index_articles(store, analyzer, rebuild=True)``. A fixed random
    sample (``--sample``, ``--seed``) of the articles whose title has ≥ 3 content words; for each,
    2–4 of those words (title order) make a query, rewritten into five variant sets (clean,
    spelling, clitics, tashkeel, all: see bench/search_variants.py). success@1 and MRR@10 per set:
@@ -34,16 +35,12 @@ from __future__ import annotations
 import argparse
 import atexit
 import hashlib
-import importlib.util
-import json
 import math
 import os
 import pickle
-import random
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -55,22 +52,30 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+from common import (  # bench/'s shared module (a sibling script, not a package)
+    ANERCORP,
+    ARABIC_WORD,
+    CACHE,
+    SAUDINEWSNET,
+    SEED,
+    ingested_saudinewsnet,
+    log,
+    marsad_version,
+    mrr,
+    percentile,
+    require,
+    stored_groups,
+    success_at_1,
+    write_json,
+)
 from marsad.text import normalize
-from search_variants import ARABIC_WORD, VARIANT_SETS, content_words, make_queries, vocabulary
+from search_variants import VARIANT_SETS, content_words, sample_queries, vocabulary
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "saudinewsnet"
-DEFAULT_ANERCORP = ROOT.parent / "shared" / "data" / "anercorp" / "ANERCorp.txt"
-CACHE_DIR = Path(__file__).resolve().parent / ".cache"
-WORK_DIR = CACHE_DIR / "search_quality"  # a directory per run for its copies, removed after the run
-SEED = 20150721
+WORK_DIR = CACHE / "search_quality"  # a directory per run for its copies, removed after the run
 LIMIT = 10
 GOAL_SUCCESS = 0.95
 GOAL_MARGIN = 0.20
 GOAL_SETS = ("spelling", "clitics", "tashkeel", "all")  # the variant sets the goal is about
-_CACHE_VERSION = "search-ingest-v1"
 
 PLAIN = "plain FTS5 (unicode61, raw text)"
 PLAIN_STRICT = "plain FTS5, target id only"
@@ -83,66 +88,6 @@ SYSTEMS = (
     "stem: Tashaphyne light",
     "no stemmer (normalization only)",
 )
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-# ------------------------------------------------------------------------------- ingest (cached)
-
-
-def _ingest_key(files: Sequence[Path]) -> str:
-    digest = hashlib.blake2b(digest_size=12)
-    digest.update(_CACHE_VERSION.encode())
-    for path in files:
-        stat = path.stat()
-        digest.update(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}|".encode())
-    # Ingest also links duplicates, keeps the search groups and indexes: any change to Marsad's
-    # source (code, migrations, word lists) makes a new database.
-    spec = importlib.util.find_spec("marsad")
-    package = Path(spec.origin).parent if spec and spec.origin else ROOT / "src" / "marsad"
-    for source in sorted(package.rglob("*")):
-        if source.is_file() and "__pycache__" not in source.parts:
-            digest.update(str(source.relative_to(package)).encode())
-            digest.update(source.read_bytes())
-    return digest.hexdigest()
-
-
-def cached_ingest(data: Path) -> tuple[Path, float, bool]:
-    """The database `marsad ingest DATA` makes, from bench/.cache when the input and the ingest
-    code are unchanged. Returns (path, seconds, from cache)."""
-    files = sorted(data.glob("*.zip"))
-    if not files:
-        sys.exit(f"no ZIP files under {data}")
-    path = CACHE_DIR / f"search-ingest-{_ingest_key(files)}.db"
-    started = time.perf_counter()
-    if path.exists():
-        return path, time.perf_counter() - started, True
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.db")
-    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        leftover.unlink(missing_ok=True)
-    log(f"ingesting {data} ({len(files)} ZIP files) into {path.name} …")
-    # --no-search: every system builds its own index on its copy (from scratch, timed there).
-    command = [sys.executable, "-m", "marsad", "ingest", str(data), "--db", str(tmp), "--no-search"]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode == 2:  # a Marsad without --no-search: the index it builds is rebuilt anyway
-        tmp.unlink(missing_ok=True)
-        done = subprocess.run(command[:-1], capture_output=True, text=True)
-    if done.returncode not in (0, 3):  # 3: some records quarantined (SaudiNewsNet has empty ones)
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            leftover.unlink(missing_ok=True)
-        sys.exit(f"marsad ingest failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    with sqlite3.connect(tmp) as db:  # one self-contained file to copy
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.execute("PRAGMA journal_mode=DELETE")
-    db.close()
-    for stale in CACHE_DIR.glob("search-ingest-*"):  # earlier inputs or code: 300 MB each
-        if not stale.name.endswith(".tmp.db"):
-            stale.unlink()
-    tmp.replace(path)
-    return path, time.perf_counter() - started, False
 
 
 # ----------------------------------------------------------------------------------- articles
@@ -161,30 +106,25 @@ class Corpus:
 def load_corpus(db: Path) -> Corpus:
     from marsad.store.sqlite import SqliteStore
 
-    ids, titles, texts = [], [], []
     with SqliteStore(db) as store:
-        for record in store.articles():
-            ids.append(record.article_id)
-            titles.append(record.title or "")
-            texts.append(record.text)
-        links = store.near_links()
-        anchors = store.group_anchors()
-    labels: dict[str, int] = {}
-    group = {
-        article_id: labels.setdefault(anchors.get(article_id, article_id), len(labels)) for article_id in ids
-    }
-    grouped: dict[int, set[str]] = defaultdict(set)
-    for article_id, label in group.items():
-        grouped[label].add(article_id)
-    members = {label: frozenset(ids) for label, ids in grouped.items()}
-    return Corpus(ids, titles, texts, group, members, len(links))
+        records, labels, members = stored_groups(store)
+        links = len(store.near_links())
+    ids = [record.article_id for record in records]
+    return Corpus(
+        ids,
+        [record.title or "" for record in records],
+        [record.text for record in records],
+        dict(zip(ids, labels, strict=True)),
+        {label: frozenset(ids[k] for k in ks) for label, ks in members.items()},
+        links,
+    )
 
 
 def cached_vocabulary(db: Path, corpus: Corpus) -> set[str]:
     """Word forms of the corpus (titles and texts) seen at least twice, cached beside the cached
     ingest (not beside a database given with --db)."""
     path = db.with_suffix(".vocabulary.pickle")
-    if db.parent != CACHE_DIR:
+    if db.parent != CACHE:
         return vocabulary(corpus.titles + corpus.texts)
     if path.exists():
         with path.open("rb") as handle:
@@ -213,15 +153,11 @@ class Run:
 
 
 def _analyzer(stem: Callable[[str], str] | None, system: str) -> Any:
-    """Marsad's pipeline with this stemmer, named after the system when the Analyzer takes a name
-    (its `version` tells indexes apart: without a name every custom analyzer has the same one)."""
+    """Marsad's pipeline with this stemmer, named after the system (its `version` tells indexes
+    apart: without a name every custom analyzer has the same one)."""
     from marsad.search.analyzer import Analyzer
 
-    name = "bench-" + hashlib.blake2b(system.encode(), digest_size=4).hexdigest()
-    try:
-        return Analyzer(stem=stem, name=name)
-    except TypeError:
-        return Analyzer(stem=stem)
+    return Analyzer(stem=stem, name="bench-" + hashlib.blake2b(system.encode(), digest_size=4).hexdigest())
 
 
 def make_analyzer(system: str) -> Any:
@@ -354,14 +290,6 @@ def run_plain(queries: dict[str, dict[str, str]], corpus: Corpus, workdir: Path)
 # ---------------------------------------------------------------------------------- scoring
 
 
-def success_at_1(ranks: Sequence[int]) -> float:
-    return sum(rank == 1 for rank in ranks) / len(ranks) if ranks else 0.0
-
-
-def mrr(ranks: Sequence[int]) -> float:
-    return sum(1 / rank for rank in ranks if rank) / len(ranks) if ranks else 0.0
-
-
 def distinctive(queries: dict[str, dict[str, str]], corpus: Corpus) -> list[bool]:
     """For each query: whether its target's duplicate group is the only one whose title has every
     clean query word (normalized, as a whole word). The other queries are ambiguous as known-item
@@ -422,7 +350,7 @@ def figures(run: Run, mask: Sequence[bool]) -> dict[str, Any]:
         "build_seconds": round(run.build_seconds, 3),
         "query_seconds": round(sum(latencies), 3),
         "query_ms_mean": round(1000 * statistics.fmean(latencies), 3) if latencies else None,
-        "query_ms_p95": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 3) if latencies else None,
+        "query_ms_p95": round(1000 * percentile(latencies, 0.95), 3) if latencies else None,
         "sets": {
             name: {
                 "success_at_1": round(success_at_1(run.ranks[name]), 4),
@@ -776,30 +704,12 @@ def collect_misses(
     return out
 
 
-def marsad_version() -> str:
-    """Which Marsad was measured: the git commit of its source tree (+ "with changes" when the
-    tree differs from it), or the package's path when it is not this repository."""
-    spec = importlib.util.find_spec("marsad")
-    package = Path(spec.origin).parent if spec and spec.origin else None
-    if package is None or not package.is_relative_to(ROOT):
-        return f"from {package}"
-
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
-        return done.stdout.strip()
-
-    head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return f"git {head}" + (
-        " with uncommitted changes in src/" if git("status", "--porcelain", "--", "src") else ""
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--anercorp", type=Path, default=DEFAULT_ANERCORP)
+    parser.add_argument("--data", type=Path, default=SAUDINEWSNET, help="the SaudiNewsNet folder")
+    parser.add_argument("--anercorp", type=Path, default=ANERCORP)
     parser.add_argument("--sample", type=int, default=1000, help="articles to query (default 1000)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument(
@@ -821,7 +731,7 @@ def main() -> None:
         if args.db:
             db, ingest_seconds, cached = args.db, 0.0, True
         else:
-            db, ingest_seconds, cached = cached_ingest(args.data)
+            db, ingest_seconds, cached = ingested_saudinewsnet(args.data)
         log(f"ingested database: {db.name} ({'cached' if cached else f'{ingest_seconds:.0f} s'})")
         # This run's own directory and copy of the database: another run may replace the cache
         # (new Marsad source) or copy its systems at the same time.
@@ -832,15 +742,12 @@ def main() -> None:
         shutil.copyfile(db, base)
         corpus = load_corpus(base)
         words = cached_vocabulary(db, corpus)
-        eligible = sorted(
-            i for i, t in zip(corpus.ids, corpus.titles, strict=True) if len(content_words(t)) >= 3
-        )
-        if len(eligible) < args.sample:
-            sys.exit(f"only {len(eligible)} articles have a title with ≥ 3 content words")
-        chosen = random.Random(args.seed).sample(eligible, args.sample)
-        title_of = dict(zip(corpus.ids, corpus.titles, strict=True))
         sizes = tuple(int(n) for n in args.words.split("-"))
-        queries = make_queries(((i, title_of[i]) for i in chosen), args.seed, words, (sizes[0], sizes[-1]))
+        queries, eligible = sample_queries(
+            corpus.ids, corpus.titles, args.sample, args.seed, words, (sizes[0], sizes[-1])
+        )
+        if eligible < args.sample:
+            sys.exit(f"only {eligible} articles have a title with ≥ 3 content words")
         log(f"{len(corpus.ids):,} articles, {len(queries):,} queries × {len(VARIANT_SETS)} variant sets")
         example = next(iter(queries.values()))
         log("example: " + " | ".join(f"{name}: {q}" for name, q in example.items()))
@@ -849,7 +756,7 @@ def main() -> None:
         runs = run_systems([PLAIN, *systems], base, queries, corpus, args.jobs)
         out.update(
             articles=len(corpus.ids),
-            eligible=len(eligible),
+            eligible=eligible,
             near_links=corpus.links,
             ingest=(
                 f"{db} (given with --db)"
@@ -869,15 +776,14 @@ def main() -> None:
         print_goal(out)
         print_misses(out)
     if args.only != "search":
-        tokens, malformed = read_anercorp(args.anercorp)
+        tokens, malformed = read_anercorp(require(args.anercorp))
         analyzers = {system: make_analyzer(system) for system in systems}
         log(f"ANERcorp: {len(tokens):,} tokens; name integrity for {len(analyzers)} analyzers")
         out["names"] = {"malformed": dict(malformed), **name_integrity(analyzers, tokens)}
         print_names(out["names"])
     out["seconds"] = time.perf_counter() - started
     print(f"\nwhole run: {out['seconds']:.0f} s")
-    if args.json:
-        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_json(args.json, out)
 
 
 if __name__ == "__main__":

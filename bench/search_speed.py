@@ -3,15 +3,17 @@
     uv run python bench/search_speed.py [--sizes 31k,1M] [--queries 300] [--seed 7]
 
 The 31k archive is the real one: SaudiNewsNet ingested by `marsad ingest` (exact and near
-duplicates, the search index built by ingest), cached under bench/.cache/search_speed/.
+duplicates, the search index built by ingest), cached in bench/.cache (the archive
+search_quality.py reads too: `common.ingested_saudinewsnet`).
 
 The 1M archive is synthesized from it: the real 31k articles, plus copies of them perturbed at
 the term level (a random 50–100% window of the body, 15% of its terms swapped for terms drawn
 from the corpus by frequency, one title term swapped), spread over 2015–2025 and 40 outlets,
 with a fifth of them grouped with the article they came from (so hits still collapse to groups).
 Perturbing analyzed terms is the same as perturbing words and analyzing them, and costs
-minutes instead of an hour. The rows are written straight into the tables search reads; the
-index goes through Marsad's own `TantivyIndex.add`. A synthesized article's stored text
+minutes instead of an hour. They are written through the store's own `write` (a page and an
+article each, no raw bytes to read or segment) and grouped with `set_anchors`; the index goes
+through Marsad's own `TantivyIndex.add`. A synthesized article's stored text
 (used for its snippet) is the first 1,500 characters of the article it came from.
 
 Queries (the same set at every size): 2–3 title words of random articles, with and without
@@ -29,59 +31,30 @@ Goal (issue 3): p95 ≤ 50 ms at 1M articles on this 2-core machine.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import random
 import sqlite3
 import statistics
-import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH))
+from common import CACHE, SAUDINEWSNET, ingested_saudinewsnet, log, percentile, print_table, write_json
+from marsad.model import Article, Page
+from marsad.search import engine
+from marsad.search.analyzer import default_analyzer
+from marsad.search.index import index_doc, search_index
+from marsad.search.query import Phrase, Query, parse_query
+from marsad.search.tantivy_index import IndexDoc
+from marsad.search.tantivy_query import seconds
+from marsad.store.base import Occurrence, PageWrite, WriteBatch
+from marsad.store.sqlite import SqliteStore
+from search_variants import content_words, variants, vocabulary
 
-from marsad import service  # noqa: E402
-from marsad.search import engine  # noqa: E402
-from marsad.search.analyzer import default_analyzer  # noqa: E402
-from marsad.search.index import index_doc, search_index  # noqa: E402
-from marsad.search.query import Phrase, Query, parse_query  # noqa: E402
-from marsad.search.tantivy_index import IndexDoc  # noqa: E402
-from marsad.search.tantivy_query import seconds  # noqa: E402
-from marsad.store.sqlite import SqliteStore  # noqa: E402
-from search_variants import content_words, variants, vocabulary  # noqa: E402
-
-WORK = BENCH / ".cache" / "search_speed"
-DATA = BENCH.parents[1] / "shared" / "data" / "saudinewsnet"
+WORK = CACHE / "search_speed"
 GOAL_P95_MS = 50.0
 OUTLETS = [f"outlet{i:02d}.example" for i in range(40)]
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def real_archive() -> Path:
-    """SaudiNewsNet ingested once (keyed by the input files' sizes and times)."""
-    files = sorted(DATA.glob("*.zip"))
-    if not files:
-        sys.exit(f"no SaudiNewsNet zips under {DATA}")
-    stamp = repr([(f.name, f.stat().st_size, int(f.stat().st_mtime)) for f in files])
-    key = hashlib.blake2b(stamp.encode(), digest_size=6).hexdigest()
-    WORK.mkdir(parents=True, exist_ok=True)
-    path = WORK / f"real-{key}.db"
-    if not path.exists():
-        log(f"ingesting {len(files)} SaudiNewsNet files into {path} …")
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        with SqliteStore(partial) as store:
-            service.ingest([str(f) for f in files], store)
-            store.checkpoint()
-        partial.with_name(partial.name + ".search").rename(path.with_name(path.name + ".search"))
-        partial.rename(path)
-    return path
 
 
 def real_docs(store: SqliteStore) -> list[tuple[int, str | None, str, IndexDoc]]:
@@ -119,39 +92,25 @@ def perturbed(
 def _write_rows(
     store: SqliteStore, chunk: list[tuple[int, str | None, str, IndexDoc, int]], rng: random.Random
 ) -> None:
-    """The synthesized articles' rows, written directly: there are no pages to read or segment."""
-    articles, pages, occurrences, groups = [], [], [], []
+    """The synthesized articles, through the store's own write: one page each (no raw bytes to
+    read or segment), an article id of its own (copies of one origin share their text, and must
+    not fold into one article), so the store gives them the seqs their index docs carry."""
+    batch = WriteBatch()
+    groups: dict[int, int] = {}
     for seq, title, text, doc, origin in chunk:
-        article_id, page_id = f"synth{seq:09d}", f"p{seq:09d}"
-        day = time.strftime("%Y-%m-%d", time.gmtime(doc.seen))
-        articles.append((article_id, title, text, None, "[]", None, "[]", "[]", day, seq))
-        pages.append((page_id, page_id, None, doc.outlets[0], title, day, None, "synth", "[]", b"", day))
-        occurrences.append((page_id, 0, article_id, title, None, day))
+        day = datetime.fromtimestamp(doc.seen, UTC)
+        page = Page(f"synth:{seq}", b"", "", doc.outlets[0], title=title, published=day, fmt="synth")
+        article = Occurrence(f"synth{seq:09d}", Article(text, title), day.date().isoformat())
+        batch.pages.append(PageWrite(page, (), (article,)))
         if rng.random() < 0.2:
-            groups.append((seq, origin))
-    db = store._db
+            groups[seq] = origin
+    first = store.last_seq() + 1
+    store.write(batch, datetime.now(UTC).isoformat(timespec="seconds"))
+    if (first, store.last_seq()) != (chunk[0][0], chunk[-1][0]):
+        raise RuntimeError(f"the store numbered the chunk {first}..{store.last_seq()}, not as its docs")
+    anchors = store.anchors_of(sorted(set(groups.values())))
     with store.transaction():
-        db.executemany(
-            "INSERT INTO articles (article_id, title, text, lead, wire, publisher, tags, related,"
-            " first_seen, seq) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            articles,
-        )
-        db.executemany(
-            "INSERT INTO pages (page_id, source, url, outlet, title, published, fetched, fmt, similar,"
-            " raw, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            pages,
-        )
-        db.executemany(
-            "INSERT INTO occurrences (page_id, position, article_id, title, publisher, seen_at)"
-            " VALUES (?,?,?,?,?,?)",
-            occurrences,
-        )
-        for new, old in groups:
-            row = db.execute("SELECT group_seq FROM article_groups WHERE seq = ?", (old,)).fetchone()
-            group = row[0] if row else old
-            db.executemany(
-                "INSERT OR REPLACE INTO article_groups VALUES (?, ?)", [(old, group), (new, group)]
-            )
+        store.set_anchors({new: anchors.get(old, old) for new, old in groups.items()})
 
 
 def _day_seconds(day: str) -> int:
@@ -164,6 +123,7 @@ def synthesize(real: Path, size: int, seed: int) -> Path:
     path = WORK / f"synth-{size}-{seed}-{real.stem}.db"
     if path.exists():
         return path
+    WORK.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     partial.unlink(missing_ok=True)
     partial.write_bytes(real.read_bytes())
@@ -178,13 +138,13 @@ def synthesize(real: Path, size: int, seed: int) -> Path:
         start = time.perf_counter()
         with index.writing():
             index.add([row[3] for row in base])
-            index.commit()
+            store.mark_searched(index.commit())
             copies = perturbed(base, size - len(base), next_seq, rng)
             while made < size:
                 chunk = [next(copies) for _ in range(min(20_000, size - made))]
                 _write_rows(store, chunk, rng)
                 index.add([row[3] for row in chunk])
-                index.commit()
+                store.mark_searched(index.commit())
                 baseline.add(row[3] for row in chunk)
                 made += len(chunk)
                 rate = (made - len(base)) / (time.perf_counter() - start)
@@ -286,9 +246,9 @@ def baseline_for(archive: Path) -> Fts5Baseline:
 
 def make_queries(real: Path, count: int, seed: int) -> list[str]:
     rng = random.Random(seed)
-    with sqlite3.connect(real) as db:
-        titles = [row[0] for row in db.execute("SELECT title FROM articles WHERE title IS NOT NULL")]
-        outlets = [row[0] for row in db.execute("SELECT DISTINCT outlet FROM pages WHERE outlet IS NOT NULL")]
+    with SqliteStore(real) as store:
+        titles = [record.title for record in store.articles() if record.title is not None]
+        outlets = sorted({page.outlet for page in store.pages() if page.outlet is not None})
     forms = vocabulary(titles)
     queries: list[str] = []
     while len(queries) < count:
@@ -316,17 +276,12 @@ def kind_of(index: int) -> str:
     return "title words & variants" if slot < 8 else "OR/exclusion, filters"
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def measure(path: Path, queries: list[str]) -> dict[str, float]:
     analyzer = default_analyzer()
     baseline = baseline_for(path)
     with SqliteStore(path) as store:
         articles = store.counts()["articles"]
-        for query in queries[:20]:  # warm the page cache and the analyzer (and catch up the index)
+        for query in queries[:20]:  # warm the page cache and the analyzer
             engine.search(store, query)
             baseline.query(parse_query(query, analyzer))
         marsad, floor, totals = [], [], []
@@ -364,9 +319,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="31k,1M", help="31k (the real archive) and/or sizes like 200k, 1M")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--data", type=Path, default=SAUDINEWSNET, help="the SaudiNewsNet folder")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    real = real_archive()
+    real, _, _ = ingested_saudinewsnet(args.data)
     queries = make_queries(real, args.queries, args.seed)
     results = {}
     for label in args.sizes.split(","):
@@ -379,15 +335,12 @@ def main() -> None:
         log(f"measuring {len(queries)} queries on {path.name} …")
         results[label] = measure(path, queries)
     print(f"\nsearch speed: {len(queries)} queries, limit 10, one process (2-core machine)\n")
-    header = f"{'archive':>8} {'articles':>10} {'marsad p50':>11} {'p95':>8} {'max':>8}"
-    header += f" {'fts5 p50':>9} {'p95':>7} {'hits p50':>9} {'index MB':>9} {'fts5 MB':>8} {'file MB':>8}"
-    print(header)
-    for label, r in results.items():
-        print(
-            f"{label:>8} {r['articles']:>10,} {r['marsad_p50_ms']:>9.1f}ms {r['marsad_p95_ms']:>6.1f}ms"
-            f" {r['marsad_max_ms']:>6.0f}ms {r['fts5_p50_ms']:>7.1f}ms {r['fts5_p95_ms']:>5.1f}ms"
-            f" {r['median_hits']:>9.0f} {r['index_mb']:>9.0f} {r['fts5_mb']:>8.0f} {r['file_mb']:>8.0f}"
-        )
+    columns = [("archive", ">8"), ("articles", ">10,"), ("marsad p50 ms", ">13.1f"), ("p95", ">6.1f")]
+    columns += [("max", ">6.0f"), ("fts5 p50 ms", ">11.1f"), ("p95", ">6.1f"), ("hits p50", ">9.0f")]
+    columns += [("index MB", ">9.0f"), ("fts5 MB", ">8.0f"), ("file MB", ">8.0f")]
+    keys = ("articles", "marsad_p50_ms", "marsad_p95_ms", "marsad_max_ms", "fts5_p50_ms", "fts5_p95_ms")
+    keys += ("median_hits", "index_mb", "fts5_mb", "file_mb")
+    print_table(columns, ((label, *(r[key] for key in keys)) for label, r in results.items()))
     print("\nMarsad by query family (p50 / p95 ms):")
     for label, r in results.items():
         families = sorted(
@@ -403,8 +356,7 @@ def main() -> None:
         f"\ngoal: p95 ≤ {GOAL_P95_MS:.0f} ms at {largest['articles']:,} articles: "
         f"{largest['marsad_p95_ms']:.1f} ms — {'met' if met else 'NOT met'}"
     )
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1))
+    write_json(args.json, results)
 
 
 if __name__ == "__main__":

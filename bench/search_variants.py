@@ -22,20 +22,14 @@ of the query is (when any rewrite applies to it).
 from __future__ import annotations
 
 import random
-import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Sequence
-from pathlib import Path
+
+from common import ARABIC_WORD, HARAKAT, NON_JOINING, SHADDA, TANWEEN, TATWEEL, VECTORS
 
 VARIANT_SETS = ("clean", "spelling", "clitics", "tashkeel", "all")
 
-ARABIC_WORD = re.compile(r"[\u0621-\u063a\u0641-\u064a]+")  # letters only: no tatweel, no marks
 HAMZA_ALEFS = "أإآ"
-HARAKAT = ("\u064e", "\u064f", "\u0650", "\u0652")  # fatha, damma, kasra, sukun
-SHADDA = "\u0651"
-TANWEEN = ("\u064b", "\u064c", "\u064d")  # fathatan, dammatan, kasratan
-TATWEEL = "\u0640"
-NON_JOINING = set("اأإآدذرزوؤةءى")  # letters that never join the next one
 LONG_VOWELS = set("اىو")  # no haraka written on them in ordinary text
 
 # Words that never make a query: particles, prepositions, pronouns (Lucene's Arabic stop words,
@@ -45,8 +39,7 @@ _EXTRA_STOP = """
 تحت فوق ضمن رغم إثر اثر عقب وفق بحسب لصالح أو او ثم إن أن ان لا لم لن قد هذا هذه ذلك تلك التي
 الذي الذين كان كانت يكون تكون ليس غير كل بعض أي اي ما ماذا لماذا كيف هل أين اين متى عبر لدى
 """
-_VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "vectors"
-_LUCENE_STOPWORDS = _VECTORS / "lucene_arabic_stopwords.txt"
+_LUCENE_STOPWORDS = VECTORS / "lucene_arabic_stopwords.txt"
 
 
 def _stop_words() -> frozenset[str]:
@@ -241,6 +234,22 @@ def vocabulary(texts: Iterable[str], min_count: int = 2) -> set[str]:
     for text in texts:
         counts.update(ARABIC_WORD.findall(text))
     return {word for word, count in counts.items() if count >= min_count}
+
+
+def sample_queries(
+    ids: Sequence[str],
+    titles: Sequence[str],
+    count: int,
+    seed: int,
+    vocabulary: Container[str],
+    sizes: tuple[int, int] = QUERY_WORDS,
+) -> tuple[dict[str, dict[str, str]], int]:
+    """Queries (`make_queries`) for a seeded sample of `count` articles (all, when fewer) among
+    those whose title has ≥ 3 content words; and how many articles have such a title."""
+    title_of = dict(zip(ids, titles, strict=True))
+    eligible = sorted(i for i, title in title_of.items() if len(content_words(title)) >= 3)
+    chosen = random.Random(seed).sample(eligible, min(count, len(eligible)))
+    return make_queries(((i, title_of[i]) for i in chosen), seed, vocabulary, sizes), len(eligible)
 
 
 def make_queries(

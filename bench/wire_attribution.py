@@ -13,23 +13,29 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
-import json
 import sys
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from common import (
+    ANT,
+    ROOT,
+    SAUDINEWSNET,
+    SHARED_DATA,
+    ant_records,
+    day_records,
+    prf,
+    print_table,
+    write_json,
+)
 from marsad.model import Page
 from marsad.read import ReadOptions
 from marsad.read.common import json_bytes
 from marsad.read.records import record_page
 from marsad.segment import Segmenter, find_agencies
 
-ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "data" / "wire_labels.tsv"
-DEFAULT_DATA = ROOT.parent / "shared" / "data"
 
 
 @dataclass(frozen=True)
@@ -51,21 +57,18 @@ def load_labels(path: Path = LABELS) -> list[Labelled]:
         ]
 
 
-def load_pages(keys: Iterable[str], data: Path = DEFAULT_DATA) -> dict[str, Page]:
+def load_pages(keys: Iterable[str], data: Path = SHARED_DATA) -> dict[str, Page]:
     """The labelled records as Marsad reads them (record_page: the same field detection)."""
     wanted = set(keys)
     records: dict[str, dict[str, object]] = {}
-    for zpath in sorted((data / "saudinewsnet").glob("*.zip")):
-        mine = {int(k.split("#")[1]) for k in wanted if k.startswith(f"saudinewsnet/{zpath.name}#")}
-        if mine:
-            with zipfile.ZipFile(zpath) as archive:
-                rows = json.loads(archive.read(archive.namelist()[0]))
-            records.update({f"saudinewsnet/{zpath.name}#{i}": rows[i] for i in mine})
+    days = sorted({key.split("#")[0] for key in wanted if not key.startswith("ant#")})
+    for day in days:  # saudinewsnet/<zip name>
+        rows = day_records(data / SAUDINEWSNET.name / day.split("/", 1)[1])
+        records.update({key: rows[int(key.split("#")[1])] for key in wanted if key.startswith(f"{day}#")})
     lines = {int(k.split("#")[1]) for k in wanted if k.startswith("ant#")}
-    with gzip.open(data / "ant" / "ant_v2_1.jsonl.gz", "rt", encoding="utf-8") as handle:
-        for number, line in enumerate(handle):
-            if number in lines:
-                records[f"ant#{number}"] = json.loads(line)
+    for number, record in ant_records(data / ANT.relative_to(SHARED_DATA)):
+        if number in lines:
+            records[f"ant#{number}"] = record
     pages = {}
     for key, record in records.items():
         page = record_page(record, json_bytes(record), key, key, ReadOptions())
@@ -90,14 +93,11 @@ def named_anywhere(page: Page) -> frozenset[str]:
 def score(labels: list[Labelled], predicted: dict[str, frozenset[str]]) -> dict[str, float]:
     true = {(item.key, a) for item in labels for a in item.wire}
     found = {(item.key, a) for item in labels for a in predicted[item.key]}
-    hits = len(true & found)
-    precision = hits / len(found) if found else 1.0
-    recall = hits / len(true) if true else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = prf(found, true)
     return {"precision": precision, "recall": recall, "f1": f1, "labels": len(true), "predicted": len(found)}
 
 
-def evaluate(data: Path = DEFAULT_DATA) -> dict[str, dict[str, dict[str, float]]]:
+def evaluate(data: Path = SHARED_DATA) -> dict[str, dict[str, dict[str, float]]]:
     labels = load_labels()
     pages = load_pages([item.key for item in labels], data)
     systems = {"marsad": marsad_wire(Segmenter()), "named anywhere (baseline)": named_anywhere}
@@ -122,27 +122,27 @@ def evaluate(data: Path = DEFAULT_DATA) -> dict[str, dict[str, dict[str, float]]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=SHARED_DATA, help="the shared data directory")
     parser.add_argument("--errors", action="store_true", help="list the records Marsad gets wrong")
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
     args = parser.parse_args(argv)
     report = evaluate(args.data)
-    print(
-        f"{'system':<28} {'corpus':<13} {'precision':>9} {'recall':>7} {'F1':>6} {'labels':>7} {'found':>6}"
+    columns = [("system", "<28"), ("corpus", "<13"), ("precision", ">9.3f"), ("recall", ">7.3f")]
+    columns += [("F1", ">6.3f"), ("labels", ">7.0f"), ("found", ">6.0f")]
+    keys = ("precision", "recall", "f1", "labels", "predicted")
+    print_table(
+        columns,
+        (
+            (name, corpus, *(figures[key] for key in keys))
+            for name, corpora in report.items()
+            for corpus, figures in corpora.items()
+            if corpus != "errors"
+        ),
     )
-    for name, corpora in report.items():
-        for corpus, figures in corpora.items():
-            if corpus == "errors":
-                continue
-            print(
-                f"{name:<28} {corpus:<13} {figures['precision']:>9.3f} {figures['recall']:>7.3f}"
-                f" {figures['f1']:>6.3f} {figures['labels']:>7.0f} {figures['predicted']:>6.0f}"
-            )
     if args.errors:
         for key, error in report["marsad"]["errors"].items():
             print(f"{key}\t{error}")
-    if args.json:
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+    write_json(args.json, report)
     return 0
 
 

@@ -18,27 +18,23 @@ the keys in the labels file can always be re-derived from the data. Record keys:
     python3 bench/wire_sample.py --out FILE      # the same, written to FILE
     python3 bench/wire_sample.py --show KEY      # one record in full, for a human to read and label
 
-Only the standard library is used; the data directory defaults to ../shared/data next to the repo.
+Only the standard library is used (and bench/common.py, which loads nothing else); the data
+directory defaults to ../shared/data next to the repo.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import random
 import re
 import sys
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SEED = 20150721
+from common import ANT, MARKS, SAUDINEWSNET, SEED, SHARED_DATA, ant_records, day_records, saudinewsnet_records
+
 PER_STRATUM = 65
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-ANT_FILE = "ant/ant_v2_1.jsonl.gz"
-SNN_DIR = "saudinewsnet"
 
 AGENCY_ALIASES: dict[str, tuple[str, ...]] = {
     "AFP": ("آ ف ب", "أ ف ب", "ا ف ب", "أ.ف.ب", "فرانس برس", "فرانس بريس", "وكالة الصحافة الفرنسية", "AFP"),
@@ -72,14 +68,13 @@ AGENCY_ALIASES: dict[str, tuple[str, ...]] = {
     "Bloomberg": ("بلومبرغ", "بلومبيرغ"),
 }
 
-_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _LETTER = r"A-Za-z\u0621-\u064a\u0671-\u06d3"
 
 
 def fold(text: str) -> str:
     """Fold Arabic spelling variants: hamza'd alefs to ا, ى to ي, ة to ه; drop tashkeel and tatweel."""
-    return _TASHKEEL.sub("", text).translate(_FOLD)
+    return MARKS.sub("", text).translate(_FOLD)
 
 
 def _alias_body(alias: str) -> str:
@@ -127,19 +122,14 @@ def _record(key: str, row: dict[str, str], outlet: str, text: str) -> Record:
 
 def iter_saudinewsnet(data: Path) -> Iterator[Record]:
     """Every SaudiNewsNet record, zips in name order, records in array order."""
-    for zpath in sorted((data / SNN_DIR).glob("*.zip")):
-        with zipfile.ZipFile(zpath) as zf:
-            (name,) = zf.namelist()
-            rows = json.loads(zf.read(name))
-        for i, row in enumerate(rows):
-            yield _record(f"{SNN_DIR}/{zpath.name}#{i}", row, "source", "content")
+    for path, i, row in saudinewsnet_records(data / SAUDINEWSNET.name):
+        yield _record(f"{SAUDINEWSNET.name}/{path.name}#{i}", row, "source", "content")
 
 
 def iter_ant(data: Path) -> Iterator[Record]:
     """Every ANT record, in line order."""
-    with gzip.open(data / ANT_FILE, "rt", encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            yield _record(f"ant#{i}", json.loads(line), "outlet", "text")
+    for i, row in ant_records(data / ANT.relative_to(SHARED_DATA)):
+        yield _record(f"ant#{i}", row, "outlet", "text")
 
 
 def draw(records: Iterator[Record], corpus: str, seed: int = SEED) -> list[tuple[Record, str]]:
@@ -159,7 +149,7 @@ def draw(records: Iterator[Record], corpus: str, seed: int = SEED) -> list[tuple
     return [(eligible[i], "uniform") for i in uniform] + [(eligible[i], "alias") for i in alias]
 
 
-def sample(data: Path = DEFAULT_DATA, seed: int = SEED) -> list[tuple[Record, str]]:
+def sample(data: Path = SHARED_DATA, seed: int = SEED) -> list[tuple[Record, str]]:
     """The whole sample: SaudiNewsNet's 130 then ANT's 130, each as (record, stratum)."""
     return draw(iter_saudinewsnet(data), "saudinewsnet", seed) + draw(iter_ant(data), "ant", seed)
 
@@ -173,11 +163,7 @@ def find(data: Path, key: str) -> Record:
                 return rec
         raise KeyError(key)
     path, _, index = key.partition("#")
-    zpath = data / path
-    with zipfile.ZipFile(zpath) as zf:
-        (name,) = zf.namelist()
-        row = json.loads(zf.read(name))[int(index)]
-    return _record(key, row, "source", "content")
+    return _record(key, day_records(data / path)[int(index)], "source", "content")
 
 
 def show(rec: Record) -> str:
@@ -190,7 +176,7 @@ def show(rec: Record) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data directory")
+    parser.add_argument("--data", type=Path, default=SHARED_DATA, help="the shared data directory")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--show", metavar="KEY", nargs="+", help="print these records in full")
     parser.add_argument("--out", type=Path, help="also write the key list (TSV) to this file")

@@ -1,4 +1,5 @@
-"""The near-duplicate evaluation harness: exact truth, scoring and the planted-copy generator.
+"""The near-duplicate evaluation harness: exact truth, scoring and the planted-copy generator
+(bench/dedup_truth.py, bench/dedup_quality.py, and what they share from bench/common.py).
 
 bench/ holds scripts, not a package: its folder goes on sys.path here, as it does when a script runs.
 """
@@ -24,15 +25,8 @@ from tests.conftest import shared_path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 import dedup_quality as dq
-from dedup_truth import (
-    cached_truth,
-    components,
-    exact_pairs,
-    exact_pairs_of_sets,
-    groups_to_pairs,
-    load_corpus,
-    score,
-)
+from common import components, groups_to_pairs, prf, saudinewsnet_texts
+from dedup_truth import cached_truth, exact_pairs, exact_pairs_of_sets
 
 # ------------------------------------------------------------------------------- exact truth
 
@@ -137,10 +131,10 @@ def test_candidate_generation_is_complete_whatever_the_cap(seed: int) -> None:
 
 
 def test_score_and_pairs_helpers() -> None:
-    assert score({(0, 1), (1, 2)}, {(0, 1), (2, 3)}) == (0.5, 0.5, 0.5)
-    assert score(set(), {(0, 1)}) == (1.0, 0.0, 0.0)
-    assert score({(0, 1)}, set()) == (0.0, 1.0, 0.0)
-    assert score({(0, 1)}, {(0, 1)}) == (1.0, 1.0, 1.0)
+    assert prf({(0, 1), (1, 2)}, {(0, 1), (2, 3)}) == (0.5, 0.5, 0.5)
+    assert prf(set(), {(0, 1)}) == (1.0, 0.0, 0.0)
+    assert prf({(0, 1)}, set()) == (0.0, 1.0, 0.0)
+    assert prf({(0, 1)}, {(0, 1)}) == (1.0, 1.0, 1.0)
     assert groups_to_pairs([[3, 1, 2], [5], [7, 6, 7]]) == {(1, 2), (1, 3), (2, 3), (6, 7)}
     labels = components({(0, 2), (2, 4), (5, 6)}, 7)
     assert labels[0] == labels[2] == labels[4] != labels[1]
@@ -167,7 +161,7 @@ def test_load_corpus_keeps_ids_stable(tmp_path: Path) -> None:
     ]
     with zipfile.ZipFile(tmp_path / "2015-01-01.zip", "w") as archive:
         archive.writestr("2015-01-01.json", json.dumps(records, ensure_ascii=False))
-    assert load_corpus(tmp_path) == [
+    assert saudinewsnet_texts(tmp_path) == [
         ("http://a/1", "نص أول"),
         ("2015-01-01.zip#1", "نص بلا رابط"),
         ("2015-01-01.zip#3", "نص رابع"),
