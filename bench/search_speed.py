@@ -41,7 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from common import CACHE, SAUDINEWSNET, ingested_saudinewsnet, log, percentile, print_table, write_json
-from marsad.model import Article, Page
+from marsad.model import Article, Page, article_key, stable_id
 from marsad.search import engine
 from marsad.search.analyzer import default_analyzer
 from marsad.search.index import index_doc, search_index
@@ -58,18 +58,20 @@ OUTLETS = [f"outlet{i:02d}.example" for i in range(40)]
 
 
 def real_docs(store: SqliteStore) -> list[tuple[int, str | None, str, IndexDoc]]:
-    """(seq, title, first 1,500 characters, index doc) of every article, analyzed as ingest does."""
+    """(key, title, first 1,500 characters, index doc) of every article, analyzed as ingest does."""
     analyzer = default_analyzer()
-    sources = store.unsearched(0, 10**9)
-    return [(s.seq, s.title, s.text[:1500], index_doc(s, analyzer)) for s in sources]
+    sources = store.search_sources([c.key for c in store.changes_after(0, 10**9, kinds=["new"])])
+    return [(s.key, s.title, s.text[:1500], index_doc(s, analyzer)) for s in sources]
 
 
 def perturbed(
-    real: list[tuple[int, str | None, str, IndexDoc]], count: int, first_seq: int, rng: random.Random
+    real: list[tuple[int, str | None, str, IndexDoc]], count: int, first: int, rng: random.Random
 ) -> Iterator[tuple[int, str | None, str, IndexDoc, int]]:
-    """`count` perturbed copies: (seq, title, text, doc, the seq it came from)."""
+    """`count` perturbed copies: (key, title, text, doc, the key it came from), numbered from
+    `first` (each copy's article id is made from its number, its key from the id)."""
     words = [term for row in real[:5000] for term in row[3].body.split()]
-    for seq in range(first_seq, first_seq + count):
+    for number in range(first, first + count):
+        key = article_key(synthetic_id(number))
         origin, title, text, doc = real[rng.randrange(len(real))]
         body = doc.body.split()
         if len(body) > 8:
@@ -84,30 +86,35 @@ def perturbed(
         day = f"20{rng.randint(15, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         outlet = rng.choice(OUTLETS)
         copy = replace(
-            doc, seq=seq, title=" ".join(heading), body=" ".join(body), tags=(), outlets=(outlet,), wires=()
+            doc, key=key, title=" ".join(heading), body=" ".join(body), tags=(), outlets=(outlet,), wires=()
         )
-        yield seq, title, text, replace(copy, seen=_day_seconds(day)), origin
+        yield key, title, text, replace(copy, seen=_day_seconds(day)), origin
+
+
+def synthetic_id(number: int) -> str:
+    return stable_id("synthetic article", str(number))
 
 
 def _write_rows(
-    store: SqliteStore, chunk: list[tuple[int, str | None, str, IndexDoc, int]], rng: random.Random
+    store: SqliteStore,
+    chunk: list[tuple[int, str | None, str, IndexDoc, int]],
+    first: int,
+    rng: random.Random,
 ) -> None:
     """The synthesized articles, through the store's own write: one page each (no raw bytes to
     read or segment), an article id of its own (copies of one origin share their text, and must
-    not fold into one article), so the store gives them the seqs their index docs carry."""
+    not fold into one article) whose key is the one its index doc carries."""
     batch = WriteBatch()
     groups: dict[int, int] = {}
-    for seq, title, text, doc, origin in chunk:
+    for number, (key, title, text, doc, origin) in enumerate(chunk, start=first):
         day = datetime.fromtimestamp(doc.seen, UTC)
-        page = Page(f"synth:{seq}", b"", "", doc.outlets[0], title=title, published=day, fmt="synth")
-        article = Occurrence(f"synth{seq:09d}", Article(text, title), day.date().isoformat())
+        page = Page(f"synth:{number}", b"", "", doc.outlets[0], title=title, published=day, fmt="synth")
+        article = Occurrence(synthetic_id(number), Article(text, title), day.date().isoformat())
+        assert article_key(article.article_id) == key
         batch.pages.append(PageWrite(page, (), (article,)))
         if rng.random() < 0.2:
-            groups[seq] = origin
-    first = store.last_seq() + 1
+            groups[key] = origin
     store.write(batch, datetime.now(UTC).isoformat(timespec="seconds"))
-    if (first, store.last_seq()) != (chunk[0][0], chunk[-1][0]):
-        raise RuntimeError(f"the store numbered the chunk {first}..{store.last_seq()}, not as its docs")
     anchors = store.anchors_of(sorted(set(groups.values())))
     with store.transaction():
         store.set_anchors({new: anchors.get(old, old) for new, old in groups.items()})
@@ -134,17 +141,17 @@ def synthesize(real: Path, size: int, seed: int) -> Path:
         baseline.add(row[3] for row in base)
         index = search_index(store)
         index.reset(store.archive_id, default_analyzer().version)
-        made, next_seq = len(base), store.last_seq() + 1
+        made = len(base)
         start = time.perf_counter()
         with index.writing():
-            index.add([row[3] for row in base])
-            store.mark_searched(index.commit())
-            copies = perturbed(base, size - len(base), next_seq, rng)
+            index.add([row[3] for row in base], store.last_change())
+            index.commit()
+            copies = perturbed(base, size - len(base), made, rng)
             while made < size:
                 chunk = [next(copies) for _ in range(min(20_000, size - made))]
-                _write_rows(store, chunk, rng)
-                index.add([row[3] for row in chunk])
-                store.mark_searched(index.commit())
+                _write_rows(store, chunk, made, rng)
+                index.add([row[3] for row in chunk], store.last_change())
+                index.commit()
                 baseline.add(row[3] for row in chunk)
                 made += len(chunk)
                 rate = (made - len(base)) / (time.perf_counter() - start)
@@ -183,7 +190,7 @@ class Fts5Baseline:
         self.db.execute("BEGIN")
         self.db.executemany(
             "INSERT INTO search_terms (rowid, title, body, tags, title_exact) VALUES (?, ?, ?, ?, ?)",
-            ((d.seq, d.title, d.body, " ".join(d.tags), " ".join(d.title_exact)) for d in docs),
+            ((d.key, d.title, d.body, " ".join(d.tags), " ".join(d.title_exact)) for d in docs),
         )
         self.db.execute("COMMIT")
 

@@ -129,17 +129,34 @@ def _log_tail(log: Path, lines: int = 30) -> str:
     return "(no server log)"
 
 
+class PostgresMissing(RuntimeError):
+    """PostgreSQL cannot be started here (not installed, or no user to run it as root)."""
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
+    try:
+        with throwaway_server() as server:
+            yield server
+    except PostgresMissing as missing:
+        pytest.skip(str(missing))
+
+
+@contextlib.contextmanager
+def throwaway_server(durable: bool = False) -> Iterator[PostgresServer]:
+    """A PostgreSQL server of its own on loopback, in a temporary folder deleted at the end.
+    `durable`: the server's default fsync settings (benchmarks), else the fast test settings."""
     bin_dir = find_bin_dir()
     if bin_dir is None:
-        pytest.skip(NOT_INSTALLED)
+        raise PostgresMissing(NOT_INSTALLED)
     as_root = os.geteuid() == 0
     if as_root:
         try:
             owner = pwd.getpwnam(SUPERUSER)
         except KeyError:
-            pytest.skip(f"running as root and there is no `{SUPERUSER}` user to own the test cluster")
+            raise PostgresMissing(
+                f"running as root and there is no `{SUPERUSER}` user to own the test cluster"
+            ) from None
     # The programs read PGDATA, PGPORT, PGHOST...: none of the caller's may leak into the cluster.
     env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
     env["LC_ALL"] = "C.UTF-8"
@@ -159,7 +176,7 @@ def postgres_server() -> Iterator[PostgresServer]:
         for attempt in range(5):  # another process may take the free port before the server does
             port = _free_port()
             options = [f"-c listen_addresses={HOST}", f"-p {port}", f"-k {root}"]
-            options += [f"-c {setting}" for setting in FAST_SETTINGS]
+            options += [f"-c {setting}" for setting in (FAST_SETTINGS[-1:] if durable else FAST_SETTINGS)]
             clock = time.perf_counter()
             try:
                 # -l: the server's output goes to a file, not to our pipes (which it would hold open).
