@@ -152,8 +152,6 @@ def index_articles(
                 progress(len(sources))
             if commit_every is None or index.pending >= commit_every:
                 index.commit()
-        if commit_every is None and index.pending:
-            index.commit()
     return done
 
 

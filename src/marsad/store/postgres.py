@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from marsad.store.sql import CHUNK, SqlStore, chunks, migrations
+from marsad.store.sql import CHUNK, SqlStore, migrations, pages_present
 
 WRITE_LOCK = 0x6D61727361640001  # "marsad" + 1: the advisory lock every writing transaction holds
 MIGRATE_LOCK = 0x6D61727361640002
@@ -40,6 +40,11 @@ def redacted(url: str) -> str:
     if parts.port:
         netloc += f":{parts.port}"
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _placeholders(sql: str) -> str:
+    """Marsad's statements are written with `?`; psycopg takes `%s`."""
+    return sql.replace("?", "%s")
 
 
 def index_home() -> Path:
@@ -59,11 +64,7 @@ class PostgresPresence:
         connection = self._connections.get(key)
         if connection is None or connection.closed:
             connection = self._connections[key] = psycopg.connect(self.url, autocommit=True)
-        found: set[str] = set()
-        for chunk in chunks(list(page_ids)):
-            rows = connection.execute("SELECT page_id FROM pages WHERE page_id = ANY(%s)", [list(chunk)])
-            found.update(row[0] for row in rows)
-        return found
+        return pages_present(lambda sql, params: connection.execute(_placeholders(sql), params), page_ids)
 
 
 class PostgresStore(SqlStore):
@@ -90,7 +91,7 @@ class PostgresStore(SqlStore):
             raise
 
     def _q(self, sql: str) -> str:
-        return sql.replace("?", "%s")
+        return _placeholders(sql)
 
     def _migrate(self) -> None:
         """Apply the bundled PostgreSQL migrations not applied yet, each in a transaction, under

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from importlib import resources
 from pathlib import Path
@@ -78,20 +78,6 @@ def migrations(dialect: str = "sqlite") -> list[tuple[int, str]]:
     return sorted(found)
 
 
-class Cursor(Protocol):
-    rowcount: int
-
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-    def fetchmany(self, size: int) -> list[Any]: ...
-
-    def executemany(self, sql: Any, rows: Any) -> Any: ...
-
-    def __iter__(self) -> Iterator[Any]: ...
-
-
 class Connection(Protocol):
     def execute(self, sql: Any, params: Any = ...) -> Any: ...
 
@@ -101,6 +87,21 @@ class Connection(Protocol):
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def rows_in(execute: Callable[[str, list[Any]], Any], sql: str, values: Sequence[Any]) -> Iterator[Any]:
+    """The rows of `sql`, whose `IN ({marks})` takes the values, a chunk of them at a time
+    (`execute` takes `?` placeholders)."""
+    for chunk in chunks(list(values)):
+        yield from execute(sql.format(marks=",".join("?" * len(chunk))), list(chunk)).fetchall()
+
+
+PRESENT_PAGES = "SELECT page_id FROM pages WHERE page_id IN ({marks})"
+
+
+def pages_present(execute: Callable[[str, list[Any]], Any], page_ids: Sequence[str]) -> set[str]:
+    """Which of these pages are stored: the check a store and its presence objects share."""
+    return {row[0] for row in rows_in(execute, PRESENT_PAGES, page_ids)}
 
 
 def dumps(values: Iterable[str]) -> str:
@@ -157,14 +158,11 @@ class SqlStore:
         return (self._read if reader else self._run)(sql, params).fetchone()[0]
 
     def _rows_in(self, sql: str, values: Sequence[Any], reader: bool = False) -> Iterator[Any]:
-        """The rows of `sql`, whose `IN ({marks})` takes the values, a chunk of them at a time."""
-        run = self._read if reader else self._run
-        for chunk in chunks(list(values)):
-            yield from run(sql.format(marks=",".join("?" * len(chunk))), list(chunk)).fetchall()
+        """`rows_in` on the reader or the writer."""
+        return rows_in(self._read if reader else self._run, sql, values)
 
     def _present(self, page_ids: Sequence[str], reader: bool = True) -> set[str]:
-        sql = "SELECT page_id FROM pages WHERE page_id IN ({marks})"
-        return {row[0] for row in self._rows_in(sql, page_ids, reader)}
+        return pages_present(self._read if reader else self._run, page_ids)
 
     # --- ArchiveStore: writing -----------------------------------------------------------------
 

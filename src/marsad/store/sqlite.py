@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from marsad.dedup.groups import regroup
 from marsad.model import article_key
-from marsad.store.sql import SqlStore, chunks, migrations
+from marsad.store.sql import SqlStore, migrations, pages_present
 
 PAGE_SIZE = 16384  # for new files; a file keeps the page size it was made with
 WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024
@@ -29,14 +29,6 @@ def copy_archive(source: Path, target: Path) -> None:
             twin = target.with_name(target.name + derived.name[len(source.name) :])
             shutil.rmtree(twin, ignore_errors=True)
             shutil.copytree(derived, twin)
-
-
-def _present(db: sqlite3.Connection, page_ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in chunks(list(page_ids)):
-        sql = f"SELECT page_id FROM pages WHERE page_id IN ({','.join('?' * len(chunk))})"
-        found.update(row[0] for row in db.execute(sql, list(chunk)))
-    return found
 
 
 class SqlitePresence:
@@ -62,7 +54,7 @@ class SqlitePresence:
                 reader.execute("PRAGMA busy_timeout=10000")
                 self._readers[key] = reader
             self._reader = self._readers[key]
-        return _present(self._reader, page_ids)
+        return pages_present(self._reader.execute, page_ids)
 
 
 class SqliteStore(SqlStore):
