@@ -103,6 +103,9 @@ def error_response(scope: Scope, error: WebError) -> Response:
     return HTMLResponse(html, status_code=error.status, headers=error.headers)
 
 
+EXPECTED = (QueryError, NotFound, IndexNotReady, IndexBusy, ArchiveBusy)
+
+
 def _as_web_error(error: Exception) -> WebError:
     """The service's exceptions as the answers they call for."""
     if isinstance(error, WebError):
@@ -168,7 +171,9 @@ def create_app(address: str, token: str | None = None, pool_size: int = POOL_SIZ
     async def handle(request: Request, error: Exception) -> Response:
         return error_response(request.scope, _as_web_error(error))
 
-    for kind in (Exception, StarletteHTTPException, RequestValidationError, WebError):
+    # the service's own exceptions are answers (4xx, 503); `Exception` is the last resort (500),
+    # which Starlette answers and then re-raises for the server to log
+    for kind in (*EXPECTED, StarletteHTTPException, RequestValidationError, WebError, Exception):
         app.add_exception_handler(kind, handle)
     static = resources.files("marsad.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
