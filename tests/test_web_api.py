@@ -140,6 +140,8 @@ def test_ingest_is_off_without_a_token_and_needs_it_when_set(sample_archive: Pat
     copy_archive(sample_archive, db)
     with client_for(db, token="s3cret") as on:
         before = on.get("/api/stats").json()
+        uploaded = {"q": "outlet:upload.example"}
+        assert on.get("/api/search", params=uploaded).json()["total"] == 0  # (and now kept)
         refused = on.post("/api/ingest", files=files, headers={"Authorization": "Bearer wrong"})
         assert_error(refused, 401, "unauthorized")
         assert refused.headers["www-authenticate"] == "Bearer"
@@ -155,6 +157,7 @@ def test_ingest_is_off_without_a_token_and_needs_it_when_set(sample_archive: Pat
         after = on.get("/api/stats").json()
         assert after["pages"] == before["pages"] + 1 and after["unindexed"] == 0
         assert "upload.example" in {o["outlet"] for o in on.get("/api/outlets").json()["outlets"]}
+        assert on.get("/api/search", params=uploaded).json()["total"] > 0  # the kept answer retired
 
 
 def test_security_headers_on_pages_api_and_static(client: TestClient) -> None:
@@ -198,3 +201,27 @@ def test_a_diff_against_a_copy_and_only_a_copy(client: TestClient) -> None:
     assert shown.status_code == 200 and "<ins>" in shown.text and "<del>" in shown.text
     other = top_hit(client)["id"]
     assert client.get(f"/article/{hit['id']}", params={"diff": other}).status_code == 404
+
+
+def test_kept_answers_last_while_the_version_does() -> None:
+    from marsad.web.cache import AnswerCache
+
+    made: list[int] = []
+
+    def make() -> int:
+        made.append(1)
+        return len(made)
+
+    cache = AnswerCache(size=2, ttl=60)
+    assert [cache.get("a", 1, make), cache.get("a", 1, make)] == [1, 1]
+    assert cache.get("a", 2, make) == 2  # the archive changed
+    cache.get("b", 2, make), cache.get("c", 2, make)  # "a" is the oldest: dropped
+    assert cache.get("a", 2, make) == 5
+    assert AnswerCache(ttl=0).get("a", 1, make) == 6  # too old at once
+
+    def fails() -> int:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError):
+        cache.get("d", 2, fails)
+    assert cache.get("d", 2, make) == 7  # an error is not kept

@@ -31,7 +31,17 @@ from marsad.service.browse import (
 from marsad.service.indexing import reindex, unindexed
 from marsad.service.ingestion import BATCH_PAGES, DEFAULT_NEAR, ingest, link_near_duplicates, page_write
 from marsad.service.migration import TableMoved, migrate
-from marsad.service.queries import article, articles, duplicates, pages, quarantine, search, similar, stats
+from marsad.service.queries import (
+    article,
+    articles,
+    duplicates,
+    pages,
+    quarantine,
+    search,
+    similar,
+    stats,
+    version,
+)
 
 __all__ = [
     "BATCH_PAGES",
@@ -64,6 +74,7 @@ __all__ = [
     "stats",
     "text_of",
     "unindexed",
+    "version",
     "word_diff",
     "writing",
 ]

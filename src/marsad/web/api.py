@@ -26,7 +26,7 @@ from marsad import service
 from marsad.defaults import MAX_LIMIT
 from marsad.search.engine import Hit
 from marsad.store.base import Store
-from marsad.web.app import MAX_BODY_BYTES, pool_of, token_of
+from marsad.web.app import MAX_BODY_BYTES, answers_of, pool_of, token_of
 from marsad.web.errors import ERROR_RESPONSES, WebError
 
 MAX_QUERY_CHARS = 500
@@ -58,14 +58,24 @@ Json = dict[str, Any]
 
 @router.get("/search")
 def search(
-    store: StoreDep, q: QueryText, limit: Limit = 10, offset: Offset = 0, facets: bool = False
+    request: Request,
+    store: StoreDep,
+    q: QueryText,
+    limit: Limit = 10,
+    offset: Offset = 0,
+    facets: bool = False,
 ) -> Json:
     """Hits for a query, one per duplicate group; `facets=true` adds the matches counted by
     outlet, wire agency and date."""
-    page = service.search(store, q, limit=limit, offset=offset).to_json()
-    if facets:
-        page["facets"] = service.facets(store, q).to_json()
-    return page
+
+    def answer() -> Json:
+        page = service.search(store, q, limit=limit, offset=offset).to_json()
+        if facets:
+            page["facets"] = service.facets(store, q).to_json()
+        return page
+
+    found: Json = answers_of(request).get(("api", q, limit, offset, facets), service.version(store), answer)
+    return found
 
 
 def _export_hits(store: Store, q: str, limit: int) -> list[Hit]:

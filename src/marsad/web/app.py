@@ -24,6 +24,7 @@ from marsad.search.engine import IndexNotReady, NotFound
 from marsad.search.query import QueryError
 from marsad.search.tantivy_index import IndexBusy
 from marsad.service import ArchiveBusy
+from marsad.web.cache import AnswerCache
 from marsad.web.errors import ARABIC, HTTP_CODES, WebError, log, validation_error
 from marsad.web.pool import POOL_SIZE, StorePool
 
@@ -156,6 +157,7 @@ def create_app(address: str, token: str | None = None, pool_size: int = POOL_SIZ
     )
     app.state.pool = StorePool(address, pool_size)
     app.state.token = token or None
+    app.state.answers = AnswerCache()
 
     docs_page = bytes(get_swagger_ui_html(openapi_url="/openapi.json", title="Marsad API").body).decode()
     docs_csp = (
@@ -193,6 +195,11 @@ def app_from_env() -> FastAPI:
 def pool_of(request: Request) -> StorePool:
     pool: StorePool = request.app.state.pool
     return pool
+
+
+def answers_of(request: Request) -> AnswerCache:
+    answers: AnswerCache = request.app.state.answers
+    return answers
 
 
 def token_of(request: Request) -> str | None:

@@ -7,7 +7,7 @@ import math
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi import Query as QueryParam
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -18,6 +18,7 @@ from marsad.search.query import QueryError
 from marsad.search.snippet import Snippet
 from marsad.store.base import Store
 from marsad.web.api import ARTICLE_ID, MAX_QUERY_CHARS, ArticleId, OutletName, copies_json, store_of
+from marsad.web.app import answers_of
 from marsad.web.errors import WebError
 
 PER_PAGE = 10
@@ -103,6 +104,7 @@ def home(store: StoreDep, page: PageNumber = 1) -> HTMLResponse:
 
 @router.get("/search")
 def search(
+    request: Request,
     store: StoreDep,
     q: Annotated[str, QueryParam(max_length=MAX_QUERY_CHARS)] = "",
     page: PageNumber = 1,
@@ -111,11 +113,13 @@ def search(
     query = q.strip()
     if not query:
         return render("search.html", result=None, facets=None, problem=None, page=1, pages=1)
-    result: SearchPage | None = None
-    facets: Facets | None = None
+
+    def answer() -> tuple[SearchPage, Facets]:
+        found = service.search(store, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        return found, service.facets(store, query)
+
     try:
-        result = service.search(store, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-        facets = service.facets(store, query)
+        result, facets = answers_of(request).get(("page", query, page), service.version(store), answer)
     except QueryError as error:
         return render(
             "search.html", 400, query=query, result=None, facets=None, problem=str(error), page=1, pages=1

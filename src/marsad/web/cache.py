@@ -1,0 +1,46 @@
+"""Search answers kept in each server process, while the archive stays the same.
+
+A news archive is asked the same few queries over and over (today's story, a name in the
+news); a search costs milliseconds of CPU (ranking, hit details, snippets) that a 2-core server
+cannot spend on every repeat. An answer is kept with the archive's version (`service.version`:
+the change log, the linker's and the index's cursors), so any ingest retires it, and for at most
+`ttl` seconds whatever happens.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+CACHE_SIZE = 2048  # answers per process
+CACHE_TTL = 60.0  # seconds
+
+
+class AnswerCache:
+    def __init__(self, size: int = CACHE_SIZE, ttl: float = CACHE_TTL) -> None:
+        self.size, self.ttl = size, ttl
+        self._kept: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable, version: Hashable, make: Callable[[], Any]) -> Any:
+        """The answer kept for `key` at this version, or `make()`'s, then kept (an exception
+        is not kept)."""
+        now = time.monotonic()
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None and found[0] == version and now - found[1] < self.ttl:
+                self._kept.move_to_end(key)
+                self.hits += 1
+                return found[2]
+            self.misses += 1
+        answer = make()
+        with self._lock:
+            self._kept[key] = (version, now, answer)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return answer
