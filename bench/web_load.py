@@ -8,12 +8,16 @@ search_quality.py and search_speed.py read: `common.ingested_saudinewsnet`), or 
 one. `marsad serve` runs in a subprocess (uvicorn, `--workers` processes); Debian's `wrk`
 (`apt-get install wrk`: a C load generator, so the client takes little of the two cores the
 server needs) keeps `--connections` connections busy for `--seconds` against each target in
-turn, cycling through its requests:
+turn, cycling through its requests, after a 5 s warm-up (not measured) over the repeated
+searches and the articles:
 
 - baseline: a static file (/static/style.css): the server's floor (HTTP, routing, headers);
 - stats: /api/stats (counts from the archive, no search);
-- search: /api/search with 2–3 title words of random articles (and their top hit's page);
-- article: /api/articles/{id} of the articles those searches find (text, pages, copies).
+- search, repeated: /api/search with 2–3 title words of 200 random articles, asked over and
+  over (a server process keeps an answer while the archive stays the same: web/cache.py);
+- search, never repeated: 12,000 other such searches, more than a run sends: none is kept;
+- article: /api/articles/{id} of the articles the repeated searches find first (text, pages,
+  copies; never kept).
 
 Printed per target: requests/s, latency p50 and p99, errors (socket errors and non-2xx
 answers). Goal (issue 13): no errors, p99 ≤ 200 ms on search and article.
@@ -46,6 +50,7 @@ from common import (
 )
 
 GOAL_P99_MS = 200.0
+WARM_UP = 5  # seconds
 # wrk cycles through a target's paths, one per request
 LUA = """paths = {%s}
 i = 0
@@ -84,21 +89,36 @@ def get_json(url: str) -> dict[str, object]:
         return found
 
 
-def search_paths(base: str, count: int, seed: int) -> tuple[list[str], list[str]]:
-    """Search requests (2–3 words of random titles) and the articles they find first."""
+def search_paths(count: int, seed: int) -> list[str]:
+    """Search requests: 2–3 words of `count` random titles (distinct titles; a cut that is no
+    query, only stopwords or an open quotation mark, is left out)."""
+    from marsad.search.analyzer import default_analyzer
+    from marsad.search.query import QueryError, parse_query
+
     rng = random.Random(seed)
     titles = [t for t in saudinewsnet_titles() if len(t.split()) >= 4]
-    searches, articles = [], []
+    analyzer = default_analyzer()
+    paths = []
     for title in rng.sample(titles, count):
         words = title.split()
         start = rng.randrange(len(words) - 2)
         query = " ".join(words[start : start + rng.choice((2, 3))])
-        path = f"/api/search?q={quote(query)}&limit=10"
-        searches.append(path)
+        try:
+            parse_query(query, analyzer)
+        except QueryError:
+            continue
+        paths.append(f"/api/search?q={quote(query)}&limit=10")
+    return list(dict.fromkeys(paths))
+
+
+def article_paths(base: str, searches: list[str]) -> list[str]:
+    """The article each search finds first."""
+    found = []
+    for path in searches:
         hits = get_json(base + path)["hits"]
         if isinstance(hits, list) and hits:
-            articles.append(f"/api/articles/{hits[0]['id']}")
-    return searches, articles
+            found.append(f"/api/articles/{hits[0]['id']}")
+    return found
 
 
 def wrk(base: str, paths: list[str], seconds: int, connections: int) -> dict[str, float]:
@@ -137,7 +157,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30, help="per target")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="server processes")
-    parser.add_argument("--queries", type=int, default=200, help="distinct search requests")
+    parser.add_argument("--queries", type=int, default=200, help="distinct searches, asked over and over")
+    parser.add_argument(
+        "--fresh", type=int, default=12000, help="other searches, each asked once (more than a run can send)"
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -149,13 +172,20 @@ def main() -> None:
     log(f"serving {db} on {base} with {args.workers} worker(s)")
     server = start_server(db, port, args.workers)
     try:
-        searches, articles = search_paths(base, args.queries, args.seed)
+        every = search_paths(args.queries + args.fresh, args.seed)
+        repeated, fresh = every[: args.queries], every[args.queries :]
+        articles = article_paths(base, repeated)  # (these searches' answers are now kept)
         targets = [
             ("baseline: static file", ["/static/style.css"]),
             ("/api/stats", ["/api/stats"]),
-            ("search", searches),
+            ("search, repeated", repeated),
+            ("search, never repeated", fresh),
             ("article", articles),
         ]
+        # warm-up, not measured: both server processes load what they read and keep the
+        # repeated searches' answers (the never-repeated ones are none of these)
+        log(f"warm-up: {WARM_UP} s over the repeated searches and the articles")
+        wrk(base, repeated + articles, WARM_UP, args.connections)
         results = {}
         for name, paths in targets:
             log(f"{name}: {len(paths)} distinct requests, {args.connections} connections, {args.seconds} s")
@@ -171,12 +201,9 @@ def main() -> None:
         [(n, r["requests"], r["rps"], r["p50_ms"], r["p99_ms"], r["errors"]) for n, r in results.items()],
         rule=True,
     )  # fmt: skip
-    met = all(
-        results[n]["errors"] == 0 and results[n]["p99_ms"] <= GOAL_P99_MS for n in ("search", "article")
-    )
-    print(
-        f"goal (no errors, p99 ≤ {GOAL_P99_MS:.0f} ms on search and article): {'met' if met else 'NOT met'}"
-    )
+    for name in ("search, repeated", "search, never repeated", "article"):
+        met = results[name]["errors"] == 0 and results[name]["p99_ms"] <= GOAL_P99_MS
+        print(f"goal (no errors, p99 ≤ {GOAL_P99_MS:.0f} ms), {name}: {'met' if met else 'NOT met'}")
     write_json(args.json, {"archive": str(db), "workers": args.workers, "results": results})
 
 

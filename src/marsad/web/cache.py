@@ -4,7 +4,7 @@ A news archive is asked the same few queries over and over (today's story, a nam
 news); a search costs milliseconds of CPU (ranking, hit details, snippets) that a 2-core server
 cannot spend on every repeat. An answer is kept with the archive's version (`service.version`:
 the change log, the linker's and the index's cursors), so any ingest retires it, and for at most
-`ttl` seconds whatever happens.
+`ttl` seconds whatever happens (popular answers are made again that often).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 CACHE_SIZE = 2048  # answers per process
-CACHE_TTL = 60.0  # seconds
+CACHE_TTL = 600.0  # seconds: a safety net; the version retires an answer as soon as the archive changes
 
 
 class AnswerCache:
