@@ -225,3 +225,25 @@ def test_kept_answers_last_while_the_version_does() -> None:
     with pytest.raises(ValueError):
         cache.get("d", 2, fails)
     assert cache.get("d", 2, make) == 7  # an error is not kept
+
+
+def test_the_version_is_read_once_per_age_and_again_after_a_change() -> None:
+    import asyncio
+
+    from marsad.web.cache import VersionClock
+
+    reads: list[int] = []
+
+    def read() -> int:
+        reads.append(1)
+        return len(reads)
+
+    clock = VersionClock(read, max_age=3600)
+
+    async def twice() -> tuple[object, object]:
+        return await clock.current(), await clock.current()
+
+    assert asyncio.run(twice()) == (1, 1)
+    clock.expire()
+    assert asyncio.run(clock.current()) == 2
+    assert asyncio.run(VersionClock(read, max_age=0).current()) == 3

@@ -26,7 +26,7 @@ from marsad import service
 from marsad.defaults import MAX_LIMIT
 from marsad.search.engine import Hit
 from marsad.store.base import Store
-from marsad.web.app import MAX_BODY_BYTES, answers_of, pool_of, token_of
+from marsad.web.app import MAX_BODY_BYTES, answers_of, pool_of, token_of, version_of
 from marsad.web.errors import ERROR_RESPONSES, WebError
 
 MAX_QUERY_CHARS = 500
@@ -56,26 +56,32 @@ StoreDep = Annotated[Store, Depends(store_of)]
 Json = dict[str, Any]
 
 
-@router.get("/search")
-def search(
+@router.get("/search", responses={200: {"content": {"application/json": {}}}})
+async def search(
     request: Request,
-    store: StoreDep,
     q: QueryText,
     limit: Limit = 10,
     offset: Offset = 0,
     facets: bool = False,
-) -> Json:
+) -> Response:
     """Hits for a query, one per duplicate group; `facets=true` adds the matches counted by
-    outlet, wire agency and date."""
+    outlet, wire agency and date. (A kept answer is served here, on the event loop; the rest
+    runs in a worker thread with a store from the pool.)"""
+    key = ("api", q, limit, offset, facets)
+    version = await version_of(request)
+    answers = answers_of(request)
+    body = answers.peek(key, version)
+    if body is None:
 
-    def answer() -> Json:
-        page = service.search(store, q, limit=limit, offset=offset).to_json()
-        if facets:
-            page["facets"] = service.facets(store, q).to_json()
-        return page
+        def answer() -> bytes:
+            with pool_of(request).store() as store:
+                page = service.search(store, q, limit=limit, offset=offset).to_json()
+                if facets:
+                    page["facets"] = service.facets(store, q).to_json()
+            return orjson.dumps(page)
 
-    found: Json = answers_of(request).get(("api", q, limit, offset, facets), service.version(store), answer)
-    return found
+        body = await run_in_threadpool(answers.get, key, version, answer)
+    return Response(body, media_type="application/json")
 
 
 def _export_hits(store: Store, q: str, limit: int) -> list[Hit]:
@@ -230,6 +236,7 @@ async def ingest(
                     raise WebError(413, "too_large", f"upload larger than {MAX_BODY_BYTES:,} bytes")
                 out.write(chunk)
         summary = await run_in_threadpool(_ingest_file, address, path, outlet)
+    request.app.state.versions.expire()  # searches see the new pages at once
     return asdict(summary)
 
 

@@ -24,7 +24,7 @@ from marsad.search.engine import IndexNotReady, NotFound
 from marsad.search.query import QueryError
 from marsad.search.tantivy_index import IndexBusy
 from marsad.service import ArchiveBusy
-from marsad.web.cache import AnswerCache
+from marsad.web.cache import AnswerCache, VersionClock
 from marsad.web.errors import ARABIC, HTTP_CODES, WebError, log, validation_error
 from marsad.web.pool import POOL_SIZE, StorePool
 
@@ -158,6 +158,7 @@ def create_app(address: str, token: str | None = None, pool_size: int = POOL_SIZ
     app.state.pool = StorePool(address, pool_size)
     app.state.token = token or None
     app.state.answers = AnswerCache()
+    app.state.versions = VersionClock(lambda: app.state.pool.version())
 
     docs_page = bytes(get_swagger_ui_html(openapi_url="/openapi.json", title="Marsad API").body).decode()
     docs_csp = (
@@ -200,6 +201,12 @@ def pool_of(request: Request) -> StorePool:
 def answers_of(request: Request) -> AnswerCache:
     answers: AnswerCache = request.app.state.answers
     return answers
+
+
+async def version_of(request: Request) -> Any:
+    """The archive's version as last read (see `VersionClock`)."""
+    versions: VersionClock = request.app.state.versions
+    return await versions.current()
 
 
 def token_of(request: Request) -> str | None:

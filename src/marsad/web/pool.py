@@ -11,7 +11,7 @@ import queue
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
-from marsad.service import open_archive
+from marsad.service import open_archive, version
 from marsad.store.base import Store
 
 POOL_SIZE = 4
@@ -36,6 +36,11 @@ class StorePool:
             yield store
         finally:
             self._free.put(store)
+
+    def version(self) -> tuple[int, int, int]:
+        """The archive's version (`service.version`)."""
+        with self.store() as store:
+            return version(store)
 
     def close(self) -> None:
         self._stack.close()
