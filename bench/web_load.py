@@ -8,8 +8,9 @@ search_quality.py and search_speed.py read: `common.ingested_saudinewsnet`), or 
 one. `marsad serve` runs in a subprocess (uvicorn, `--workers` processes); Debian's `wrk`
 (`apt-get install wrk`: a C load generator, so the client takes little of the two cores the
 server needs) keeps `--connections` connections busy for `--seconds` against each target in
-turn, cycling through its requests, after a 5 s warm-up (not measured) over the repeated
-searches and the articles:
+turn (5 s apart, so that what one left queued in the server does not weigh on the next),
+cycling through its requests, after a 5 s warm-up (not measured) over the repeated searches and
+the articles:
 
 - baseline: a static file (/static/style.css): the server's floor (HTTP, routing, headers);
 - stats: /api/stats (counts from the archive, no search);
@@ -51,6 +52,7 @@ from common import (
 
 GOAL_P99_MS = 200.0
 WARM_UP = 5  # seconds
+DRAIN = 5  # seconds between targets: requests still queued in the server when wrk stops end first
 # wrk cycles through a target's paths, one per request
 LUA = """paths = {%s}
 i = 0
@@ -177,10 +179,10 @@ def main() -> None:
         articles = article_paths(base, repeated)  # (these searches' answers are now kept)
         targets = [
             ("baseline: static file", ["/static/style.css"]),
-            ("/api/stats", ["/api/stats"]),
             ("search, repeated", repeated),
             ("search, never repeated", fresh),
             ("article", articles),
+            ("/api/stats", ["/api/stats"]),
         ]
         # warm-up, not measured: both server processes load what they read and keep the
         # repeated searches' answers (the never-repeated ones are none of these)
@@ -189,6 +191,7 @@ def main() -> None:
         results = {}
         for name, paths in targets:
             log(f"{name}: {len(paths)} distinct requests, {args.connections} connections, {args.seconds} s")
+            time.sleep(DRAIN)  # what the last target left queued in the server is done
             results[name] = wrk(base, paths, args.seconds, args.connections)
     finally:
         server.terminate()
