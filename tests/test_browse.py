@@ -90,7 +90,9 @@ def test_copies_and_a_word_diff_of_a_near_copy(sample: Store) -> None:
     copies = service.copies(sample, top.article_id)
     assert copies.group, "the heatwave story has near copies in its group"
     near = next(b for b in copies.group if "al-madar.example" in b.outlets)
-    runs = service.word_diff(service.text_of(sample, near.article_id), service.text_of(sample, top.article_id))
+    runs = service.word_diff(
+        service.text_of(sample, near.article_id), service.text_of(sample, top.article_id)
+    )
     removed = " ".join(text for kind, text in runs if kind == "removed")
     added = " ".join(text for kind, text in runs if kind == "added")
     assert "نبه" in removed and "حذر" in added
