@@ -57,6 +57,21 @@ def shared_record(key: str) -> Page:
 
 
 MakeStore = Callable[..., Store]
+SAMPLE_PAGES = Path(__file__).resolve().parents[1] / "src" / "marsad" / "sample" / "pages"
+
+
+@pytest.fixture(scope="session")
+def sample_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample corpus ingested once into an SQLite file with its search index
+    (tests that write copy it first: `marsad.store.sqlite.copy_archive`)."""
+    from marsad import service
+    from marsad.store.sqlite import SqliteStore
+
+    db = tmp_path_factory.mktemp("sample-archive") / "sample.db"
+    with SqliteStore(db) as store:
+        service.ingest([str(SAMPLE_PAGES)], store)
+        store.checkpoint()
+    return db
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

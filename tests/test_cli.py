@@ -214,10 +214,12 @@ def wait_for_pages(db: Path, process: subprocess.Popen[str], at_least: int = 1) 
 
 
 def comparable(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """An export without first_seen: a text page with no date is first seen when it is ingested."""
+    """An export without first-seen times (the article's, and each page's `seen_at`): a text page
+    with no date is first seen when it is ingested."""
     rows = [{k: v for k, v in a.items() if k != "first_seen"} for a in articles]
     for row in rows:
-        row["pages"] = sorted(row["pages"], key=lambda p: p["source"])
+        pages = [{k: v for k, v in p.items() if k != "seen_at"} for p in row["pages"]]
+        row["pages"] = sorted(pages, key=lambda p: p["source"])
     return sorted(rows, key=lambda a: a["id"])
 
 

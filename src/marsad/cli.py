@@ -440,6 +440,9 @@ def demo(
         if keep:
             copy_archive(db, keep)
             console.print(f"demo database kept at {keep}")
+            console.print(f"browse it: marsad serve --db {keep}  (then open http://127.0.0.1:8000/)")
+        else:
+            console.print("to browse it, keep it: marsad demo --keep demo.db && marsad serve --db demo.db")
 
 
 DEMO_QUERY = "ومسقط بتحليه المياه"
@@ -553,6 +556,43 @@ def article(
     console_out.print(Text(f"pages ({found['duplicates']} in its group):", style="dim"))
     for ref in found["pages"]:
         console_out.print(f"  {ref['outlet'] or '?'}  {ref['source']}")
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (loopback by default: nothing outside this machine).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes (each opens the archive).")] = 1,
+) -> None:
+    """Serve the web app and its JSON API (OpenAPI at /docs) over an archive. `POST /api/ingest`
+    is on only when the environment sets MARSAD_TOKEN (requests must carry it as a bearer token)."""
+    import uvicorn
+
+    from marsad.service import check_address
+
+    with _archive_errors():
+        check_address(db)
+    console.print(f"serving {_shown(db)} at http://{host}:{port}/ (API docs: /docs); Ctrl-C stops")
+    if workers == 1:
+        from marsad.web import create_app
+
+        with _archive_errors():
+            web_app = create_app(str(db), os.environ.get("MARSAD_TOKEN"))
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", server_header=False)
+        return
+    os.environ["MARSAD_SERVE_DB"] = str(db)  # each worker process builds the app from it
+    uvicorn.run(
+        "marsad.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        server_header=False,
+    )
 
 
 @app.command()

@@ -225,3 +225,46 @@ class QuarantineRecord:
     reason: str
     size: int
     quarantined_at: str
+
+
+# --- what browsing the archive shows: groups of copies, outlets, articles in brief ------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleBrief:
+    """An article as a list shows it: enough for a line with a link."""
+
+    article_id: str
+    title: str | None
+    lead: str | None
+    wire: list[str]
+    seen_at: str | None  # when the page in question (or the first page) carried it
+    outlets: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    """A duplicate group carried by more than one page: its anchor article (the one that
+    founded it), how many outlets, pages and distinct texts, and when it was first and last seen."""
+
+    article_id: str
+    title: str | None
+    lead: str | None
+    wire: list[str]
+    outlets: list[str]  # first seen first
+    pages: int
+    articles: int
+    first_seen: str | None
+    latest: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutletSummary:
+    """What one outlet published: pages, distinct articles, those credited to a wire agency."""
+
+    outlet: str
+    pages: int
+    articles: int
+    wire_articles: int
+    first_seen: str | None
+    latest: str | None

@@ -45,6 +45,7 @@ def article_object(
                 "position": ref.position,
                 "url": ref.url,
                 "dateline": ref.dateline,
+                "seen_at": ref.seen_at,
             }
             for ref in record.pages
         ],
@@ -134,7 +135,14 @@ def _schema(kind: str) -> pa.Schema:
             ]
         )
     page_ref = pa.struct(
-        [("source", text), ("outlet", text), ("position", pa.int32()), ("url", text), ("dateline", text)]
+        [
+            ("source", text),
+            ("outlet", text),
+            ("position", pa.int32()),
+            ("url", text),
+            ("dateline", text),
+            ("seen_at", text),
+        ]
     )
     if kind == "groups":
         member = pa.struct(

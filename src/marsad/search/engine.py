@@ -15,6 +15,9 @@ from marsad.search.snippet import Snippet, make_snippet
 
 SIMILAR_TERMS = 25  # salient terms a "more like this" query is made of
 SIMILAR_MAX_SHARE = 0.1  # terms in more than this share of articles say little about a story
+FACET_CAP = 3000  # matching articles a search's facets are counted over (its best, when more match)
+FACET_TOP = 12  # outlets and agencies a facet lists
+FACET_DAYS = 31  # more distinct days than this: dates are counted by month
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,78 @@ def search(
     query = parse_query(text, analyzer)
     _ready(store, analyzer)
     return _page(store, text, query, limit, offset, analyzer)
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    value: str  # what a filter takes: an outlet, an agency, YYYY-MM-DD or YYYY-MM
+    count: int  # matching duplicate groups with it
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """How a search's matches spread over outlets, agencies and dates, each counted in
+    duplicate groups (as hits are), over the best `counted` of `matching` articles."""
+
+    outlets: list[FacetValue]
+    wires: list[FacetValue]
+    dates: list[FacetValue]
+    by_month: bool
+    counted: int
+    matching: int
+
+    def to_json(self) -> dict[str, object]:
+        def values(found: list[FacetValue]) -> list[dict[str, object]]:
+            return [{"value": f.value, "count": f.count} for f in found]
+
+        return {
+            "outlet": values(self.outlets),
+            "wire": values(self.wires),
+            "date": values(self.dates),
+            "date_unit": "month" if self.by_month else "day",
+            "counted": self.counted,
+            "matching": self.matching,
+        }
+
+
+def _top(groups: dict[str, set[int]], top: int | None) -> list[FacetValue]:
+    ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    return [FacetValue(value, len(members)) for value, members in ranked[:top]]
+
+
+def facets(
+    store: SearchArchive,
+    text: str,
+    analyzer: Analyzer | None = None,
+    cap: int = FACET_CAP,
+    top: int = FACET_TOP,
+) -> Facets:
+    """The outlets, wire agencies and dates of a query's matches, each with the number of
+    matching duplicate groups: a front end offers them as filters (`outlet:`, `wire:`, `date:`)."""
+    analyzer = analyzer or default_analyzer()
+    query = parse_query(text, analyzer)
+    _ready(store, analyzer)
+    matching, keys = search_index(store).matching(query, cap)
+    group_of = store.groups(keys)
+    outlets: dict[str, set[int]] = {}
+    wires: dict[str, set[int]] = {}
+    days: dict[str, set[int]] = {}
+    for key, outlet, agencies, seen in store.facet_labels(keys):
+        group = group_of.get(key, key)
+        if outlet:
+            outlets.setdefault(outlet, set()).add(group)
+        for agency in agencies:
+            wires.setdefault(agency, set()).add(group)
+        if seen:
+            days.setdefault(seen[:10], set()).add(group)
+    by_month = len(days) > FACET_DAYS
+    if by_month:
+        months: dict[str, set[int]] = {}
+        for day, members in days.items():
+            months.setdefault(day[:7], set()).update(members)
+        days = months
+    dates = [FacetValue(value, len(members)) for value, members in sorted(days.items())]
+    return Facets(_top(outlets, top), _top(wires, top), dates, by_month, len(keys), matching)
 
 
 def salient_terms(

@@ -75,6 +75,11 @@ class SearchArchive(Protocol):
         """The duplicate group (its anchor's key) of each of these articles that has one."""
         ...
 
+    def facet_labels(self, keys: Sequence[int]) -> list[tuple[int, str | None, list[str], str | None]]:
+        """(key, outlet, wire agencies, first seen) of these articles, one row per outlet that
+        carried each: what a search's facets count."""
+        ...
+
     def group_of(self, article_id: str) -> int | None:
         """The duplicate group of an article (its own key when it has none); None if unknown."""
         ...

@@ -273,6 +273,16 @@ class TantivyIndex:
         distinct = {group_of.get(key, key) for key in keys} - {skip_group}
         return IndexResults(len(distinct), True, hits)
 
+    def matching(self, query: Query, cap: int) -> tuple[int, list[int]]:
+        """How many articles match, and the keys of the best `cap` of them (all when fewer):
+        what facets are counted over."""
+        searcher = self._searcher()
+        base = translate(query, self.schema).base
+        found = searcher.search(base, cap, count=True)
+        addresses = [address for _, address in found.hits]
+        keys = [int(key or 0) for key in searcher.fast_field_values("key", addresses)]
+        return int(getattr(found, "count", 0) or 0), keys
+
     def document_frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
         """How many articles are indexed, and in how many of them each term occurs (in the
         body or, where more, the title or tags)."""

@@ -17,25 +17,53 @@ from marsad.service.archive import (
     shown_address,
     writing,
 )
+from marsad.service.browse import (
+    Copies,
+    OutletView,
+    copies,
+    copy_groups,
+    facets,
+    outlet,
+    outlets,
+    text_of,
+    word_diff,
+)
 from marsad.service.indexing import reindex, unindexed
 from marsad.service.ingestion import BATCH_PAGES, DEFAULT_NEAR, ingest, link_near_duplicates, page_write
 from marsad.service.migration import TableMoved, migrate
-from marsad.service.queries import article, articles, duplicates, pages, quarantine, search, similar, stats
+from marsad.service.queries import (
+    article,
+    articles,
+    duplicates,
+    pages,
+    quarantine,
+    search,
+    similar,
+    stats,
+    version,
+)
 
 __all__ = [
     "BATCH_PAGES",
     "DEFAULT_NEAR",
     "ArchiveBusy",
     "ArchiveError",
+    "Copies",
+    "OutletView",
     "TableMoved",
     "article",
     "articles",
     "check_address",
+    "copies",
+    "copy_groups",
     "duplicates",
+    "facets",
     "ingest",
     "link_near_duplicates",
     "migrate",
     "open_archive",
+    "outlet",
+    "outlets",
     "page_write",
     "pages",
     "quarantine",
@@ -44,6 +72,9 @@ __all__ = [
     "shown_address",
     "similar",
     "stats",
+    "text_of",
     "unindexed",
+    "version",
+    "word_diff",
     "writing",
 ]

@@ -13,10 +13,11 @@ from dataclasses import asdict
 from typing import Any
 
 from marsad import export
+from marsad.dedup.linking import CONSUMER as LINKER
 from marsad.model import QuarantineRecord
 from marsad.search import engine
 from marsad.search.engine import NotFound, SearchPage
-from marsad.search.index import backlog
+from marsad.search.index import backlog, search_index
 from marsad.store.base import Store
 
 
@@ -64,3 +65,10 @@ def quarantine(store: Store) -> list[dict[str, Any]]:
     """Input that could not be read, with its reason (the raw bytes stay in the archive)."""
     records: list[QuarantineRecord] = list(store.quarantined())
     return [asdict(record) for record in records]
+
+
+def version(store: Store) -> tuple[int, int, int]:
+    """Moves whenever what a read shows may have changed: the change log's last position, the
+    near-duplicate linker's cursor (groups) and the search index's. A shell may keep answers
+    made at one version for as long as it stays the same."""
+    return store.last_change(), store.cursor(LINKER), search_index(store).cursor

@@ -14,7 +14,17 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from marsad.dedup.linking import LinkStore
-from marsad.model import Article, ArticleRecord, Page, PageRecord, QuarantineRecord, ReadFailure
+from marsad.model import (
+    Article,
+    ArticleBrief,
+    ArticleRecord,
+    GroupSummary,
+    OutletSummary,
+    Page,
+    PageRecord,
+    QuarantineRecord,
+    ReadFailure,
+)
 from marsad.search.port import SearchArchive
 
 
@@ -124,6 +134,23 @@ class ArchiveStore(Protocol):
 
     def contained_pairs(self) -> list[tuple[str, str]]:
         """(inner, outer) article ids of every `contained` link."""
+        ...
+
+    def copy_groups(self, limit: int, offset: int = 0) -> list[GroupSummary]:
+        """Duplicate groups carried by more than one page, the most outlets first, then the
+        latest seen (a page of them)."""
+        ...
+
+    def outlets(self, outlet: str | None = None) -> list[OutletSummary]:
+        """Every outlet (or only this one), what it published, the busiest first."""
+        ...
+
+    def outlet_articles(self, outlet: str, limit: int, offset: int = 0) -> list[ArticleBrief]:
+        """A page of the articles an outlet carried, the latest first."""
+        ...
+
+    def outlet_boilerplate(self, outlet: str) -> Iterator[list[str]]:
+        """The boilerplate lines taken out of each article the outlet carried."""
         ...
 
     def close(self) -> None: ...

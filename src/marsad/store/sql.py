@@ -30,8 +30,11 @@ from marsad.dedup.exact import merge_occurrences
 from marsad.dedup.near import Doc, Link
 from marsad.dedup.templates import Cleaned
 from marsad.model import (
+    ArticleBrief,
     ArticleRecord,
     Change,
+    GroupSummary,
+    OutletSummary,
     PageRecord,
     PageRef,
     QuarantineRecord,
@@ -64,6 +67,14 @@ MERGED_FIELDS = (
 )
 _JSON_FIELDS = frozenset({"wire", "tags", "related", "authors", "boilerplate"})
 _MERGED = ", ".join(MERGED_FIELDS)
+# Every page's copy of an article with the article's duplicate group (its anchor's key, or its
+# own key when it is in no group): what browsing groups and outlets aggregates over.
+_CARRIED = (
+    "SELECT COALESCE(g.anchor_key, a.article_key) AS grp, p.outlet AS outlet, o.article_id AS article_id,"
+    " o.seen_at AS seen_at FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+    " JOIN articles a ON a.article_id = o.article_id"
+    " LEFT JOIN article_groups g ON g.article_key = a.article_key"
+)
 # change-log kinds: added; carried again by another page; cleaned of learnt template lines
 NEW, COPY, TEXT = "new", "copy", "text"
 
@@ -404,6 +415,76 @@ class SqlStore:
                 inside.append(outer_id)
         return list(dict.fromkeys(contains)), list(dict.fromkeys(inside))
 
+    # --- browsing: groups of copies, outlets -------------------------------------------------
+
+    def copy_groups(self, limit: int, offset: int = 0) -> list[GroupSummary]:
+        """Groups carried by more than one page, the most outlets first, then the latest seen."""
+        rows = self._read(
+            "SELECT grp, COUNT(DISTINCT outlet) AS outlets, COUNT(*) AS pages,"
+            " COUNT(DISTINCT article_id) AS texts, MIN(seen_at) AS first, MAX(seen_at) AS latest"
+            f" FROM ({_CARRIED}) c GROUP BY grp HAVING COUNT(*) > 1"
+            " ORDER BY outlets DESC, latest DESC, grp LIMIT ? OFFSET ?",
+            [limit, offset],
+        ).fetchall()
+        keys = [row[0] for row in rows]
+        anchors = {
+            key: (article_id, title, lead, json.loads(wire))
+            for key, article_id, title, lead, wire in self._rows_in(
+                "SELECT article_key, article_id, title, lead, wire FROM articles"
+                " WHERE article_key IN ({marks})",
+                keys,
+                reader=True,
+            )
+        }
+        outlets: dict[int, list[str]] = {}
+        sql = (
+            f"SELECT grp, outlet, MIN(seen_at) AS first FROM ({_CARRIED}) c"
+            " WHERE grp IN ({marks}) AND outlet IS NOT NULL GROUP BY grp, outlet ORDER BY grp, first, outlet"
+        )
+        for key, outlet, _ in self._rows_in(sql, keys, reader=True):
+            outlets.setdefault(key, []).append(outlet)
+        return [
+            GroupSummary(*anchors[key], outlets.get(key, []), pages, texts, first, latest)
+            for key, _, pages, texts, first, latest in rows
+        ]
+
+    def outlets(self, outlet: str | None = None) -> list[OutletSummary]:
+        """Every outlet (or this one) with its pages, articles and wire-credited articles, the
+        busiest first."""
+        where = "p.outlet = ?" if outlet is not None else "p.outlet IS NOT NULL"
+        rows = self._read(
+            "SELECT p.outlet, COUNT(DISTINCT p.page_id), COUNT(DISTINCT o.article_id),"
+            " COUNT(DISTINCT CASE WHEN a.wire <> '[]' THEN o.article_id END), MIN(o.seen_at), MAX(o.seen_at)"
+            " FROM pages p LEFT JOIN occurrences o ON o.page_id = p.page_id"
+            f" LEFT JOIN articles a ON a.article_id = o.article_id WHERE {where}"
+            " GROUP BY p.outlet ORDER BY 3 DESC, p.outlet",
+            [] if outlet is None else [outlet],
+        ).fetchall()
+        return [OutletSummary(*row) for row in rows]
+
+    def outlet_articles(self, outlet: str, limit: int, offset: int = 0) -> list[ArticleBrief]:
+        """The articles an outlet carried, the latest first (when its page carried them)."""
+        rows = self._read(
+            "SELECT a.article_id, a.title, a.lead, a.wire, MIN(o.seen_at) AS seen"
+            " FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
+            " JOIN articles a ON a.article_id = o.article_id WHERE p.outlet = ?"
+            " GROUP BY a.article_id, a.title, a.lead, a.wire"
+            " ORDER BY seen DESC, a.article_id LIMIT ? OFFSET ?",
+            [outlet, limit, offset],
+        ).fetchall()
+        return [ArticleBrief(i, title, lead, json.loads(wire), seen) for i, title, lead, wire, seen in rows]
+
+    def outlet_boilerplate(self, outlet: str) -> Iterator[list[str]]:
+        """The boilerplate lines taken out of each article an outlet carried."""
+        rows = self._read(
+            "SELECT DISTINCT a.article_id, a.boilerplate FROM occurrences o"
+            " JOIN pages p ON p.page_id = o.page_id JOIN articles a ON a.article_id = o.article_id"
+            " WHERE p.outlet = ?",
+            [outlet],
+        ).fetchall()
+        for _, boilerplate in rows:
+            yield json.loads(boilerplate)
+
     def near_links(self) -> list[tuple[str, str, str, float]]:
         return [
             tuple(row)
@@ -621,6 +702,17 @@ class SqlStore:
             if outlet not in held:
                 held.append(outlet)
         return found
+
+    def facet_labels(self, keys: Sequence[int]) -> list[tuple[int, str | None, list[str], str | None]]:
+        sql = (
+            "SELECT DISTINCT a.article_key, p.outlet, a.wire, a.first_seen FROM articles a"
+            " JOIN occurrences o ON o.article_id = a.article_id JOIN pages p ON p.page_id = o.page_id"
+            " WHERE a.article_key IN ({marks})"
+        )
+        return [
+            (key, outlet, json.loads(wire), seen)
+            for key, outlet, wire, seen in self._rows_in(sql, keys, True)
+        ]
 
     def groups(self, keys: Sequence[int]) -> dict[int, int]:
         sql = "SELECT article_key, anchor_key FROM article_groups WHERE article_key IN ({marks})"

@@ -1,0 +1,249 @@
+"""The web app through FastAPI's TestClient: the JSON API, its one error shape, limits,
+exports, ingest behind a token, security headers, and pages that escape what they show."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from marsad.defaults import MAX_LIMIT
+from marsad.store.sqlite import copy_archive
+from marsad.web import create_app
+from marsad.web.api import MAX_QUERY_CHARS
+from tests.conftest import SAMPLE_PAGES
+
+WATER = "تحلية المياه مسقط"
+
+
+def client_for(db: Path, token: str | None = None) -> TestClient:
+    return TestClient(create_app(str(db), token))  # a server error fails the test
+
+
+@pytest.fixture(scope="module")
+def client(sample_archive: Path) -> Iterator[TestClient]:
+    with client_for(sample_archive) as opened:
+        yield opened
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"status", "code", "message", "details"}
+    assert (body["error"]["status"], body["error"]["code"]) == (status, code)
+    assert body["error"]["message"]
+    return dict(body["error"])
+
+
+def top_hit(client: TestClient, query: str = WATER) -> dict[str, Any]:
+    hits = client.get("/api/search", params={"q": query}).json()["hits"]
+    assert hits
+    return dict(hits[0])
+
+
+def test_search_pages_and_facets(client: TestClient) -> None:
+    first = client.get("/api/search", params={"q": "outlet:al-madar", "limit": 2, "facets": "true"}).json()
+    assert first["total"] > 2 and len(first["hits"]) == 2 and (first["limit"], first["offset"]) == (2, 0)
+    second = client.get("/api/search", params={"q": "outlet:al-madar", "limit": 2, "offset": 2}).json()
+    assert not {h["id"] for h in first["hits"]} & {h["id"] for h in second["hits"]}
+    assert "facets" not in second
+    facets = first["facets"]
+    assert {"outlet", "wire", "date", "date_unit", "counted", "matching"} <= set(facets)
+    assert all(value["count"] >= 1 for value in facets["outlet"])
+
+
+def test_a_spelling_variant_finds_the_article(client: TestClient) -> None:
+    # ta marbuta as ha, alef without hamza, a clitic: no page writes it so
+    hit = top_hit(client, "ومسقط بتحليه المياه")
+    assert "مسقط" in hit["title"] and hit["outlet_count"] >= 5
+
+
+def test_every_error_has_one_shape(client: TestClient) -> None:
+    assert_error(client.get("/api/nowhere"), 404, "not_found")
+    assert_error(client.get("/api/articles/" + "0" * 32), 404, "not_found")
+    assert_error(client.get("/api/articles/not-an-id"), 422, "invalid_request")
+    assert_error(client.get("/api/outlets/no-such-outlet"), 404, "not_found")
+    details = assert_error(
+        client.get("/api/search", params={"q": "x", "limit": MAX_LIMIT + 1}), 422, "invalid_request"
+    )
+    assert details["details"][0]["field"] == "query.limit"
+    assert_error(client.get("/api/search", params={"q": "x" * (MAX_QUERY_CHARS + 1)}), 422, "invalid_request")
+    assert_error(client.get("/api/search", params={"q": "x", "offset": -1}), 422, "invalid_request")
+    assert_error(client.get("/api/search", params={"q": '"open'}), 400, "bad_query")
+    assert_error(client.get("/api/search"), 422, "invalid_request")
+    assert_error(client.delete("/api/stats"), 405, "method_not_allowed")
+    big = client.post("/api/ingest", content=b"x", headers={"content-length": str(60 * 1024 * 1024)})
+    assert_error(big, 413, "too_large")
+
+
+def test_article_carries_its_pages_copies_and_similar(client: TestClient) -> None:
+    hit = top_hit(client)
+    article = client.get(f"/api/articles/{hit['id']}").json()
+    assert article["id"] == hit["id"] and article["text"]
+    assert {page["outlet"] for page in article["pages"]} >= set(hit["outlets"][:2])
+    assert all(page["seen_at"] for page in article["pages"])
+    assert set(article["copies"]) == {"group", "contains", "contained_in"}
+    similar = client.get(f"/api/articles/{hit['id']}/similar", params={"limit": 3}).json()
+    assert similar["hits"] and hit["id"] not in {h["id"] for h in similar["hits"]}
+
+
+def test_duplicates_outlets_stats_quarantine(client: TestClient) -> None:
+    groups = client.get("/api/duplicates", params={"limit": 5}).json()["groups"]
+    assert len(groups) == 5 and all(g["pages"] > 1 for g in groups)
+    assert [len(g["outlets"]) for g in groups] == sorted((len(g["outlets"]) for g in groups), reverse=True)
+    outlets = client.get("/api/outlets").json()["outlets"]
+    name = outlets[0]["outlet"]
+    one = client.get(f"/api/outlets/{name}", params={"limit": 3}).json()
+    assert one["outlet"] == name and len(one["articles_page"]) == 3 and 0 <= one["wire_share"] <= 1
+    stats = client.get("/api/stats").json()
+    assert stats["articles"] > 0 and stats["unindexed"] == 0
+    quarantined = client.get("/api/quarantine").json()
+    assert quarantined["total"] == stats["quarantined"] > 0
+    assert all(item["reason"] for item in quarantined["items"])
+
+
+def test_search_exports_as_jsonl_and_csv(client: TestClient) -> None:
+    params = {"q": "outlet:al-madar", "limit": 1000}
+    expected = client.get("/api/search", params={"q": "outlet:al-madar", "limit": MAX_LIMIT}).json()
+    jsonl = client.get("/api/search/export", params={**params, "format": "jsonl"})
+    assert jsonl.headers["content-type"].startswith("application/x-ndjson")
+    rows = [json.loads(line) for line in jsonl.text.splitlines()]
+    assert [row["id"] for row in rows] == [hit["id"] for hit in expected["hits"]]
+    exported = client.get("/api/search/export", params={**params, "format": "csv"})
+    assert "attachment" in exported.headers["content-disposition"]
+    table = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [row["id"] for row in table] == [row["id"] for row in rows]
+    assert [row["title"] for row in table] == [row["title"] or "" for row in rows]
+    assert_error(client.get("/api/search/export", params={**params, "format": "xml"}), 422, "invalid_request")
+
+
+def test_csv_cells_never_start_a_formula() -> None:
+    from marsad.web.api import _cell
+
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("-1") == "'-1" and _cell(["a", "b"]) == "a، b"
+
+
+def test_ingest_is_off_without_a_token_and_needs_it_when_set(sample_archive: Path, tmp_path: Path) -> None:
+    page = (SAMPLE_PAGES / "al-madar.example" / "jordan-budget-2026.txt").read_bytes()
+    new_page = page.replace("الأحد".encode(), "الاثنين".encode())
+    files = {"file": ("new-page.txt", new_page, "text/plain")}
+    with TestClient(create_app(str(sample_archive))) as off:
+        assert_error(off.post("/api/ingest", files=files), 404, "ingest_off")
+    db = tmp_path / "copy.db"
+    copy_archive(sample_archive, db)
+    with client_for(db, token="s3cret") as on:
+        before = on.get("/api/stats").json()
+        uploaded = {"q": "outlet:upload.example"}
+        assert on.get("/api/search", params=uploaded).json()["total"] == 0  # (and now kept)
+        refused = on.post("/api/ingest", files=files, headers={"Authorization": "Bearer wrong"})
+        assert_error(refused, 401, "unauthorized")
+        assert refused.headers["www-authenticate"] == "Bearer"
+        assert_error(on.post("/api/ingest", files=files), 401, "unauthorized")
+        done = on.post(
+            "/api/ingest",
+            files=files,
+            data={"outlet": "upload.example"},
+            headers={"Authorization": "Bearer s3cret"},
+        )
+        assert done.status_code == 200, done.text
+        assert done.json()["pages_new"] == 1
+        after = on.get("/api/stats").json()
+        assert after["pages"] == before["pages"] + 1 and after["unindexed"] == 0
+        assert "upload.example" in {o["outlet"] for o in on.get("/api/outlets").json()["outlets"]}
+        assert on.get("/api/search", params=uploaded).json()["total"] > 0  # the kept answer retired
+
+
+def test_security_headers_on_pages_api_and_static(client: TestClient) -> None:
+    for path in ("/", "/api/stats", "/static/style.css", "/api/nowhere", "/docs"):
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    page_policy = client.get("/").headers["content-security-policy"]
+    assert "script-src" not in page_policy and "default-src 'none'" in page_policy  # no script at all
+    docs_policy = client.get("/docs").headers["content-security-policy"]
+    assert "'unsafe-inline'" not in docs_policy and "'sha256-" in docs_policy
+
+
+def test_pages_are_rtl_arabic_and_escape_what_they_show(client: TestClient) -> None:
+    attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    page = client.get("/search", params={"q": attack})
+    assert page.status_code in (200, 400)
+    assert '<html lang="ar" dir="rtl">' in page.text
+    assert "<script>alert" not in page.text and "<img src=x" not in page.text
+    assert "&lt;script&gt;alert(" in page.text
+    for path in ("/", "/outlets", "/quarantine", "/search?q=" + WATER, "/article/" + top_hit(client)["id"]):
+        shown = client.get(path)
+        assert shown.status_code == 200 and '<a class="skip" href="#main">' in shown.text, path
+        assert "<script" not in shown.text
+
+
+def test_page_errors_are_pages(client: TestClient) -> None:
+    missing = client.get("/article/" + "0" * 32)
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "غير موجودة" in missing.text
+    assert client.get("/search", params={"page": 0}).status_code == 422
+
+
+def test_a_diff_against_a_copy_and_only_a_copy(client: TestClient) -> None:
+    hit = top_hit(client, "موجة حر وغبار 49 درجة")
+    copies = client.get(f"/api/articles/{hit['id']}").json()["copies"]["group"]
+    assert copies
+    shown = client.get(f"/article/{hit['id']}", params={"diff": copies[0]["article_id"]})
+    assert shown.status_code == 200 and "<ins>" in shown.text and "<del>" in shown.text
+    other = top_hit(client)["id"]
+    assert client.get(f"/article/{hit['id']}", params={"diff": other}).status_code == 404
+
+
+def test_kept_answers_last_while_the_version_does() -> None:
+    from marsad.web.cache import AnswerCache
+
+    made: list[int] = []
+
+    def make() -> int:
+        made.append(1)
+        return len(made)
+
+    cache = AnswerCache(size=2, ttl=60)
+    assert [cache.get("a", 1, make), cache.get("a", 1, make)] == [1, 1]
+    assert cache.get("a", 2, make) == 2  # the archive changed
+    cache.get("b", 2, make), cache.get("c", 2, make)  # "a" is the oldest: dropped
+    assert cache.get("a", 2, make) == 5
+    assert AnswerCache(ttl=0).get("a", 1, make) == 6  # too old at once
+
+    def fails() -> int:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError):
+        cache.get("d", 2, fails)
+    assert cache.get("d", 2, make) == 7  # an error is not kept
+
+
+def test_the_version_is_read_once_per_age_and_again_after_a_change() -> None:
+    import asyncio
+
+    from marsad.web.cache import VersionClock
+
+    reads: list[int] = []
+
+    def read() -> int:
+        reads.append(1)
+        return len(reads)
+
+    clock = VersionClock(read, max_age=3600)
+
+    async def twice() -> tuple[object, object]:
+        return await clock.current(), await clock.current()
+
+    assert asyncio.run(twice()) == (1, 1)
+    clock.expire()
+    assert asyncio.run(clock.current()) == 2
+    assert asyncio.run(VersionClock(read, max_age=0).current()) == 3
