@@ -18,7 +18,10 @@ FIFTH = [
     "2015-08-06.zip#1565",  # وصول الطائرة الإغاثية السعودية الخامسة إلى عدن
     "2015-08-06.zip#1736",  # الإغاثة الجوية الخامسة تصل عدن
 ]
-CITY_TRANSFER = ["2015-08-10.zip#210", "2015-08-11.zip#905"]  # سيتي يقترب من ضم دي بروين / «سيتي» يغري دي بروين
+CITY_TRANSFER = [
+    "2015-08-10.zip#210",
+    "2015-08-11.zip#905",
+]  # سيتي يقترب من ضم دي بروين / «سيتي» يغري دي بروين
 
 
 def story_input(key: str, group: int | None = None) -> StoryInput:
@@ -49,8 +52,12 @@ def test_ordinals_of_a_title() -> None:
 
 def test_copies_join_their_group_story_without_a_comparison() -> None:
     clusterer = StoryClusterer()
-    first = clusterer.add(StoryInput(1, "افتتاح معرض الكتاب في جدة", "افتتح أمير منطقة مكة معرض الكتاب", date(2015, 8, 1), 7))
-    other = clusterer.add(StoryInput(2, "هبوط أسعار النفط", "تراجعت أسعار النفط في التعاملات", date(2015, 8, 1), 8))
+    first = clusterer.add(
+        StoryInput(1, "افتتاح معرض الكتاب في جدة", "افتتح أمير منطقة مكة معرض الكتاب", date(2015, 8, 1), 7)
+    )
+    other = clusterer.add(
+        StoryInput(2, "هبوط أسعار النفط", "تراجعت أسعار النفط في التعاملات", date(2015, 8, 1), 8)
+    )
     # a copy of group 7 whose text (a truncated one) shares nothing: it joins by its group
     copy = clusterer.add(StoryInput(3, None, "نص", date(2015, 8, 2), 7))
     assert copy == first != other

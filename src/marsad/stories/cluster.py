@@ -23,6 +23,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from importlib import resources
 
 from marsad.search.analyzer import Analyzer, default_analyzer
 from marsad.search.lexicon import lexicon
@@ -39,6 +41,7 @@ MAX_SPAN_DAYS = 7  # and none dated more than this after its first: an event, no
 CANDIDATES = 8  # stories compared with each article
 THRESHOLD = 0.32  # cosine to a story's centroid at which an article joins it (bench/stories_eval.py)
 IDF_REFRESH = 500  # articles between recomputations of a term's idf
+NAME_IDF = 7.0  # a title term at least this rare is a name (df ≲ 0.1% of the archive)
 PRIOR_DOCS = 2000.0  # pseudo-documents of the lexicon prior
 PRIOR_WORDS = 300.0  # words in a pseudo-document: P(word in doc) ≈ 1 - exp(-f · words)
 
@@ -56,6 +59,7 @@ class StoryState:
     norm: float = 0.0
     probes: frozenset[str] = frozenset()
     ordinals: frozenset[int] = frozenset()  # ordinal words of its titles: the 4th plane is not the 5th
+    names: frozenset[str] = frozenset()  # the rare terms of its first title (who, where: its identity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,13 @@ _ORDINAL_WORDS = {
 }
 ORDINALS = {form: number for number, forms in _ORDINAL_WORDS.items() for form in forms}
 _NUMBERED = re.compile(r"(?<!\w)ال\s*[ـ-]?\s*[«(\"]?\s*(\d{1,2})\b")  # الـ(6), الـ «5»
+
+
+@cache
+def _places() -> frozenset[str]:
+    """Place names, normalized, as datelines are read (marsad.segment)."""
+    text = resources.files("marsad.segment").joinpath("places.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 class StoryClusterer:
@@ -139,7 +150,7 @@ class StoryClusterer:
         value = self._idf[term] = math.log((self.documents + PRIOR_DOCS + 1.0) / (df + 1.0))
         return value
 
-    def counts(self, title: str | None, text: str) -> Counter[str]:
+    def counts(self, title: str | None, text: str) -> dict[str, float]:
         """Weighted term counts of an article: title, lead and body terms."""
         analyzer = self.analyzer
         words = analyzer.words(title or "")
@@ -151,15 +162,15 @@ class StoryClusterer:
             if term and term not in prior:
                 prior[term] = self._term_prior(analyzer.exact_term(word) or term)
         body = [term for term in terms[title_count:] if len(term) > 1]
-        counts: Counter[str] = Counter(body)
+        counts: dict[str, float] = dict(Counter(body))
         for term in body[:LEAD_WORDS]:
             counts[term] += LEAD_WEIGHT - 1.0
         for term in terms[:title_count]:
             if len(term) > 1:
-                counts[term] += TITLE_WEIGHT
+                counts[term] = counts.get(term, 0.0) + TITLE_WEIGHT
         return counts
 
-    def vector(self, counts: Counter[str]) -> Vector:
+    def vector(self, counts: dict[str, float]) -> Vector:
         """The article's DOC_TERMS most salient terms, unit length."""
         weighted = {term: (1.0 + math.log(count)) * self.idf(term) for term, count in counts.items()}
         top = sorted(weighted.items(), key=lambda item: (-item[1], item[0]))[:DOC_TERMS]
@@ -181,13 +192,17 @@ class StoryClusterer:
             shared.update(self.by_probe.get(term, ()))
         least = 2 if len(probes) >= 4 else 1
         today = day.toordinal()
-        found = []
+        found: list[StoryState] = []
         for story_id, count in shared.most_common():
             if count < least or len(found) >= CANDIDATES:
                 break
             story = self.stories[story_id]
             first = story.first.toordinal()
-            if first - self.window_days <= today <= min(story.last.toordinal() + self.window_days, first + MAX_SPAN_DAYS):
+            if (
+                first - self.window_days
+                <= today
+                <= min(story.last.toordinal() + self.window_days, first + MAX_SPAN_DAYS)
+            ):
                 found.append(story)
         return found
 
@@ -197,6 +212,28 @@ class StoryClusterer:
         found = {ORDINALS[word] for word in words if word in ORDINALS}
         found.update(int(number) for number in _NUMBERED.findall(title or ""))
         return frozenset(found)
+
+    def names(self, title: str | None) -> frozenset[str]:
+        """A title's names of who and where: the terms of its place names (the dateline
+        gazetteer) and of its rarest words (جامايكا, السبيعي)."""
+        analyzer = self.analyzer
+        words = analyzer.words(title or "")
+        terms = analyzer.word_terms(words)
+        places = _places()
+        return frozenset(
+            term
+            for word, term in zip(words, terms, strict=True)
+            if len(term) > 2 and (word in places or self.idf(term) >= NAME_IDF)
+        )
+
+    @staticmethod
+    def conflict(names: frozenset[str], counts: dict[str, float], story: StoryState) -> bool:
+        """True when the article and the story each name someone or somewhere in their titles
+        that the other never mentions: the same template told of another country, town or
+        person ("القيادة تهنئ رئيس بوركينا فاسو" is not "القيادة تهنئ حاكم جامايكا")."""
+        return bool(
+            names and story.names and story.names.isdisjoint(counts) and names.isdisjoint(story.centroid)
+        )
 
     def add(self, article: StoryInput) -> int:
         """The story this article belongs to (an existing one, or a new one it opens)."""
@@ -208,6 +245,7 @@ class StoryClusterer:
         self.df.update(counts.keys())
         vector = self.vector(counts)
         ordinals = self.ordinals(article.title)
+        names = self.names(article.title)
         story: StoryState | None = None
         if article.group is not None and article.group in self.by_group:
             story = self.stories.get(self.by_group[article.group])
@@ -216,6 +254,7 @@ class StoryClusterer:
                 (self.similarity(vector, s), s.story_id, s)
                 for s in self.candidates(vector, article.day)
                 if not (ordinals and s.ordinals and ordinals.isdisjoint(s.ordinals))
+                and not self.conflict(names, counts, s)
             ]
             best = max(scored, key=lambda item: (item[0], -item[1]), default=None)
             if best is not None and best[0] >= self.threshold:
@@ -224,6 +263,8 @@ class StoryClusterer:
             story = StoryState(self.next_id, article.day, article.day, article.title)
             self.stories[story.story_id] = story
             self.next_id += 1
+        if not story.articles:
+            story.names = names
         self._join(story, vector, article)
         story.ordinals |= ordinals
         if article.group is not None:
