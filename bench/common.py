@@ -169,7 +169,7 @@ def ingested_saudinewsnet(folder: Path = SAUDINEWSNET) -> tuple[Path, float, boo
     partial = path.with_name(path.stem + ".partial.db")
     _drop_archive(partial)
     log(f"ingesting {folder} ({len(files)} ZIP files) with `marsad ingest` into {path.name} …")
-    command = [sys.executable, "-m", "marsad", "ingest", str(folder), "--db", str(partial)]
+    command = [sys.executable, "-m", "marsad", "ingest", str(folder), "--db", str(partial), "--no-stories"]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 3):  # 3: some records quarantined (SaudiNewsNet has empty ones)
         _drop_archive(partial)

@@ -3,12 +3,16 @@ fourth relief plane to Aden is not the fifth; copies join their group's story; s
 
 from __future__ import annotations
 
+import json
+import zipfile
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
+from marsad import service
 from marsad.stories.cluster import StoryClusterer, StoryInput, cluster
-from tests.conftest import shared_record
+from tests.conftest import MakeStore, shared_path, shared_record
 
 # The Saudi relief planes to Aden, 2015: each is its own event, told by many outlets in their words.
 FOURTH = ["2015-07-31.zip#1254", "2015-08-01.zip#749", "2015-07-31.zip#1644"]
@@ -71,3 +75,41 @@ def test_a_story_takes_no_article_after_its_window() -> None:
     later = clusterer.add(StoryInput(3, "أمطار رعدية على جازان", text, date(2015, 8, 20)))
     assert later != opened
     assert opened not in clusterer.stories  # closed: no article can join it any more
+
+
+def _jsonl(path: Path, keys: list[str]) -> str:
+    """Those SaudiNewsNet records, unchanged, as a JSONL file."""
+    lines = []
+    for key in keys:
+        name, _, index = key.partition("#")
+        with zipfile.ZipFile(shared_path("data", "saudinewsnet", name)) as archive:
+            member = next(n for n in archive.namelist() if n.endswith(".json"))
+            lines.append(json.dumps(json.loads(archive.read(member))[int(index)], ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.slow
+def test_the_archive_keeps_its_stories_across_ingests(make_store: MakeStore, tmp_path: Path) -> None:
+    """Stories are the archive's: a later ingest's articles join the stories an earlier one
+    opened (the fourth plane told on 31 July and again on 1 August), a new event opens its own,
+    and the export and the story read side show them; on SQLite and PostgreSQL alike."""
+    store = make_store("stories")
+    first = service.ingest([_jsonl(tmp_path / "day1.jsonl", FOURTH[:1] + FOURTH[2:])], store, near=None)
+    assert first.articles_clustered == 2
+    second = service.ingest([_jsonl(tmp_path / "day2.jsonl", FOURTH[1:2] + FIFTH)], store, near=None)
+    assert second.articles_clustered == 1 + len(FIFTH)
+    assert service.update_stories(store) == 0  # nothing left behind the cursor
+
+    by_title = {a["title"]: a for a in service.articles(store)}
+    fourth = {a["story"] for t, a in by_title.items() if "الرابعة" in t}
+    fifth = {a["story"] for t, a in by_title.items() if "الخامسة" in t}
+    assert len(fourth) == 1 and len(fifth) == 1 and fourth != fifth
+    assert all(a["event_date"] is None or a["event_date"].startswith("2015-0") for a in by_title.values())
+
+    listed = {s["id"]: s for s in service.stories(store)}
+    (fourth_id,) = fourth
+    assert listed[fourth_id]["articles"] == 3
+    story = service.story(store, fourth_id)
+    assert len(story["members"]) == 3 and {"alriyadh", "alwatan", "alweeam"} <= set(story["outlets"])
+    assert story["first_day"] == "2015-07-31"

@@ -20,7 +20,19 @@ from marsad.service.archive import (
 from marsad.service.indexing import reindex, unindexed
 from marsad.service.ingestion import BATCH_PAGES, DEFAULT_NEAR, ingest, link_near_duplicates, page_write
 from marsad.service.migration import TableMoved, migrate
-from marsad.service.queries import article, articles, duplicates, pages, quarantine, search, similar, stats
+from marsad.service.queries import (
+    article,
+    articles,
+    duplicates,
+    pages,
+    quarantine,
+    search,
+    similar,
+    stats,
+    stories,
+    story,
+)
+from marsad.stories.consumer import update_stories
 
 __all__ = [
     "BATCH_PAGES",
@@ -44,6 +56,9 @@ __all__ = [
     "shown_address",
     "similar",
     "stats",
+    "stories",
+    "story",
     "unindexed",
+    "update_stories",
     "writing",
 ]

@@ -16,6 +16,7 @@ from typing import Protocol
 from marsad.dedup.linking import LinkStore
 from marsad.model import Article, ArticleRecord, Page, PageRecord, QuarantineRecord, ReadFailure
 from marsad.search.port import SearchArchive
+from marsad.stories.port import StoryArchive
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,7 @@ class ArchiveStore(Protocol):
     def close(self) -> None: ...
 
 
-class Store(ArchiveStore, LinkStore, SearchArchive, Protocol):
+class Store(ArchiveStore, LinkStore, SearchArchive, StoryArchive, Protocol):
     """Everything a store implements: the service layer composes the stages over it."""
 
     @property

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -119,11 +119,12 @@ class StoryClusterer:
         self.window_days = window_days
         self.documents = 0
         self.df: Counter[str] = Counter()
+        self.added: Counter[str] = Counter()  # document frequencies gained since the caller last took them
         self.stories: dict[int, StoryState] = {}
         self.by_probe: dict[str, set[int]] = {}
         self.by_group: dict[int, int] = {}
         self.next_id = 1
-        self._today: date | None = None
+        self.today: date | None = None
         self._idf: dict[str, float] = {}
         self._idf_at = 0
         self._prior: dict[str, float] = {}
@@ -237,12 +238,13 @@ class StoryClusterer:
 
     def add(self, article: StoryInput) -> int:
         """The story this article belongs to (an existing one, or a new one it opens)."""
-        if self._today is None or article.day > self._today:
-            self._today = article.day
+        if self.today is None or article.day > self.today:
+            self.today = article.day
             self.expire(article.day)
         counts = self.counts(article.title, article.text)
         self.documents += 1
         self.df.update(counts.keys())
+        self.added.update(counts.keys())
         vector = self.vector(counts)
         ordinals = self.ordinals(article.title)
         names = self.names(article.title)
@@ -290,6 +292,24 @@ class StoryClusterer:
         story.probes = frozenset(sorted(centroid, key=lambda term: -centroid[term])[:PROBE_TERMS])
         for term in story.probes:
             self.by_probe.setdefault(term, set()).add(story.story_id)
+
+    def story(self, story_id: int) -> StoryState:
+        return self.stories[story_id]
+
+    def reopen(self, story_id: int, title: str | None, members: Sequence[StoryInput]) -> None:
+        """Bring back a stored open story from its articles (in arrival order), so that new
+        articles can join it: its centroid rebuilt with today's idf, its ordinals and names."""
+        if not members:
+            return
+        story = StoryState(story_id, members[0].day, members[0].day, title)
+        story.names = self.names(members[0].title)
+        self.stories[story_id] = story
+        for member in members:
+            self._join(story, self.vector(self.counts(member.title, member.text)), member)
+            story.ordinals |= self.ordinals(member.title)
+            if member.group is not None:
+                self.by_group.setdefault(member.group, story_id)
+        story.title = title
 
     def expire(self, today: date) -> list[StoryState]:
         """Stories no article can join any more (their last day is more than the window before
