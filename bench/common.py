@@ -1,9 +1,9 @@
-"""What every benchmark shares: the corpora, pair and ranking metrics, union-find, timing, memory,
-logging and printing figures.
+"""What every benchmark shares: the corpora, pair and ranking metrics, union-find, a TF-IDF cosine,
+timing, memory, logging and printing figures.
 
 bench/ holds scripts, not a package: a script's own folder is on sys.path when it runs, so
 ``from common import ...`` finds this module (tests put bench/ on sys.path themselves). Only the
-standard library loads with it (psutil and Marsad when a function needs them), so a stdlib-only
+standard library loads with it (psutil, NumPy and Marsad when a function needs them), so a stdlib-only
 script (wire_sample.py) stays one.
 
 The corpora are read from ../shared/data beside the repository (../shared/data/SOURCES.md);
@@ -116,6 +116,20 @@ def ant_records(path: Path = ANT) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, json.loads(line)
 
 
+def saudinewsnet_key(path: Path, index: int) -> str:
+    """A record's stable key, "saudinewsnet/2015-07-21.zip#12": its day file and its index in the
+    day's array (the form tests/conftest.py's `shared_record` resolves)."""
+    return f"{SAUDINEWSNET.name}/{Path(path).name}#{index}"
+
+
+def plain_title(record: dict[str, Any]) -> str:
+    """A record's title as Marsad reads it (HTML entities decoded), white space folded to single
+    spaces: what the labelled pair files (tests/data/story_pairs.tsv) keep beside each key."""
+    from marsad.read.records import unescape_entities
+
+    return " ".join(unescape_entities(record.get("title") or "").split())
+
+
 # ------------------------------------------------------------------------------------ archives
 
 
@@ -155,7 +169,7 @@ def ingested_saudinewsnet(folder: Path = SAUDINEWSNET) -> tuple[Path, float, boo
     partial = path.with_name(path.stem + ".partial.db")
     _drop_archive(partial)
     log(f"ingesting {folder} ({len(files)} ZIP files) with `marsad ingest` into {path.name} …")
-    command = [sys.executable, "-m", "marsad", "ingest", str(folder), "--db", str(partial)]
+    command = [sys.executable, "-m", "marsad", "ingest", str(folder), "--db", str(partial), "--no-stories"]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 3):  # 3: some records quarantined (SaudiNewsNet has empty ones)
         _drop_archive(partial)
@@ -246,6 +260,69 @@ def clusters(pairs: Iterable[Pair], n: int) -> list[list[int]]:
     for index, label in enumerate(components(pairs, n)):
         out.setdefault(label, []).append(index)
     return list(out.values())
+
+
+# ------------------------------------------------------------------------------ TF-IDF cosine
+# The plain lexical baseline the story clustering is weighed against (bench/stories_eval.py) and
+# the similarity the labelled story pairs were stratified by (tools/story_pairs_candidates.py).
+
+
+class TfIdf:
+    """TF-IDF vectors of a whole corpus (for the story pairs: each record's title and body,
+    `story_text`): the terms of Marsad's search analyzer (normalized, stopwords out, light
+    stems), sublinear term frequency
+    1 + ln(tf), smoothed idf ln((1 + n) / (1 + df)) + 1 (scikit-learn's), unit length. A vector is
+    (sorted term ids, weights); the cosine of two is the dot product over their shared terms."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        import numpy as np
+
+        from marsad.search.analyzer import default_analyzer
+
+        analyzer = default_analyzer()
+        vocabulary: dict[str, int] = {}
+        counted: list[tuple[Any, Any]] = []
+        for text in texts:
+            ids = np.fromiter(
+                (vocabulary.setdefault(term, len(vocabulary)) for term in analyzer.terms(text)), np.int64
+            )
+            terms, counts = np.unique(ids, return_counts=True)
+            counted.append((terms, counts))
+        df = np.zeros(len(vocabulary), np.int64)
+        for terms, _ in counted:
+            df[terms] += 1
+        self.idf = np.log((1 + len(counted)) / (1 + df)) + 1
+        self.vocabulary = vocabulary
+        self.vectors: list[tuple[Any, Any]] = []
+        for terms, counts in counted:
+            weights = (1 + np.log(counts)) * self.idf[terms]
+            norm = float(np.sqrt((weights**2).sum())) or 1.0
+            self.vectors.append((terms, weights / norm))
+
+    def cosine(self, a: int, b: int) -> float:
+        """The cosine of texts a and b (indexes in the corpus)."""
+        import numpy as np
+
+        (ta, wa), (tb, wb) = self.vectors[a], self.vectors[b]
+        _, ia, ib = np.intersect1d(ta, tb, assume_unique=True, return_indices=True)
+        return float((wa[ia] * wb[ib]).sum())
+
+
+def story_text(record: dict[str, Any]) -> str:
+    """What the TF-IDF baseline compares of a SaudiNewsNet record: its title and its body."""
+    return f"{record.get('title') or ''}\n{record.get('content') or ''}"
+
+
+def saudinewsnet_tfidf(folder: Path = SAUDINEWSNET) -> tuple[dict[str, int], TfIdf]:
+    """TF-IDF over every SaudiNewsNet record with a body (idf from all of them): record key →
+    index in the model, and the model."""
+    keys: dict[str, int] = {}
+    texts: list[str] = []
+    for path, index, record in saudinewsnet_records(folder):
+        if (record.get("content") or "").strip():
+            keys[saudinewsnet_key(path, index)] = len(texts)
+            texts.append(story_text(record))
+    return keys, TfIdf(texts)
 
 
 # --------------------------------------------------------------------------- ranking metrics

@@ -51,7 +51,12 @@ def marsad(files: list[Path], workers: int, near: bool, search: bool) -> int:
     runner = make_runner(workers)
     with tempfile.TemporaryDirectory() as tmp, SqliteStore(Path(tmp) / "bench.db") as store:
         summary = ingest(
-            [str(f) for f in files], store, runner=runner, near=DEFAULT_NEAR if near else None, search=search
+            [str(f) for f in files],
+            store,
+            runner=runner,
+            near=DEFAULT_NEAR if near else None,
+            search=search,
+            stories=False,  # the pipeline these figures were first measured on; stories: stories_eval.py
         )
     runner.close()
     return summary.pages_read + summary.quarantined

@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from common import best_of, clusters, mrr, percentile, print_table, require, success_at_1
+from common import TfIdf, best_of, clusters, mrr, percentile, print_table, require, success_at_1
 
 
 def test_ranking_metrics() -> None:
@@ -50,3 +50,12 @@ def test_print_table(capsys: pytest.CaptureFixture[str]) -> None:
 def test_require_says_what_is_missing(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match=r"nowhere not found.*shared/data"):
         require(tmp_path / "nowhere")
+
+
+def test_tfidf_cosine() -> None:
+    model = TfIdf(
+        ["وصول الطائرة الإغاثية الخامسة إلى عدن", "الطائرة الإغاثية الخامسة تصل عدن", "أسعار النفط"]
+    )
+    assert abs(model.cosine(0, 0) - 1.0) < 1e-9
+    assert model.cosine(0, 2) == 0.0
+    assert 0.0 < model.cosine(0, 1) < 1.0

@@ -153,6 +153,7 @@ def _run_ingest(
     wait: float = WRITER_WAIT,
     dask: bool = False,
     scheduler: str | None = None,
+    stories: bool = True,
 ) -> tuple[IngestSummary, list[str]]:
     """Ingest under the archive's writer lock, with a progress line; returns the summary and
     the files the directory walks skipped. Ctrl-C ends it with one line and exit 130."""
@@ -204,6 +205,7 @@ def _run_ingest(
                 search=search,
                 stop=stop.is_set,
                 skipped=skipped.append,
+                stories=stories,
             )
     except KeyboardInterrupt:
         pass  # Ctrl-C before the ingest began, or a second one: what was being written rolled back
@@ -247,6 +249,7 @@ def _print_summary(summary: IngestSummary, db: str | Path, skipped: list[str]) -
         ("distinct new articles", summary.articles_new),
         ("exact duplicates", summary.exact_duplicates),
         ("near-duplicate links", summary.near_links),
+        ("articles placed in stories", summary.articles_clustered),
         ("quarantined", summary.quarantined),
     ]:
         table.add_row(label, str(value))
@@ -294,6 +297,9 @@ def ingest(
     no_search: Annotated[
         bool, typer.Option("--no-search", help="Leave search indexing to `marsad reindex`.")
     ] = False,
+    no_stories: Annotated[
+        bool, typer.Option("--no-stories", help="Leave placing articles in stories to `marsad reindex`.")
+    ] = False,
     wait: Annotated[
         float, typer.Option(min=0, help="Seconds to wait while another ingest writes the same archive.")
     ] = WRITER_WAIT,
@@ -309,7 +315,17 @@ def ingest(
     )
     threshold = None if no_near else near_threshold
     summary, skipped = _run_ingest(
-        paths, db, options, batch_pages, workers, threshold, not no_search, wait, dask, scheduler
+        paths,
+        db,
+        options,
+        batch_pages,
+        workers,
+        threshold,
+        not no_search,
+        wait,
+        dask,
+        scheduler,
+        not no_stories,
     )
     _print_summary(summary, db, skipped)
     if summary.quarantined:
@@ -605,7 +621,66 @@ def reindex(
 
     with _open_store(db) as store:
         done = service.reindex(store, rebuild=rebuild)
-    console.print(f"indexed {done:,} articles")
+        clustered = service.update_stories(store)
+    console.print(f"indexed {done:,} articles; placed {clustered:,} in stories")
+
+
+@app.command("stories")
+def stories_command(
+    db: DbOption = DEFAULT_DB,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Stories to show.")] = 20,
+    offset: Annotated[int, typer.Option(min=0, help="Stories to skip.")] = 0,
+    min_articles: Annotated[
+        int, typer.Option(min=1, help="Only stories of at least this many articles.")
+    ] = 2,
+    as_json: JsonOption = False,
+) -> None:
+    """Stories: articles that tell one event in any words, the latest and largest first."""
+    from marsad import service
+
+    with _open_store(db) as store:
+        found = service.stories(store, limit, offset, min_articles)
+    if as_json:
+        _print_json(found)
+        return
+    table = Table("id", "articles", "days", "title", title=f"stories: {_shown(db)}")
+    for item in found:
+        days = (
+            item["first_day"]
+            if item["first_day"] == item["last_day"]
+            else f"{item['first_day']} → {item['last_day']}"
+        )
+        table.add_row(str(item["id"]), str(item["articles"]), days, item["title"] or "")
+    Console().print(table)
+
+
+@app.command("story")
+def story_command(
+    story_id: Annotated[int, typer.Argument(help="A story id (from `marsad stories`).")],
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """One story: its articles in the order they arrived, with outlets and event dates."""
+    from marsad import service
+    from marsad.search.engine import NotFound
+
+    with _open_store(db) as store:
+        try:
+            found = service.story(store, story_id)
+        except NotFound as error:
+            _fail(str(error))
+    if as_json:
+        _print_json(found)
+        return
+    table = Table("event date", "first seen", "outlets", "title", title=f"story {story_id}: {found['title']}")
+    for member in found["members"]:
+        table.add_row(
+            member["event_date"] or "",
+            (member["first_seen"] or "")[:16],
+            ", ".join(member["outlets"]),
+            member["title"] or "",
+        )
+    Console().print(table)
 
 
 @app.command()

@@ -148,6 +148,7 @@ class IngestSummary:
     exact_duplicates: int = 0
     near_links: int = 0
     quarantined: int = 0
+    articles_clustered: int = 0  # articles the stories consumer placed in stories
     problems: list[str] = field(default_factory=list)
 
     def add(self, other: IngestSummary) -> None:
@@ -159,6 +160,7 @@ class IngestSummary:
         self.exact_duplicates += other.exact_duplicates
         self.near_links += other.near_links
         self.quarantined += other.quarantined
+        self.articles_clustered += other.articles_clustered
         self.problems.extend(other.problems)
 
 

@@ -20,10 +20,14 @@ from marsad.store.base import Store
 
 
 def article_object(
-    record: ArticleRecord, duplicates: int | None = None, contained: Containment | None = None
+    record: ArticleRecord,
+    duplicates: int | None = None,
+    contained: Containment | None = None,
+    story: tuple[int, str | None] | None = None,
 ) -> dict[str, Any]:
     """`duplicates`: members (pages) in the article's duplicate group, itself included;
-    `contained`: the wire stories it contains and the longer pieces that contain it."""
+    `contained`: the wire stories it contains and the longer pieces that contain it;
+    `story`: its story id and event date, once the stories consumer has placed it."""
     return {
         "id": record.article_id,
         "title": record.title,
@@ -53,6 +57,8 @@ def article_object(
         "duplicates": duplicates if duplicates is not None else len(record.pages),
         "contains": list(contained.contains) if contained else [],
         "contained_in": list(contained.contained_in) if contained else [],
+        "story": story[0] if story else None,
+        "event_date": story[1] if story else None,
     }
 
 
@@ -60,8 +66,12 @@ def article_objects(store: Store) -> Iterator[dict[str, Any]]:
     """Every distinct article of a store as its export object, in arrival order."""
     sizes = group_sizes(store.page_counts(), store.group_anchors())
     contained = containment(store.contained_pairs())
+    stories = store.story_assignments()
     for record in store.articles():
-        yield article_object(record, sizes.get(record.article_id), contained.get(record.article_id))
+        article_id = record.article_id
+        yield article_object(
+            record, sizes.get(article_id), contained.get(article_id), stories.get(article_id)
+        )
 
 
 def article_object_of(store: Store, article_id: str) -> dict[str, Any] | None:
@@ -72,7 +82,8 @@ def article_object_of(store: Store, article_id: str) -> dict[str, Any] | None:
     members = list(store.articles(store.group_members(article_id)))
     contains, inside = store.containment_of(article_id)
     duplicates = sum(len(member.pages) for member in members) or len(found[0].pages)
-    return article_object(found[0], duplicates, Containment(tuple(contains), tuple(inside)))
+    containment_of = Containment(tuple(contains), tuple(inside))
+    return article_object(found[0], duplicates, containment_of, store.story_of(article_id))
 
 
 def group_objects(store: Store) -> Iterator[dict[str, Any]]:
@@ -171,6 +182,8 @@ def _schema(kind: str) -> pa.Schema:
             ("duplicates", pa.int32()),
             ("contains", texts),
             ("contained_in", texts),
+            ("story", pa.int64()),
+            ("event_date", text),
         ]
     )
 

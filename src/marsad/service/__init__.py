@@ -40,8 +40,11 @@ from marsad.service.queries import (
     search,
     similar,
     stats,
+    stories,
+    story,
     version,
 )
+from marsad.stories.consumer import update_stories
 
 __all__ = [
     "BATCH_PAGES",
@@ -72,8 +75,11 @@ __all__ = [
     "shown_address",
     "similar",
     "stats",
+    "stories",
+    "story",
     "text_of",
     "unindexed",
+    "update_stories",
     "version",
     "word_diff",
     "writing",

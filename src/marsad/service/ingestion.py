@@ -28,6 +28,7 @@ from marsad.search.analyzer import Analyzer, default_analyzer
 from marsad.search.index import PreparedRow, index_articles, indexing, prepare_row
 from marsad.segment import Segmenter
 from marsad.store.base import Occurrence, PageWrite, Presence, Store, WriteBatch, WriteResult
+from marsad.stories.consumer import update_stories
 
 INDEX_COMMIT_ARTICLES = 50_000  # search index commits during an ingest (each one a segment to merge)
 TASK_UNIT_BYTES = 8 * 1024 * 1024  # input a worker reads per task (a SaudiNewsNet day is 5.5 MB)
@@ -294,6 +295,7 @@ def ingest(
     search: bool = True,
     stop: Callable[[], bool] | None = None,
     skipped: Callable[[str], None] | None = None,
+    stories: bool = True,
 ) -> IngestSummary:
     """Ingest files, directories, globs or feed URLs into the store; safe to re-run or resume.
 
@@ -302,7 +304,8 @@ def ingest(
     files; streams (WARC, gzip, feeds) and very large files are read here. The
     store writes happen here, in order. Each batch is written in one transaction, then checked for
     near-duplicates against the whole archive (`near=None` skips that; a later run catches up)
-    and added to the search index (`search=False` leaves that to `reindex`).
+    and added to the search index (`search=False` leaves that to `reindex`); at the end, the new
+    articles are placed in stories (`stories=False` leaves that to `reindex` too).
 
     `stop` is asked after each batch: when it says so (Ctrl-C), the ingest ends once that batch
     is written, leaving the rest, and the near-duplicate check of the last articles, to a re-run.
@@ -360,4 +363,6 @@ def ingest(
             _account(summary, *writes.popleft(), progress)
         if near and not (stop is not None and stop()):
             summary.near_links += writer.submit(link_near_duplicates, store, near).result()[0]
+    if stories and not (stop is not None and stop()):
+        summary.articles_clustered = update_stories(store)
     return summary

@@ -14,11 +14,14 @@ from typing import Any
 
 from marsad import export
 from marsad.dedup.linking import CONSUMER as LINKER
+from marsad.defaults import MAX_LIMIT
 from marsad.model import QuarantineRecord
 from marsad.search import engine
 from marsad.search.engine import NotFound, SearchPage
 from marsad.search.index import backlog, search_index
 from marsad.store.base import Store
+from marsad.stories.port import CONSUMER as STORIES
+from marsad.stories.port import StoryRecord
 
 
 def search(store: Store, query: str, limit: int = 10, offset: int = 0) -> SearchPage:
@@ -67,8 +70,53 @@ def quarantine(store: Store) -> list[dict[str, Any]]:
     return [asdict(record) for record in records]
 
 
-def version(store: Store) -> tuple[int, int, int]:
+def version(store: Store) -> tuple[int, int, int, int]:
     """Moves whenever what a read shows may have changed: the change log's last position, the
-    near-duplicate linker's cursor (groups) and the search index's. A shell may keep answers
-    made at one version for as long as it stays the same."""
-    return store.last_change(), store.cursor(LINKER), search_index(store).cursor
+    near-duplicate linker's cursor (groups), the search index's and the stories consumer's. A
+    shell may keep answers made at one version for as long as it stays the same."""
+    return store.last_change(), store.cursor(LINKER), search_index(store).cursor, store.cursor(STORIES)
+
+
+def story_object(record: StoryRecord) -> dict[str, Any]:
+    return {
+        "id": record.story_id,
+        "title": record.title,
+        "first_day": record.first_day,
+        "last_day": record.last_day,
+        "articles": record.articles,
+    }
+
+
+def stories(store: Store, limit: int = 20, offset: int = 0, min_articles: int = 2) -> list[dict[str, Any]]:
+    """Stories told by at least `min_articles` articles, the latest and largest first."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    return [story_object(record) for record in store.stories(limit, offset, min_articles)]
+
+
+def story(store: Store, story_id: int) -> dict[str, Any]:
+    """One story: its articles in arrival order, with their outlets, first-seen times and
+    event dates, and every outlet that told it."""
+    record = store.story(story_id)
+    if record is None:
+        raise NotFound(f"no story with id {story_id}")
+    members = store.story_articles(story_id)
+    found = {r.article_id: r for r in store.articles([article_id for article_id, _ in members])}
+    articles = []
+    told_by: dict[str, None] = {}
+    for article_id, when in members:
+        article = found.get(article_id)
+        if article is None:
+            continue
+        outlets = list(dict.fromkeys(ref.outlet for ref in article.pages if ref.outlet))
+        told_by.update(dict.fromkeys(outlets))
+        articles.append(
+            {
+                "id": article_id,
+                "title": article.title,
+                "event_date": when,
+                "first_seen": article.first_seen,
+                "outlets": outlets,
+                "wire": article.wire,
+            }
+        )
+    return story_object(record) | {"outlets": list(told_by), "members": articles}

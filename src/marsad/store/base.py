@@ -26,6 +26,7 @@ from marsad.model import (
     ReadFailure,
 )
 from marsad.search.port import SearchArchive
+from marsad.stories.port import StoryArchive
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +157,7 @@ class ArchiveStore(Protocol):
     def close(self) -> None: ...
 
 
-class Store(ArchiveStore, LinkStore, SearchArchive, Protocol):
+class Store(ArchiveStore, LinkStore, SearchArchive, StoryArchive, Protocol):
     """Everything a store implements: the service layer composes the stages over it."""
 
     @property

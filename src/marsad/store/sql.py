@@ -42,6 +42,7 @@ from marsad.model import (
 )
 from marsad.search.port import SearchHitRecord, SearchSource
 from marsad.store.base import Occurrence, WriteBatch, WriteResult
+from marsad.stories.port import StoryRecord, StorySource
 
 T = TypeVar("T")
 CHUNK = 500  # rows per IN (...) list and per page of a keyset scan
@@ -50,6 +51,7 @@ _FIRST_OUTLET = (
     "(SELECT p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
     " WHERE o.article_id = a.article_id ORDER BY o.seen_at, p.source LIMIT 1)"
 )
+_STORY = "story_id, title, first_day, last_day, articles"  # a StoryRecord's columns
 _SOURCE = "article_key, article_id, title, text, tags, wire, first_seen"  # a SearchSource's columns
 # The article fields a later exact copy can add to (marsad.dedup.exact.merge_copy), as stored.
 MERGED_FIELDS = (
@@ -508,6 +510,97 @@ class SqlStore:
             )
         ]
 
+    # --- StoryStore (marsad.stories.consumer) and the story read side -------------------------
+
+    def story_sources(self, keys: Sequence[int]) -> list[StorySource]:
+        sql = (
+            "SELECT a.article_key, a.title, a.text, (SELECT MIN(COALESCE(p.published, p.fetched))"
+            " FROM occurrences o JOIN pages p ON p.page_id = o.page_id WHERE o.article_id = a.article_id),"
+            " a.first_seen, a.dated, g.anchor_key FROM articles a"
+            " LEFT JOIN article_groups g ON g.article_key = a.article_key WHERE a.article_key IN ({marks})"
+        )
+        return [StorySource(*row) for row in self._rows_in(sql, keys)]
+
+    def story_frequencies(self) -> tuple[int, dict[str, int]]:
+        articles = int(self._one("SELECT COUNT(*) FROM article_stories"))
+        return articles, dict(self._run("SELECT term, df FROM story_terms").fetchall())
+
+    def add_story_frequencies(self, counts: dict[str, int]) -> None:
+        self._many(
+            "INSERT INTO story_terms (term, df) VALUES (?, ?)"
+            " ON CONFLICT (term) DO UPDATE SET df = story_terms.df + excluded.df",
+            sorted(counts.items()),
+        )
+
+    def story_bounds(self) -> tuple[int, str | None]:
+        last_id, latest = self._run("SELECT MAX(story_id), MAX(last_day) FROM stories").fetchone()
+        return int(last_id or 0), latest
+
+    def open_stories(self, since: str) -> list[StoryRecord]:
+        sql = f"SELECT {_STORY} FROM stories WHERE last_day >= ? ORDER BY story_id"
+        return [StoryRecord(*row) for row in self._run(sql, [since]).fetchall()]
+
+    def story_members(self, story_ids: Sequence[int]) -> list[tuple[int, int]]:
+        sql = "SELECT story_id, article_key, pos FROM article_stories WHERE story_id IN ({marks})"
+        rows = sorted(self._rows_in(sql, story_ids), key=lambda row: (row[0], row[2]))
+        return [(story_id, key) for story_id, key, _ in rows]
+
+    def save_stories(
+        self, stories: Sequence[StoryRecord], assignments: Sequence[tuple[int, int, int, str | None]]
+    ) -> None:
+        self._many(
+            "INSERT INTO stories (story_id, title, first_day, last_day, articles) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (story_id) DO UPDATE SET title = excluded.title, first_day = excluded.first_day,"
+            " last_day = excluded.last_day, articles = excluded.articles",
+            [(s.story_id, s.title, s.first_day, s.last_day, s.articles) for s in stories],
+        )
+        self._many(
+            "INSERT INTO article_stories (article_key, story_id, pos, event_date) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (article_key) DO UPDATE SET story_id = excluded.story_id, pos = excluded.pos,"
+            " event_date = excluded.event_date",
+            assignments,
+        )
+
+    def stories(self, limit: int, offset: int = 0, min_articles: int = 2) -> list[StoryRecord]:
+        """Stories of at least `min_articles` articles, the latest and largest first."""
+        sql = (
+            f"SELECT {_STORY} FROM stories WHERE articles >= ?"
+            " ORDER BY last_day DESC, articles DESC, story_id LIMIT ? OFFSET ?"
+        )
+        return [StoryRecord(*row) for row in self._read(sql, [min_articles, limit, offset]).fetchall()]
+
+    def story(self, story_id: int) -> StoryRecord | None:
+        row = self._read(f"SELECT {_STORY} FROM stories WHERE story_id = ?", [story_id]).fetchone()
+        return StoryRecord(*row) if row else None
+
+    def story_articles(self, story_id: int) -> list[tuple[str, str | None]]:
+        """(article id, event date) of a story's articles, in arrival order."""
+        return [
+            (article_id, when)
+            for article_id, when in self._read(
+                "SELECT a.article_id, s.event_date FROM article_stories s"
+                " JOIN articles a ON a.article_key = s.article_key WHERE s.story_id = ? ORDER BY s.pos",
+                [story_id],
+            ).fetchall()
+        ]
+
+    def story_assignments(self) -> dict[str, tuple[int, str | None]]:
+        """Article id → (story id, event date) of every clustered article."""
+        rows = self._read(
+            "SELECT a.article_id, s.story_id, s.event_date FROM article_stories s"
+            " JOIN articles a ON a.article_key = s.article_key"
+        ).fetchall()
+        return {article_id: (int(story_id), when) for article_id, story_id, when in rows}
+
+    def story_of(self, article_id: str) -> tuple[int, str | None] | None:
+        """(story id, event date) of one article, once clustered."""
+        row = self._read(
+            "SELECT s.story_id, s.event_date FROM article_stories s"
+            " JOIN articles a ON a.article_key = s.article_key WHERE a.article_id = ?",
+            [article_id],
+        ).fetchone()
+        return (int(row[0]), row[1]) if row else None
+
     # --- LinkStore (marsad.dedup.linking) ------------------------------------------------------
 
     def cursor(self, consumer: str) -> int:
@@ -810,4 +903,7 @@ TABLES: dict[str, tuple[tuple[str, ...], str]] = {
     "dedup_links": (("a", "b", "kind", "score"), "a, b"),
     "article_groups": (("article_key", "anchor_key"), "article_key"),
     "template_edges": (("line_hash", "article_key"), "line_hash, article_key"),
+    "stories": (("story_id", "title", "first_day", "last_day", "articles"), "story_id"),
+    "article_stories": (("article_key", "story_id", "pos", "event_date"), "article_key"),
+    "story_terms": (("term", "df"), "term"),
 }  # fmt: skip

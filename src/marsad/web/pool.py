@@ -37,7 +37,7 @@ class StorePool:
         finally:
             self._free.put(store)
 
-    def version(self) -> tuple[int, int, int]:
+    def version(self) -> tuple[int, ...]:
         """The archive's version (`service.version`)."""
         with self.store() as store:
             return version(store)

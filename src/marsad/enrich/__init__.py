@@ -1,0 +1,1 @@
+"""Enrichment: what an article says beyond its words (dates; entities)."""

@@ -1,0 +1,333 @@
+"""Stories: articles that tell one event, in any words, clustered one article at a time.
+
+A story is wider than a group of copies: outlets report one event in their own words
+("الطائرة الإغاثية السعودية الخامسة تصل إلى عدن" / "وصول الطائرة الإغاثية السعودية الخامسة إلى
+عدن"). The clustering is single-pass, as in topic detection and tracking: each arriving article
+is compared with the stories active around its date (their centroids of salient terms) and
+joins the nearest one when it is near enough, else it opens a story. Nothing already clustered
+is revisited, so a batch of new pages costs what it holds, not what the archive holds.
+
+Salience is TF-IDF over the search analyzer's terms (normalized, clitics off, light stems). The
+document frequencies are counted as articles arrive, started from a prior derived from the
+shipped word-frequency lexicon (pseudo-documents), so the first article of an archive already
+knows that "السعودية" says less than "عدن". Titles and leads weigh more than the rest: news
+puts the event first. Copies of one article (same duplicate group) join the same story without
+a comparison.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from marsad.search.analyzer import Analyzer, default_analyzer
+from marsad.search.lexicon import lexicon
+
+TITLE_WEIGHT = 3.0  # a title word counts as this many body words
+LEAD_WORDS = 60  # the lead: the first words of the text, where the event is told
+LEAD_WEIGHT = 2.0
+BODY_WORDS = 400  # words read from each article (the rest is background)
+DOC_TERMS = 40  # the salient terms an article is represented by
+STORY_TERMS = 100  # the terms a story's centroid keeps
+PROBE_TERMS = 12  # an article's strongest terms, looked up among the stories' strongest
+WINDOW_DAYS = 3  # a story takes articles dated up to this many days after its last one
+MAX_SPAN_DAYS = 7  # and none dated more than this after its first: an event, not a topic
+CANDIDATES = 8  # stories compared with each article
+THRESHOLD = 0.32  # cosine to a story's centroid at which an article joins it (bench/stories_eval.py)
+IDF_REFRESH = 500  # articles between recomputations of a term's idf
+NAME_IDF = 7.0  # a title term at least this rare is a name (df ≲ 0.1% of the archive)
+PRIOR_DOCS = 2000.0  # pseudo-documents of the lexicon prior
+PRIOR_WORDS = 300.0  # words in a pseudo-document: P(word in doc) ≈ 1 - exp(-f · words)
+
+
+@dataclass(slots=True)
+class StoryState:
+    """One story as the clusterer keeps it."""
+
+    story_id: int
+    first: date
+    last: date
+    title: str | None
+    articles: int = 0
+    centroid: dict[str, float] = field(default_factory=dict)
+    norm: float = 0.0
+    probes: frozenset[str] = frozenset()
+    ordinals: frozenset[int] = frozenset()  # ordinal words of its titles: the 4th plane is not the 5th
+    names: frozenset[str] = frozenset()  # the rare terms of its first title (who, where: its identity)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryInput:
+    """What clustering reads of an article: its key, words, date and duplicate group."""
+
+    key: int
+    title: str | None
+    text: str
+    day: date
+    group: int | None = None
+
+
+Vector = dict[str, float]
+
+# A title's ordinal ("الطائرة الإغاثية الخامسة", "خامس طائرة", "الطائرة الـ«5»") names which of a
+# series of like events it tells: an article whose title says another ordinal than a story's
+# titles is not that story, however alike the words (normalized forms, both genders).
+_ORDINAL_WORDS = {
+    number: forms.split()
+    for number, forms in {
+        1: "الاول الاولي اول",
+        2: "الثاني الثانيه ثاني",
+        3: "الثالث الثالثه ثالث",
+        4: "الرابع الرابعه رابع",
+        5: "الخامس الخامسه خامس",
+        6: "السادس السادسه سادس",
+        7: "السابع السابعه سابع",
+        8: "الثامن الثامنه ثامن",
+        9: "التاسع التاسعه تاسع",
+        10: "العاشر العاشره عاشر",
+    }.items()
+}
+ORDINALS = {form: number for number, forms in _ORDINAL_WORDS.items() for form in forms}
+_NUMBERED = re.compile(r"(?<!\w)ال\s*[ـ-]?\s*[«(\"]?\s*(\d{1,2})\b")  # الـ(6), الـ «5»
+
+
+@cache
+def _places() -> frozenset[str]:
+    """Place names, normalized, as datelines are read (marsad.segment)."""
+    text = resources.files("marsad.segment").joinpath("places.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+class StoryClusterer:
+    """Assigns arriving articles to stories; its state is what an archive keeps between runs
+    (document frequencies and the active stories' centroids)."""
+
+    def __init__(
+        self,
+        analyzer: Analyzer | None = None,
+        threshold: float = THRESHOLD,
+        window_days: int = WINDOW_DAYS,
+    ) -> None:
+        self.analyzer = analyzer or default_analyzer()
+        self.threshold = threshold
+        self.window_days = window_days
+        self.documents = 0
+        self.df: Counter[str] = Counter()
+        self.added: Counter[str] = Counter()  # document frequencies gained since the caller last took them
+        self.stories: dict[int, StoryState] = {}
+        self.by_probe: dict[str, set[int]] = {}
+        self.by_group: dict[int, int] = {}
+        self.next_id = 1
+        self.today: date | None = None
+        self._idf: dict[str, float] = {}
+        self._idf_at = 0
+        self._prior: dict[str, float] = {}
+        self._frequency = lexicon().frequency
+
+    # --- salience ---------------------------------------------------------------------------
+
+    def _term_prior(self, exact: str) -> float:
+        """Expected share of documents holding a word, from the lexicon (per billion words)."""
+        per_billion = self._frequency.get(exact, 0)
+        return 1.0 - math.exp(-per_billion * PRIOR_WORDS / 1e9)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency, cached for IDF_REFRESH articles at a time (it moves
+        slowly once the archive holds a few thousand)."""
+        if self.documents - self._idf_at >= IDF_REFRESH:
+            self._idf.clear()
+            self._idf_at = self.documents
+        try:
+            return self._idf[term]
+        except KeyError:
+            pass
+        df = self.df.get(term, 0) + PRIOR_DOCS * self._prior.get(term, 0.0)
+        value = self._idf[term] = math.log((self.documents + PRIOR_DOCS + 1.0) / (df + 1.0))
+        return value
+
+    def counts(self, title: str | None, text: str) -> dict[str, float]:
+        """Weighted term counts of an article: title, lead and body terms."""
+        analyzer = self.analyzer
+        words = analyzer.words(title or "")
+        title_count = len(words)
+        words += analyzer.words(text[: BODY_WORDS * 9])[:BODY_WORDS]
+        terms = analyzer.word_terms(words)
+        prior = self._prior
+        for word, term in zip(words, terms, strict=True):
+            if term and term not in prior:
+                prior[term] = self._term_prior(analyzer.exact_term(word) or term)
+        body = [term for term in terms[title_count:] if len(term) > 1]
+        counts: dict[str, float] = dict(Counter(body))
+        for term in body[:LEAD_WORDS]:
+            counts[term] += LEAD_WEIGHT - 1.0
+        for term in terms[:title_count]:
+            if len(term) > 1:
+                counts[term] = counts.get(term, 0.0) + TITLE_WEIGHT
+        return counts
+
+    def vector(self, counts: dict[str, float]) -> Vector:
+        """The article's DOC_TERMS most salient terms, unit length."""
+        weighted = {term: (1.0 + math.log(count)) * self.idf(term) for term, count in counts.items()}
+        top = sorted(weighted.items(), key=lambda item: (-item[1], item[0]))[:DOC_TERMS]
+        norm = math.sqrt(sum(weight * weight for _, weight in top)) or 1.0
+        return {term: weight / norm for term, weight in top}
+
+    # --- clustering -------------------------------------------------------------------------
+
+    def similarity(self, vector: Vector, story: StoryState) -> float:
+        dot = sum(weight * story.centroid.get(term, 0.0) for term, weight in vector.items())
+        return dot / story.norm if story.norm else 0.0
+
+    def candidates(self, vector: Vector, day: date) -> list[StoryState]:
+        """The active stories whose strongest terms share the most with the article's (at
+        most CANDIDATES of them, sharing at least two terms unless the article has few)."""
+        probes = sorted(vector, key=lambda term: -vector[term])[:PROBE_TERMS]
+        shared: Counter[int] = Counter()
+        for term in probes:
+            shared.update(self.by_probe.get(term, ()))
+        least = 2 if len(probes) >= 4 else 1
+        today = day.toordinal()
+        found: list[StoryState] = []
+        for story_id, count in shared.most_common():
+            if count < least or len(found) >= CANDIDATES:
+                break
+            story = self.stories[story_id]
+            first = story.first.toordinal()
+            if (
+                first - self.window_days
+                <= today
+                <= min(story.last.toordinal() + self.window_days, first + MAX_SPAN_DAYS)
+            ):
+                found.append(story)
+        return found
+
+    def ordinals(self, title: str | None) -> frozenset[int]:
+        """The ordinal numbers a title says (which of a series of like events it tells)."""
+        words = self.analyzer.words(title or "")
+        found = {ORDINALS[word] for word in words if word in ORDINALS}
+        found.update(int(number) for number in _NUMBERED.findall(title or ""))
+        return frozenset(found)
+
+    def names(self, title: str | None) -> frozenset[str]:
+        """A title's names of who and where: the terms of its place names (the dateline
+        gazetteer) and of its rarest words (جامايكا, السبيعي)."""
+        analyzer = self.analyzer
+        words = analyzer.words(title or "")
+        terms = analyzer.word_terms(words)
+        places = _places()
+        return frozenset(
+            term
+            for word, term in zip(words, terms, strict=True)
+            if len(term) > 2 and (word in places or self.idf(term) >= NAME_IDF)
+        )
+
+    @staticmethod
+    def conflict(names: frozenset[str], counts: dict[str, float], story: StoryState) -> bool:
+        """True when the article and the story each name someone or somewhere in their titles
+        that the other never mentions: the same template told of another country, town or
+        person ("القيادة تهنئ رئيس بوركينا فاسو" is not "القيادة تهنئ حاكم جامايكا")."""
+        return bool(
+            names and story.names and story.names.isdisjoint(counts) and names.isdisjoint(story.centroid)
+        )
+
+    def add(self, article: StoryInput) -> int:
+        """The story this article belongs to (an existing one, or a new one it opens)."""
+        if self.today is None or article.day > self.today:
+            self.today = article.day
+            self.expire(article.day)
+        counts = self.counts(article.title, article.text)
+        self.documents += 1
+        self.df.update(counts.keys())
+        self.added.update(counts.keys())
+        vector = self.vector(counts)
+        ordinals = self.ordinals(article.title)
+        names = self.names(article.title)
+        story: StoryState | None = None
+        if article.group is not None and article.group in self.by_group:
+            story = self.stories.get(self.by_group[article.group])
+        if story is None:
+            scored = [
+                (self.similarity(vector, s), s.story_id, s)
+                for s in self.candidates(vector, article.day)
+                if not (ordinals and s.ordinals and ordinals.isdisjoint(s.ordinals))
+                and not self.conflict(names, counts, s)
+            ]
+            best = max(scored, key=lambda item: (item[0], -item[1]), default=None)
+            if best is not None and best[0] >= self.threshold:
+                story = best[2]
+        if story is None:
+            story = StoryState(self.next_id, article.day, article.day, article.title)
+            self.stories[story.story_id] = story
+            self.next_id += 1
+        if not story.articles:
+            story.names = names
+        self._join(story, vector, article)
+        story.ordinals |= ordinals
+        if article.group is not None:
+            self.by_group.setdefault(article.group, story.story_id)
+        return story.story_id
+
+    def _join(self, story: StoryState, vector: Vector, article: StoryInput) -> None:
+        for term in story.probes:
+            self.by_probe.get(term, set()).discard(story.story_id)
+        centroid = story.centroid
+        for term, weight in vector.items():
+            centroid[term] = centroid.get(term, 0.0) + weight
+        if len(centroid) > STORY_TERMS:
+            story.centroid = centroid = dict(
+                sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:STORY_TERMS]
+            )
+        story.norm = math.sqrt(sum(weight * weight for weight in centroid.values()))
+        story.articles += 1
+        story.first = min(story.first, article.day)
+        story.last = max(story.last, article.day)
+        if story.title is None and article.title:
+            story.title = article.title
+        story.probes = frozenset(sorted(centroid, key=lambda term: -centroid[term])[:PROBE_TERMS])
+        for term in story.probes:
+            self.by_probe.setdefault(term, set()).add(story.story_id)
+
+    def story(self, story_id: int) -> StoryState:
+        return self.stories[story_id]
+
+    def reopen(self, story_id: int, title: str | None, members: Sequence[StoryInput]) -> None:
+        """Bring back a stored open story from its articles (in arrival order), so that new
+        articles can join it: its centroid rebuilt with today's idf, its ordinals and names."""
+        if not members:
+            return
+        story = StoryState(story_id, members[0].day, members[0].day, title)
+        story.names = self.names(members[0].title)
+        self.stories[story_id] = story
+        for member in members:
+            self._join(story, self.vector(self.counts(member.title, member.text)), member)
+            story.ordinals |= self.ordinals(member.title)
+            if member.group is not None:
+                self.by_group.setdefault(member.group, story_id)
+        story.title = title
+
+    def expire(self, today: date) -> list[StoryState]:
+        """Stories no article can join any more (their last day is more than the window before
+        `today`): dropped from the active state and returned, to be stored for good."""
+        closed = [
+            story
+            for story in self.stories.values()
+            if min(story.last.toordinal() + self.window_days, story.first.toordinal() + MAX_SPAN_DAYS)
+            < today.toordinal()
+        ]
+        for story in closed:
+            for term in story.probes:
+                self.by_probe.get(term, set()).discard(story.story_id)
+            del self.stories[story.story_id]
+        return closed
+
+
+def cluster(articles: Iterable[StoryInput], clusterer: StoryClusterer | None = None) -> dict[int, int]:
+    """Article key → story id, for articles given in arrival order."""
+    clusterer = clusterer or StoryClusterer()
+    return {article.key: clusterer.add(article) for article in articles}

@@ -1,0 +1,100 @@
+"""Keeping an archive's stories up to date: the stories consumer of the change log.
+
+It reads the articles added since its cursor, clusters them (`marsad.stories.cluster`) and
+stores each one's story and event date, moving the cursor in the same transaction. What the
+clusterer must remember between runs lives in the archive, not in a process: the document
+frequencies (`story_terms`) and the stories still open (their members are re-read and their
+centroids rebuilt when a run starts), so any process can take the next batch, and a new batch
+is clustered against the archive's open stories without reclustering anything else.
+
+`marsad.stories.port` is all the consumer asks of a store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from marsad.enrich.dates import event_date
+from marsad.stories.cluster import MAX_SPAN_DAYS, WINDOW_DAYS, StoryClusterer, StoryInput, StoryState
+from marsad.stories.port import CONSUMER, StoryRecord, StorySource, StoryStore
+
+BATCH = 2000  # articles clustered per transaction
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def story_input(source: StorySource) -> tuple[StoryInput, date | None]:
+    """The clusterer's view of an article, and its event date (None: none found)."""
+    reference = _day(source.published) or _day(source.first_seen)
+    when = event_date(source.text, source.dated, reference)
+    day = when or reference or date.today()
+    return StoryInput(source.key, source.title, source.text, day, source.anchor), when
+
+
+def _record(story: StoryState) -> StoryRecord:
+    first, last = story.first.isoformat(), story.last.isoformat()
+    return StoryRecord(story.story_id, story.title, first, last, story.articles)
+
+
+def restore(store: StoryStore, clusterer: StoryClusterer | None = None) -> StoryClusterer:
+    """A clusterer holding what the archive knows: its term frequencies and its open stories."""
+    clusterer = clusterer or StoryClusterer()
+    clusterer.documents, frequencies = store.story_frequencies()
+    clusterer.df.update(frequencies)
+    last_id, latest = store.story_bounds()
+    clusterer.next_id = last_id + 1
+    newest = _day(latest)
+    if newest is None:
+        return clusterer
+    records = store.open_stories((newest - timedelta(days=WINDOW_DAYS + MAX_SPAN_DAYS)).isoformat())
+    members: dict[int, list[int]] = {}
+    for story_id, key in store.story_members([r.story_id for r in records]):
+        members.setdefault(story_id, []).append(key)
+    sources = {s.key: s for s in store.story_sources([k for keys in members.values() for k in keys])}
+    for record in records:
+        inputs = [story_input(sources[key])[0] for key in members.get(record.story_id, []) if key in sources]
+        clusterer.reopen(record.story_id, record.title, inputs)
+    clusterer.today = newest
+    return clusterer
+
+
+def update_stories(
+    store: StoryStore, batch: int = BATCH, progress: Callable[[int], None] | None = None
+) -> int:
+    """Cluster every article added since the cursor; returns how many were clustered."""
+    clusterer: StoryClusterer | None = None
+    expected = -1
+    done = 0
+    while True:
+        with store.transaction():
+            cursor = store.cursor(CONSUMER)
+            changes = store.changes_after(cursor, batch, kinds=["new"])
+            if not changes:
+                return done
+            if clusterer is None or cursor != expected:  # first run, or another process went on
+                clusterer = restore(store)
+            sources = {s.key: s for s in store.story_sources([c.key for c in changes])}
+            assignments = []
+            touched: dict[int, StoryState] = {}
+            clusterer.added.clear()
+            for change in changes:
+                source = sources.get(change.key)
+                if source is None:
+                    continue
+                article, when = story_input(source)
+                story_id = clusterer.add(article)
+                touched[story_id] = clusterer.story(story_id)
+                assignments.append((change.key, story_id, change.pos, when.isoformat() if when else None))
+            store.add_story_frequencies(dict(clusterer.added))
+            store.save_stories([_record(s) for s in touched.values()], assignments)
+            expected = changes[-1].pos
+            store.set_cursor(CONSUMER, expected)
+        done += len(changes)
+        if progress:
+            progress(len(changes))
