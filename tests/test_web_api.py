@@ -247,3 +247,22 @@ def test_the_version_is_read_once_per_age_and_again_after_a_change() -> None:
     clock.expire()
     assert asyncio.run(clock.current()) == 2
     assert asyncio.run(VersionClock(read, max_age=0).current()) == 3
+
+
+def test_stories_their_timeline_and_the_article_link(client: TestClient) -> None:
+    """The sample's syndicated budget story is a story of several articles: listed by the API,
+    its page a timeline of outlets, and each member article links back to it."""
+    listed = client.get("/api/stories", params={"limit": 5}).json()
+    assert listed["stories"], "the sample corpus tells stories in several articles"
+    first = listed["stories"][0]
+    assert first["articles"] >= 2 and first["first_day"] <= first["last_day"]
+    story = client.get(f"/api/stories/{first['id']}").json()
+    assert len(story["members"]) == first["articles"] and story["outlets"]
+    member = story["members"][0]
+    assert client.get(f"/api/articles/{member['id']}").json()["story"] == first["id"]
+    page = client.get(f"/story/{first['id']}").text
+    assert f'href="/article/{member["id"]}"' in page and story["outlets"][0] in page
+    assert f'href="/story/{first["id"]}"' in client.get(f"/article/{member['id']}").text
+    assert f'href="/story/{first["id"]}"' in client.get("/").text
+    assert_error(client.get("/api/stories/999999"), 404, "not_found")
+    assert_error(client.get("/api/stories/0"), 422, "invalid_request")

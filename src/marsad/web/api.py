@@ -1,5 +1,5 @@
 """The JSON API under /api/: search (with facets, and as JSONL or CSV), article, similar,
-duplicate groups, outlets, stats, quarantine, and ingest by upload when a token is set.
+duplicate groups, stories, outlets, stats, quarantine, and ingest by upload when a token is set.
 
 Lists page with `limit` (at most `MAX_LIMIT`) and `offset`; every error has the one shape of
 `marsad.web.errors`.
@@ -180,6 +180,21 @@ def outlet(store: StoreDep, name: OutletName, limit: Limit = 20, offset: Offset 
     """One outlet: what it published (a page of it, latest first), its share of wire copy and
     the lines most often taken out of its articles."""
     return {"limit": limit, "offset": offset, **outlet_json(service.outlet(store, name, limit, offset))}
+
+
+StoryId = Annotated[int, PathParam(ge=1, le=2**62, description="A story id.")]
+
+
+@router.get("/stories")
+def stories(store: StoreDep, limit: Limit = 20, offset: Offset = 0, min_articles: Limit = 2) -> Json:
+    """Stories (articles that tell one event in any words), the latest and largest first."""
+    return {"limit": limit, "offset": offset, "stories": service.stories(store, limit, offset, min_articles)}
+
+
+@router.get("/stories/{story_id}")
+def story(store: StoreDep, story_id: StoryId) -> Json:
+    """One story: its articles in arrival order with outlets and event dates, and its outlets."""
+    return service.story(store, story_id)
 
 
 @router.get("/stats")

@@ -1,4 +1,4 @@
-"""The pages: home, search, article, outlets, quarantine, rendered on the server (Jinja2,
+"""The pages: home, search, article, story, outlets, quarantine, rendered on the server (Jinja2,
 every value escaped), right to left, with Arabic interface text and no script."""
 
 from __future__ import annotations
@@ -17,13 +17,22 @@ from marsad.search.engine import Facets, SearchPage
 from marsad.search.query import QueryError
 from marsad.search.snippet import Snippet
 from marsad.store.base import Store
-from marsad.web.api import ARTICLE_ID, MAX_QUERY_CHARS, ArticleId, OutletName, copies_json, store_of
+from marsad.web.api import (
+    ARTICLE_ID,
+    MAX_QUERY_CHARS,
+    ArticleId,
+    OutletName,
+    StoryId,
+    copies_json,
+    store_of,
+)
 from marsad.web.app import answers_of
 from marsad.web.errors import WebError
 
 PER_PAGE = 10
 MAX_PAGE = 1_000
 GROUPS_PER_PAGE = 20
+STORIES_ON_HOME = 10
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 StoreDep = Annotated[Store, Depends(store_of)]
 PageNumber = Annotated[int, QueryParam(ge=1, le=MAX_PAGE)]
@@ -88,13 +97,14 @@ def pages_of(total: int, per_page: int) -> int:
 
 @router.get("/")
 def home(store: StoreDep, page: PageNumber = 1) -> HTMLResponse:
-    """The stories of the moment: until stories (issue 12) come, the groups of copies the most
-    outlets carried, the latest first among equals."""
+    """The stories of the moment (the latest told by several articles), then the groups of
+    copies the most outlets carried, the latest first among equals."""
     offset = (page - 1) * GROUPS_PER_PAGE
     groups = service.copy_groups(store, GROUPS_PER_PAGE + 1, offset)
     return render(
         "home.html",
         stats=service.stats(store),
+        stories=service.stories(store, STORIES_ON_HOME) if page == 1 else [],
         groups=groups[:GROUPS_PER_PAGE],
         page=page,
         more=len(groups) > GROUPS_PER_PAGE,
@@ -159,6 +169,12 @@ def article(
         diff_with=diff,
         compared=compared,
     )
+
+
+@router.get("/story/{story_id}")
+def story(store: StoreDep, story_id: StoryId) -> HTMLResponse:
+    """A story's timeline: its articles as they arrived, with outlets and event dates."""
+    return render("story.html", story=service.story(store, story_id))
 
 
 @router.get("/outlets")
