@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--window", type=int, default=WINDOW, help="words either side a word is predicted from")
+    parser.add_argument("--window", type=int, default=WINDOW, help="words either side that predict a word")
     parser.add_argument(
         "--vectors", type=Path, help="keep the word vectors in this file, and reuse them when it exists"
     )

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from marsad.enrich.tokens import tokenize
 from marsad.search.stemmers import GuardedStemmer
 from marsad.text.normalize import normalize
 
@@ -93,8 +94,6 @@ def load_clusters() -> dict[str, tuple[str, ...]]:
 def gazetteer_key(name: str) -> tuple[str, ...]:
     """A name as the gazetteer and the tagger match it: its tokens' forms, the first one
     without its clitics (والكرملين and الكرملين are one entry, كرملين)."""
-    from marsad.enrich.tokens import tokenize
-
     forms = [word_form(token.text) for token in tokenize(name)]
     if forms:
         forms[0] = unclitic(forms[0])

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from marsad.enrich.features import gazetteer_key, load_triggers
+from marsad.enrich.features import gazetteer_key, load_triggers, unclitic
 from marsad.model import Entity, Mention, stable_id
 
 PERSON = "PERS"
@@ -50,7 +50,7 @@ def name_words(text: str, kind: str) -> tuple[str, ...]:
     start = 0
     titled = False
     while start < len(forms) - 1:
-        bare = gazetteer_key(forms[start])[0] if start else forms[0]
+        bare = unclitic(forms[start]) if start else forms[0]  # (the first is unclitic already)
         if triggers.get(bare) in _TITLE_CLASSES or triggers.get(forms[start]) in _TITLE_CLASSES:
             titled = True
             start += 1
@@ -60,7 +60,7 @@ def name_words(text: str, kind: str) -> tuple[str, ...]:
             break
     rest = forms[start:]
     if start:
-        rest[0] = gazetteer_key(rest[0])[0]
+        rest[0] = unclitic(rest[0])
     return tuple(rest)
 
 

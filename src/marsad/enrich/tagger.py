@@ -49,7 +49,10 @@ class Tagger:
     (`default_tagger` gives each thread its own)."""
 
     def __init__(
-        self, model: bytes | Path | str | None = None, features: Resources | None = None, spread: bool = True
+        self,
+        model: bytes | Path | str | None = None,
+        features: Resources | None = None,
+        spread: bool = True,
     ) -> None:
         """`spread`: tag a name found once wherever it recurs in the text (`discourse.propagate`)."""
         import pycrfsuite

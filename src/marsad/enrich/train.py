@@ -107,24 +107,19 @@ def predict(
     """IOB2 tags for each sentence of tokens, from a model file (or its bytes). `spread` > 0:
     names are spread (`discourse.propagate`) within each run of that many sentences, taken for
     an article (ANERcorp keeps its articles' sentences in order but does not mark where they end)."""
-    import pycrfsuite
-
     from marsad.enrich.discourse import propagate
+    from marsad.enrich.tagger import Tagger
     from marsad.search.lexicon import lexicon
 
-    featurizer = Featurizer(resources)
-    tagger = pycrfsuite.Tagger()
-    if isinstance(model, bytes):
-        tagger.open_inmemory(model)  # (read in place: `model` outlives the tagger here)
-    else:
-        tagger.open(str(model))
+    tagger = Tagger(model if isinstance(model, bytes) else Path(model), resources, spread=False)
     listed = [list(tokens) for tokens in sentences]
-    tags = [tagger.tag(featurizer.sentence(tokens)) if tokens else [] for tokens in listed]
+    tags = [tagger.tag_tokens(tokens) for tokens in listed]
     if spread <= 0:
         return tags
     out: list[list[str]] = []
+    word = tagger.featurizer.word
     for first in range(0, len(listed), spread):
-        forms = [[featurizer.word(t).bare for t in tokens] for tokens in listed[first : first + spread]]
+        forms = [[word(t).bare for t in tokens] for tokens in listed[first : first + spread]]
         out += propagate(forms, tags[first : first + spread], lexicon().frequency)
     return out
 
