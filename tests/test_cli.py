@@ -434,8 +434,9 @@ def test_a_folder_walk_reads_known_input_types_only(tmp_path: Path, seeds: list[
 
 
 def test_importing_the_cli_loads_no_heavy_library() -> None:
-    """`marsad --help` must answer at once: NumPy, tantivy, pyarrow and Dask load in the commands."""
-    heavy = "{'numpy','tantivy','pyarrow','dask','distributed'}"
+    """`marsad --help` must answer at once: NumPy, tantivy, pyarrow, Dask and CRFsuite load in the
+    commands."""
+    heavy = "{'numpy','tantivy','pyarrow','dask','distributed','pycrfsuite'}"
     probe = f"import marsad.cli, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -704,6 +704,45 @@ def migrate(
     Console().print(table)
 
 
+@app.command("train-ner")
+def train_ner(
+    data: Annotated[
+        Path,
+        typer.Option(help="Folder with train.txt (and test.txt, scored when present), `token TAG` lines."),
+    ] = Path("../shared/data/anercorp"),
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Model file to write (default: the one the package ships and tags with)."),
+    ] = None,
+) -> None:
+    """Train the named-entity tagger (a CRF) on DATA/train.txt and score it on DATA/test.txt."""
+    from marsad.enrich.tagger import shipped_model_path
+    from marsad.enrich.train import TYPES, CorpusStats, read_conll, train_and_write
+
+    train_file = data / "train.txt"
+    if not train_file.is_file():
+        _fail(f"{train_file}: no training file (token TAG lines, a blank line between sentences)", EXIT_USAGE)
+    stats = CorpusStats()
+    read_conll(train_file, stats)
+    console.print(
+        f"training on {stats.sentences:,} sentences, {stats.tokens:,} tokens"
+        + (f" ({stats.malformed} malformed lines read as O)" if stats.malformed else "")
+    )
+    target = out or shipped_model_path()
+    written, result = train_and_write(data, target)
+    console.print(f"wrote {written} ({written.stat().st_size / 1e6:.1f} MB)")
+    if not result.gold:
+        return
+    table = Table(
+        "type", "precision", "recall", "F1", "entities", title=f"{data / 'test.txt'} (CoNLL, entity level)"
+    )
+    for kind in (*TYPES, None):
+        precision, recall, f1 = result.prf(kind)
+        gold = result.gold[kind] if kind else sum(result.gold.values())
+        table.add_row(kind or "micro", f"{precision:.3f}", f"{recall:.3f}", f"{f1:.3f}", f"{gold:,}")
+    Console().print(table)
+
+
 def _print_syndication(store: Store) -> None:
     table = Table("article", "outlets", "wire", "copies", title="most syndicated articles")
     records = sorted(store.articles(), key=lambda r: len(r.pages), reverse=True)

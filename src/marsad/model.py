@@ -270,3 +270,31 @@ class OutletSummary:
     wire_articles: int
     first_seen: str | None
     latest: str | None
+
+
+# --- what enrich/ finds in an article's text ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A name found in a text: its words as written, its type (PERS, ORG, LOC, MISC) and where it
+    stands in the text it was found in (text[start:end] == self.text), so a page can link it.
+    A conjunction or preposition glued to the name's first word is left out (والكرملين → الكرملين
+    at start + 1); the definite article stays."""
+
+    text: str
+    type: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """What mentions refer to: one id for every variant of a name (spelling, title, clitics, a
+    surname after the full name). `key` is the canonical normalized name the id is derived from
+    (with the type), `name` a spelling of it as written (the longest seen)."""
+
+    entity_id: str
+    type: str
+    key: str
+    name: str

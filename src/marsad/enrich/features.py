@@ -1,0 +1,274 @@
+"""What the CRF sees of each token: its forms, affixes, shape, cluster, gazetteer and trigger hits,
+and the same of its neighbours.
+
+Word-level features depend on the word alone, so they are computed once per distinct word and
+memoized (a corpus repeats its words: most tokens are a dictionary look-up); only the neighbour
+features are assembled per token. Every form is derived with Marsad's own analysis: `normalize`
+(marsad.text) for spelling, the search stemmer's guarded clitic stripping (marsad.search.stemmers:
+بوتين stays بوتين, والكرملين is الكرملين less its article) and its word-frequency lexicon (a
+frequent word is seldom a name).
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from marsad.enrich.tokens import tokenize
+from marsad.search.stemmers import GuardedStemmer
+from marsad.text.normalize import normalize
+
+TYPES = ("PERS", "ORG", "LOC", "MISC")
+CLUSTERS_FILE = "clusters.tsv.gz"
+GAZETTEER_FILE = "gazetteer.tsv.gz"
+TRIGGERS_FILE = "triggers.toml"
+_MEMO_WORDS = 500_000  # distinct words memoized; a full memo starts over
+
+
+def word_form(token: str) -> str:
+    """A token as the tagger's tables key it: normalized (أ/ا, ة/ه, ى/ي, tashkeel…), lower-cased."""
+    return normalize(token).lower()
+
+
+@cache
+def _stemmer() -> GuardedStemmer:
+    return GuardedStemmer()
+
+
+def unclitic(form: str) -> str:
+    """A normalized word without its article and proclitics (و ف ب ك ل ال), guarded by the
+    lexicon so a name keeps its first letter (بوتين, وليد, لبنان stay whole)."""
+    if len(form) < 3 or not form[0].isalpha() or form.isascii():
+        return form
+    return _stemmer().strip_clitics(form)
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """The data the features look words up in: all optional, so a baseline can go without."""
+
+    clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # form → cluster ids
+    gazetteer: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)  # forms → types
+    triggers: dict[str, str] = field(default_factory=dict)  # unclitic form → trigger class
+    lexicon: bool = True  # word-frequency and name-ending features from the search lexicon
+    longest_entry: int = 1
+
+
+@cache
+def default_resources() -> Resources:
+    """The shipped clusters, gazetteer and trigger words (loaded once, on first use)."""
+    return Resources(
+        clusters=load_clusters(),
+        gazetteer=load_gazetteer(),
+        triggers=load_triggers(),
+        longest_entry=max((len(k) for k in load_gazetteer()), default=1),
+    )
+
+
+def _package_bytes(name: str) -> bytes:
+    return resources.files("marsad.enrich").joinpath(name).read_bytes()
+
+
+def parse_clusters(data: bytes) -> dict[str, tuple[str, ...]]:
+    clusters: dict[str, tuple[str, ...]] = {}
+    for line in gzip.decompress(data).decode("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, *ids = line.split("\t")
+            clusters[word] = tuple(ids)
+    return clusters
+
+
+@cache
+def load_clusters() -> dict[str, tuple[str, ...]]:
+    try:
+        return parse_clusters(_package_bytes(CLUSTERS_FILE))
+    except FileNotFoundError:
+        return {}
+
+
+def gazetteer_key(name: str) -> tuple[str, ...]:
+    """A name as the gazetteer and the tagger match it: its tokens' forms, the first one
+    without its clitics (والكرملين and الكرملين are one entry, كرملين)."""
+    forms = [word_form(token.text) for token in tokenize(name)]
+    if forms:
+        forms[0] = unclitic(forms[0])
+    return tuple(forms)
+
+
+def parse_gazetteer(data: bytes) -> dict[tuple[str, ...], frozenset[str]]:
+    """Lines `type<TAB>name` (the name as written; keyed here, so the file stays readable)."""
+    entries: dict[tuple[str, ...], set[str]] = {}
+    for line in gzip.decompress(data).decode("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            kind, name = line.split("\t")
+            key = gazetteer_key(name)
+            if key:
+                entries.setdefault(key, set()).add(kind)
+    return {key: frozenset(kinds) for key, kinds in entries.items()}
+
+
+@cache
+def load_gazetteer() -> dict[tuple[str, ...], frozenset[str]]:
+    try:
+        return parse_gazetteer(_package_bytes(GAZETTEER_FILE))
+    except FileNotFoundError:
+        return {}
+
+
+def parse_triggers(text: str) -> dict[str, str]:
+    """`[class] words = [...]` tables → unclitic form → class (the first class listed wins)."""
+    triggers: dict[str, str] = {}
+    for kind, table in tomllib.loads(text).items():
+        for word in table["words"]:
+            for form in (word_form(word), unclitic(word_form(word))):
+                triggers.setdefault(form, kind)
+    return triggers
+
+
+@cache
+def load_triggers() -> dict[str, str]:
+    return parse_triggers(_package_bytes(TRIGGERS_FILE).decode("utf-8"))
+
+
+def _shape(token: str) -> str:
+    if token.isdigit():
+        return "D"
+    if any(c.isdigit() for c in token):
+        return "d"
+    if token.isascii():
+        return "L" if token.isalpha() else "P"
+    if token[0].isalpha():
+        return "A"
+    return "P"
+
+
+def _frequency_bucket(form: str) -> str:
+    """Occurrences per billion words in the lexicon, in half-decades (unknown words are often
+    names, transliterated ones especially)."""
+    count = _stemmer().lexicon.frequency.get(form)
+    return "-" if not count else str(int(2 * math.log10(count)))
+
+
+_OFFSETS = (-2, -1, 1, 2)
+_PADS = {offset: (f"{offset}:pad",) for offset in _OFFSETS}
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    own: tuple[str, ...]  # the word's features
+    seen: dict[int, tuple[str, ...]]  # offset → what a token that far sees of the word ("-1:w=…")
+    form: str  # word_form
+    bare: str  # unclitic(form): what the gazetteer is matched on
+
+
+class Featurizer:
+    """Tokens → CRF feature lists. Keeps a memo of word features: one per thread or process."""
+
+    def __init__(self, resources: Resources | None = None) -> None:
+        self.resources = resources if resources is not None else default_resources()
+        self._memo: dict[str, _Word] = {}
+        self._starts = frozenset(key[0] for key in self.resources.gazetteer)  # first words of entries
+
+    def word(self, token: str) -> _Word:
+        """The features of one word, and what its neighbours see of it (memoized)."""
+        try:
+            return self._memo[token]
+        except KeyError:
+            pass
+        if len(self._memo) >= _MEMO_WORDS:
+            self._memo.clear()
+        entry = self._memo[token] = self._new_word(token)
+        return entry
+
+    def _new_word(self, token: str) -> _Word:
+        res = self.resources
+        form = word_form(token)
+        shape = _shape(token)
+        if shape == "P":
+            own: tuple[str, ...] = ("w=" + form, "sh=P")
+            return _Word(own, {o: tuple(f"{o}:{f}" for f in own) for o in _OFFSETS}, form, form)
+        bare = unclitic(form) if shape == "A" else form
+        proclitic = form[: len(form) - len(bare)] if form.endswith(bare) else "?"
+        stem = _stemmer().strip_suffixes(bare) if shape == "A" else bare
+        feats = [
+            "w=" + form,
+            "b=" + bare,
+            "st=" + stem,
+            "pc=" + proclitic,
+            "sh=" + shape,
+            "p2=" + bare[:2],
+            "p3=" + bare[:3],
+            "x1=" + form[-1:],
+            "x2=" + form[-2:],
+            "x3=" + form[-3:],
+            "len=" + str(min(len(bare), 10)),
+        ]
+        near = ["w=" + form, "b=" + bare, "sh=" + shape]
+        if res.lexicon and shape == "A":
+            feats.append("f=" + _frequency_bucket(bare))
+            if bare in _stemmer().lexicon.whole:
+                feats.append("whole")
+        clusters = res.clusters.get(form) or res.clusters.get(bare)
+        if clusters:
+            feats += [f"c{level}={cid}" for level, cid in enumerate(clusters)]
+            near += [f"c{level}={cid}" for level, cid in enumerate(clusters[1:], start=1)]
+        trigger = res.triggers.get(bare) or res.triggers.get(form)
+        if trigger:
+            feats.append("t=" + trigger)
+            near.append("t=" + trigger)
+        seen = {o: tuple(f"{o}:{f}" for f in near) for o in _OFFSETS}
+        return _Word(tuple(feats), seen, form, bare)
+
+    def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
+        """The feature list of every token of one sentence."""
+        words = [self.word(token) for token in tokens]
+        size = len(words)
+        gazetteer = self._gazetteer_hits(words) if self.resources.gazetteer else None
+        out = []
+        for i, word in enumerate(words):
+            feats = ["bias", *word.own]
+            for offset in _OFFSETS:
+                j = i + offset
+                feats += words[j].seen[offset] if 0 <= j < size else _PADS[offset]
+            if i > 0:
+                feats.append(f"-1|0={words[i - 1].form}|{word.form}")
+            if i + 1 < size:
+                feats.append(f"0|1={word.form}|{words[i + 1].form}")
+            if gazetteer and gazetteer[i]:
+                feats += gazetteer[i]
+            out.append(feats)
+        return out
+
+    def _gazetteer_hits(self, words: list[_Word]) -> list[list[str]]:
+        """Longest gazetteer matches, left to right: `g=B-LOC` on a match's first token,
+        `g=I-LOC` on the others, and the same for the neighbours (`g-1`, `g+1`)."""
+        forms = [w.form for w in words]
+        hits: list[list[str]] = [[] for _ in forms]
+        table, longest, starts = self.resources.gazetteer, self.resources.longest_entry, self._starts
+        i = 0
+        while i < len(forms):
+            if words[i].bare not in starts:
+                i += 1
+                continue
+            for size in range(min(longest, len(forms) - i), 0, -1):
+                key = (words[i].bare, *forms[i + 1 : i + size])
+                kinds = table.get(key)
+                if kinds:
+                    for k in range(i, i + size):
+                        mark = "B" if k == i else "I"
+                        hits[k] += [f"g={mark}-{kind}" for kind in kinds]
+                    for kind in kinds:
+                        if i > 0:
+                            hits[i - 1].append(f"g+1={kind}")
+                        if i + size < len(forms):
+                            hits[i + size].append(f"g-1={kind}")
+                    i += size
+                    break
+            else:
+                i += 1
+        return hits

@@ -1,0 +1,145 @@
+"""Text → named-entity mentions with their offsets in the text as published.
+
+A linear-chain CRF (CRFsuite, through python-crfsuite: a small C library, fast on one core, no
+model download) over the features of `marsad.enrich.features`. The model ships in the package
+(`ner.crfsuite.gz`, rebuilt by `marsad train-ner`) and is loaded on first use.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from marsad.enrich.discourse import propagate
+from marsad.enrich.features import Featurizer, Resources, unclitic, word_form
+from marsad.enrich.tokens import Token, sentences
+from marsad.enrich.train import chunks
+from marsad.model import Mention
+
+if TYPE_CHECKING:
+    import pycrfsuite
+
+MODEL_FILE = "ner.crfsuite.gz"
+_GLUED = frozenset("وفبكل")  # one-letter proclitics a mention's first word may carry
+_MARKS = frozenset(chr(c) for c in (*range(0x064B, 0x0660), 0x0670, 0x0640))  # tashkeel, tatweel
+
+
+def read_model(path: Path | str) -> bytes:
+    """A model file's bytes, gunzipped when it is gzipped."""
+    data = Path(path).read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def shipped_model_path() -> Path:
+    """Where the package keeps its model (what `marsad train-ner` writes by default)."""
+    return Path(str(resources.files("marsad.enrich").joinpath(MODEL_FILE)))
+
+
+def shipped_model() -> bytes:
+    return gzip.decompress(resources.files("marsad.enrich").joinpath(MODEL_FILE).read_bytes())
+
+
+class Tagger:
+    """A loaded model. One instance per thread: CRFsuite's tagger keeps state between calls
+    (`default_tagger` gives each thread its own)."""
+
+    def __init__(
+        self,
+        model: bytes | Path | str | None = None,
+        features: Resources | None = None,
+        spread: bool = True,
+    ) -> None:
+        """`spread`: tag a name found once wherever it recurs in the text (`discourse.propagate`)."""
+        import pycrfsuite
+
+        self.spread = spread
+        if model is None:
+            model = shipped_model()
+        elif not isinstance(model, bytes):
+            model = read_model(model)
+        # CRFsuite reads the model in place: the bytes must live as long as the tagger does
+        self._model = model
+        self._crf: pycrfsuite.Tagger = pycrfsuite.Tagger()
+        self._crf.open_inmemory(self._model)
+        self.featurizer = Featurizer(features)
+
+    def tag_tokens(self, tokens: Sequence[str]) -> list[str]:
+        """IOB2 tags of one sentence's tokens."""
+        if not tokens:
+            return []
+        return list(self._crf.tag(self.featurizer.sentence(tokens)))
+
+    def tag(self, text: str) -> list[Mention]:
+        """Every mention in `text` (an article: names found once are looked for again across
+        it, `discourse.propagate`), in order, with offsets into `text` itself."""
+        cut = sentences(text)
+        tags = [self.tag_tokens([token.text for token in sentence]) for sentence in cut]
+        if self.spread:
+            forms = [[self.featurizer.word(token.text).bare for token in sentence] for sentence in cut]
+            tags = propagate(forms, tags, _frequency())
+        found: list[Mention] = []
+        for sentence, sentence_tags in zip(cut, tags, strict=True):
+            for start, end, kind in sorted(chunks(sentence_tags)):
+                found.append(_mention(text, sentence[start:end], kind))
+        return found
+
+
+def _mention(text: str, tokens: Sequence[Token], kind: str) -> Mention:
+    start, end = tokens[0].start, tokens[-1].end
+    start += _glued_prefix(tokens[0].text)
+    return Mention(text[start:end], kind, start, end)
+
+
+def _glued_prefix(word: str) -> int:
+    """How many characters of a name's first word are a conjunction or preposition glued to it
+    (و، ف، ب، ك، ل before the name or its article): والكرملين → 1, وبالعراق → 2, بوتين → 0,
+    للكرملين → 0 (its لل is ل + the article's ل, and the article stays)."""
+    form = word_form(word)
+    bare = unclitic(form)
+    if bare == form or not form.endswith(bare):
+        return 0
+    removed = form[: len(form) - len(bare)]
+    if removed.endswith("ال") or removed.endswith("لل"):
+        removed = removed[:-2]
+    if not removed or any(c not in _GLUED for c in removed):
+        return 0
+    letters, index = 0, 0
+    while index < len(word) and letters < len(removed):
+        if word[index] not in _MARKS:
+            letters += 1
+        index += 1
+    while index < len(word) and word[index] in _MARKS:
+        index += 1
+    return index if index < len(word) else 0
+
+
+def _frequency() -> dict[str, int]:
+    from marsad.search.lexicon import lexicon
+
+    return lexicon().frequency
+
+
+_local = threading.local()
+
+
+@cache
+def _shipped() -> bytes:
+    return shipped_model()
+
+
+def default_tagger() -> Tagger:
+    """This thread's tagger with the shipped model (loaded on first use)."""
+    tagger: Tagger | None = getattr(_local, "tagger", None)
+    if tagger is None:
+        tagger = _local.tagger = Tagger(_shipped())
+    return tagger
+
+
+def tag(text: str) -> list[Mention]:
+    """The named entities of `text` (PERS, ORG, LOC, MISC) with offsets into `text`."""
+    return default_tagger().tag(text)

@@ -1,0 +1,228 @@
+"""Named entities (marsad.enrich): tokens and their offsets, features, scoring, the shipped
+tagger on real text, and the train-ner command."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from marsad.enrich import Mention, tag
+from marsad.enrich.discourse import propagate
+from marsad.enrich.features import Featurizer, Resources, gazetteer_key, parse_triggers, unclitic, word_form
+from marsad.enrich.tagger import Tagger, _glued_prefix, read_model
+from marsad.enrich.tokens import sentences, tokenize
+from marsad.enrich.train import CorpusStats, Score, chunks, read_conll, score, validation_split
+from tests.conftest import shared_path
+
+# ------------------------------------------------------------------------------------ tokens
+
+
+def test_tokens_map_back_to_the_original_text() -> None:
+    text = "رَدَّ الكرملينُ، اليوم (أ ف ب) على «وول ستريت جورنال» بـ 3.5% ــ والكرمليـــن\u200f!"
+    tokens = tokenize(text)
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+    assert [t.text for t in tokens][:6] == ["رَدَّ", "الكرملينُ", "،", "اليوم", "(", "أ"]
+    assert "3.5" in [t.text for t in tokens]  # a decimal number is one token
+    assert "والكرمليـــن" in [t.text for t in tokens]  # tatweel stays inside the word
+    assert "\u200f" not in "".join(t.text for t in tokens)  # invisible marks are no tokens
+
+
+def test_sentences_end_at_stops_and_line_breaks() -> None:
+    text = "قال بوتين. وأضاف؟ نعم\nسطر ثان"
+    cut = sentences(text)
+    assert [[t.text for t in s] for s in cut] == [
+        ["قال", "بوتين", "."],
+        ["وأضاف", "؟"],
+        ["نعم"],
+        ["سطر", "ثان"],
+    ]
+    assert all(text[t.start : t.end] == t.text for s in cut for t in s)
+
+
+def test_a_run_on_sentence_is_cut() -> None:
+    text = " ".join(["كلمة"] * 450)
+    assert [len(s) for s in sentences(text)] == [200, 200, 50]
+
+
+# ------------------------------------------------------------------------------------ features
+
+
+def test_word_forms_fold_spelling_and_clitics_keep_names_whole() -> None:
+    assert word_form("إيلون") == word_form("ايلون") == "ايلون"
+    assert word_form("الرئاسةُ") == "الرئاسه"
+    assert unclitic("والكرملين") == unclitic("الكرملين") == "كرملين"
+    assert unclitic("بوتين") == "بوتين"  # not ب + وتين
+    assert unclitic("لبنان") == "لبنان"
+    assert gazetteer_key("والبحر الأسود") == gazetteer_key("البحر الاسود") == ("بحر", "الاسود")
+
+
+def test_features_see_the_word_its_neighbours_triggers_and_gazetteer() -> None:
+    triggers = parse_triggers('[title]\nwords = ["الرئيس"]\n[loc]\nwords = ["مدينة"]\n')
+    resources = Resources(
+        clusters={"بوتين": ("7", "3", "1")},
+        gazetteer={("بحر", "الاسود"): frozenset({"LOC"})},
+        triggers=triggers,
+        longest_entry=2,
+    )
+    feats = Featurizer(resources).sentence(["والرئيس", "بوتين", "في", "البحر", "الأسود"])
+    putin = set(feats[1])
+    assert {"w=بوتين", "b=بوتين", "sh=A", "c0=7", "c1=3", "c2=1", "-1:t=title", "-1:b=رئيس"} <= putin
+    assert "-1|0=والرئيس|بوتين" in putin and "0|1=بوتين|في" in putin
+    assert "pc=و" in feats[0] or "pc=وال" in feats[0]
+    assert "g=B-LOC" in feats[3] and "g=I-LOC" in feats[4] and "g+1=LOC" in feats[2]
+    assert "-2:pad" in feats[0] and "2:pad" in feats[4]
+
+
+def test_punctuation_and_digits_have_their_shapes() -> None:
+    feats = Featurizer(Resources()).sentence(["2022", "،", "COVID"])
+    assert "sh=D" in feats[0] and "sh=P" in feats[1] and "sh=L" in feats[2]
+
+
+# ------------------------------------------------------------------------------------ scoring
+
+
+def test_chunks_follow_conlleval() -> None:
+    assert chunks(["B-PERS", "I-PERS", "O", "B-LOC"]) == {(0, 2, "PERS"), (3, 4, "LOC")}
+    assert chunks(["I-ORG", "I-ORG", "B-ORG"]) == {(0, 2, "ORG"), (2, 3, "ORG")}  # I- after O starts one
+    assert chunks(["B-PERS", "I-LOC"]) == {(0, 1, "PERS"), (1, 2, "LOC")}  # a type change ends one
+    assert chunks([]) == set()
+
+
+def test_score_counts_entities_with_exact_ends_and_type() -> None:
+    gold = [[("a", "B-PERS"), ("b", "I-PERS"), ("c", "O"), ("d", "B-LOC")]]
+    result = score(gold, [["B-PERS", "O", "O", "B-LOC"]])  # Putin's span cut short: wrong
+    assert result.prf("LOC") == (1.0, 1.0, 1.0)
+    assert result.prf("PERS") == (0.0, 0.0, 0.0)
+    assert result.prf() == (0.5, 0.5, 0.5)
+    assert Score().prf() == (0.0, 0.0, 0.0)
+
+
+def test_reading_conll_counts_malformed_lines(tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text("بوتين B-PERS\nقال O\n\nسطرمعطوب\nموسكو B-LOCO\nهنا O\n", "utf-8")
+    stats = CorpusStats()
+    read = read_conll(path, stats)
+    assert read == [[("بوتين", "B-PERS"), ("قال", "O")], [("سطرمعطوب", "O"), ("موسكو", "O"), ("هنا", "O")]]
+    assert (stats.sentences, stats.tokens, stats.malformed) == (2, 5, 2)
+    fit, held = validation_split(read * 10, share=0.2)
+    assert (len(fit), len(held)) == (16, 4) and held == (read * 10)[16:]
+
+
+# ------------------------------------------------------------------------------------ discourse
+
+
+def test_a_name_found_once_is_tagged_where_it_recurs_in_the_article() -> None:
+    frequency = {"عربي": 519_325, "ترامب": 24_569}
+    forms = [
+        ["دونالد", "ترامب", "و", "وول", "ستريت", "جورنال", "و", "عربي"],
+        ["ترامب", "قال", "ل", "وول", "ستريت", "جورنال", "عربي"],
+        ["ماسك", "ترامب"],
+    ]
+    tags = [
+        ["B-PERS", "I-PERS", "O", "B-ORG", "I-ORG", "I-ORG", "O", "B-ORG"],
+        ["O", "O", "O", "O", "O", "O", "O"],
+        ["B-LOC", "O"],
+    ]
+    spread = propagate(forms, tags, frequency)
+    assert spread[0] == tags[0]
+    # the surname of a full name, a three-word name; a one-word name that is a common word is not spread
+    assert spread[1] == ["B-PERS", "O", "O", "B-ORG", "I-ORG", "I-ORG", "O"]
+    assert spread[2] == ["B-LOC", "B-PERS"]  # what the tagger found stays as it is
+    assert propagate([["a"]], [["O"]], {}) == [["O"]]
+
+
+# ------------------------------------------------------------------------------------ mentions
+
+
+@pytest.mark.parametrize(
+    ("word", "cut"),
+    [
+        ("والكرملين", 1),
+        ("الكرملين", 0),
+        ("بوتين", 0),
+        ("وبوتين", 1),
+        ("للكرملين", 0),
+        ("وَالكرملين", 2),
+        ("لبنان", 0),
+    ],
+)
+def test_a_glued_conjunction_or_preposition_is_left_out_of_a_mention(word: str, cut: int) -> None:
+    assert _glued_prefix(word) == cut
+
+
+SEED_LEAD = (
+    "رد الكرملين، اليوم الجمعة، على تقرير صحافي أفاد بأن الرئيس الروسي فلاديمير بوتين والملياردير "
+    "إيلون ماسك كانا على اتصال سري منتظم منذ عام 2022."
+)
+SEED_TAIWAN = (
+    'وذكر التقرير أن الرئيس الروسي طلب من ماسك تجنب تفعيل خدمة "ستارلينك" للإنترنت عبر الأقمار '
+    "الصناعية فوق تايوان، خدمة للصين."
+)
+
+
+def _found(text: str) -> dict[str, str]:
+    mentions = tag(text)
+    assert all(text[m.start : m.end] == m.text for m in mentions)
+    return {m.text: m.type for m in mentions}
+
+
+def test_the_shipped_model_tags_the_seed_lead() -> None:
+    found = _found(SEED_LEAD)
+    assert found.get("فلاديمير بوتين") == "PERS"
+    assert found.get("إيلون ماسك") == "PERS"
+    assert found.get("الكرملين") == "ORG"  # ANERcorp's convention: the Kremlin is an organisation
+
+
+def test_the_shipped_model_tags_taiwan_and_china() -> None:
+    found = _found(SEED_TAIWAN)
+    assert found.get("تايوان") == "LOC"
+    assert found.get("للصين") == "LOC"  # ل + الصين: the article's ل is glued, so the mention keeps both
+
+
+def test_tagging_the_seed_page_maps_every_mention_back(seeds: list[Path]) -> None:
+    text = seeds[0].read_text("utf-8")
+    mentions = tag(text)
+    assert mentions and all(isinstance(m, Mention) and text[m.start : m.end] == m.text for m in mentions)
+    people = {m.text for m in mentions if m.type == "PERS"}
+    assert {"بوتين", "بيسكوف", "ترامب"} <= people
+    assert any(m.text == "البحر الأسود" and m.type == "LOC" for m in mentions)
+
+
+def test_empty_and_punctuation_only_texts_have_no_mentions() -> None:
+    assert tag("") == [] and tag(" \n ") == [] and tag("... !!") == []
+
+
+# ------------------------------------------------------------------------------------ training
+
+
+def test_train_ner_on_a_slice_writes_a_working_model(tmp_path: Path) -> None:
+    """`marsad train-ner` end to end on 300 sentences of ANERcorp: a gzipped model that loads."""
+    corpus = shared_path("data", "anercorp", "train.txt").read_text("utf-8").split("\n\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "train.txt").write_text("\n\n".join(corpus[:300]) + "\n", "utf-8")
+    (data / "test.txt").write_text("\n\n".join(corpus[300:360]) + "\n", "utf-8")
+    out = tmp_path / "model" / "ner.crfsuite.gz"
+    done = subprocess.run(
+        [sys.executable, "-m", "marsad", "train-ner", "--data", str(data), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "micro" in done.stdout and "training on 300 sentences" in done.stderr
+    assert gzip.decompress(out.read_bytes())[:4] == b"lCRF"  # CRFsuite's magic
+    tagger = Tagger(read_model(out))
+    tags = tagger.tag_tokens(["قال", "الرئيس", "جورج", "بوش", "في", "لبنان"])
+    assert len(tags) == 6 and all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
+
+
+def test_train_ner_without_data_is_a_usage_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "marsad", "train-ner", "--data", str(tmp_path)], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "train.txt" in done.stderr

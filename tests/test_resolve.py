@@ -1,0 +1,113 @@
+"""Entity resolution (marsad.enrich.resolve): test vectors, then the seeds tagged and resolved."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from marsad.enrich import Entity, Mention, entity_id, merge_short_forms, resolve_article, tag
+from marsad.enrich.resolve import name_words
+
+
+def _m(text: str, kind: str = "PERS") -> Mention:
+    return Mention(text, kind, 0, len(text))
+
+
+def _ids(*mentions: Mention) -> list[str]:
+    return [e.entity_id for e in resolve_article(mentions)]
+
+
+def test_spellings_of_one_name_are_one_entity() -> None:
+    assert len(set(_ids(_m("إيلون ماسك"), _m("ايلون ماسك"), _m("إيلونْ ماسك")))) == 1
+
+
+def test_titles_nationalities_and_qualifiers_are_not_part_of_a_name() -> None:
+    assert name_words("الرئيس الروسي فلاديمير بوتين", "PERS") == ("فلاديمير", "بوتين")
+    assert name_words("والملياردير إيلون ماسك", "PERS") == ("ايلون", "ماسك")
+    assert name_words("الرئيس الأميركي السابق دونالد ترامب", "PERS") == ("دونالد", "ترامب")
+    assert name_words("الأمير محمد بن سلمان", "PERS") == ("محمد", "بن", "سلمان")
+    assert name_words("الرئيس", "PERS") == ("رئيس",)  # a title alone is left as it is
+    # an organisation keeps its words: وزارة الدفاع is not الدفاع
+    assert name_words("وزارة الدفاع البريطانية", "ORG") == ("وزاره", "الدفاع", "البريطانيه")
+    ids = _ids(
+        _m("الملياردير إيلون ماسك"),
+        _m("إيلون ماسك"),
+        _m("الرئيس الروسي فلاديمير بوتين"),
+        _m("فلاديمير بوتين"),
+    )
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[0] != ids[2]
+
+
+def test_a_surname_after_the_full_name_is_that_person() -> None:
+    entities = resolve_article([_m("إيلون ماسك"), _m("ماسك"), _m("دونالد ترامب"), _m("ترامب"), _m("بيسكوف")])
+    assert entities[0] == entities[1] and entities[2] == entities[3]
+    assert entities[1].name == "إيلون ماسك" and entities[1].key == "ايلون ماسك"
+    assert entities[4].key == "بيسكوف"  # no full name in the article: its own entity
+    # two people end with the surname: it stays apart from both
+    bush = resolve_article([_m("جورج بوش"), _m("جيب بوش"), _m("بوش")])
+    assert len({e.entity_id for e in bush}) == 3
+
+
+def test_clitics_and_the_article_do_not_make_another_entity() -> None:
+    kremlin = resolve_article([_m("الكرملين", "ORG"), _m("والكرملين", "ORG"), _m("للكرملين", "ORG")])
+    assert len({e.entity_id for e in kremlin}) == 1
+    assert kremlin[0].key == "كرملين" and kremlin[0].name in ("الكرملين", "والكرملين", "للكرملين")
+    sea = resolve_article([_m("البحر الأسود", "LOC"), _m("والبحر الاسود", "LOC")])
+    assert sea[0] == sea[1]
+
+
+def test_one_name_takes_the_type_most_of_its_mentions_have() -> None:
+    entities = resolve_article([_m("الكرملين", "ORG"), _m("الكرملين", "LOC"), _m("والكرملين", "ORG")])
+    assert {e.type for e in entities} == {"ORG"} and len({e.entity_id for e in entities}) == 1
+
+
+def test_ids_are_derived_from_type_and_key() -> None:
+    putin = resolve_article([_m("الرئيس فلاديمير بوتين")])[0]
+    assert putin == Entity(entity_id("PERS", "فلاديمير بوتين"), "PERS", "فلاديمير بوتين", "فلاديمير بوتين")
+    assert entity_id("PERS", "فلاديمير بوتين") != entity_id("ORG", "فلاديمير بوتين")
+    assert len(putin.entity_id) == 16
+    assert resolve_article([]) == []
+
+
+def _person(key: str) -> Entity:
+    return Entity(entity_id("PERS", key), "PERS", key, key)
+
+
+def test_across_articles_a_short_name_joins_the_one_full_name_that_ends_with_it() -> None:
+    archive = Counter(
+        {
+            _person("بوتين"): 5,
+            _person("فلاديمير بوتين"): 10,
+            _person("ترامب"): 3,
+            _person("دونالد ترامب"): 4,
+            _person("ايفانكا ترامب"): 1,
+            _person("بيسكوف"): 2,
+            Entity(entity_id("LOC", "ماسك"), "LOC", "ماسك", "ماسك"): 1,
+        }
+    )
+    merged = merge_short_forms(archive)
+    assert merged == {_person("بوتين").entity_id: _person("فلاديمير بوتين")}  # ترامب: two full names
+    loose = merge_short_forms(archive, dominance=0.75)  # دونالد ترامب holds 4 of 5 mentions
+    assert loose[_person("ترامب").entity_id] == _person("دونالد ترامب")
+    # a name and a longer name that ends with it stand for one person: the longest is kept
+    chain = merge_short_forms([_person("ترامب"), _person("جون ترامب"), _person("دونالد جون ترامب")])
+    assert chain[_person("ترامب").entity_id] == _person("دونالد جون ترامب")
+    assert chain[_person("جون ترامب").entity_id] == _person("دونالد جون ترامب")
+
+
+def test_the_seed_article_resolves_its_people_places_and_organisations(seeds: list[Path]) -> None:
+    text = seeds[0].read_text("utf-8").split("أخبار ذات صلة")[0]  # the AFP article itself
+    mentions = tag(text)
+    entities = resolve_article(mentions)
+    by_text: dict[str, set[str]] = {}
+    for mention, entity in zip(mentions, entities, strict=True):
+        by_text.setdefault(entity.key, set()).add(mention.text)
+    keys = {e.key: e for e in entities}
+    putin, musk = keys["فلاديمير بوتين"], keys["ايلون ماسك"]
+    assert putin.type == musk.type == "PERS"
+    assert {"بوتين", "فلاديمير بوتين"} <= by_text["فلاديمير بوتين"]
+    assert "ماسك" in by_text["ايلون ماسك"]
+    assert "بوتين" not in keys and "ماسك" not in keys  # the surnames joined the full names
+    assert keys["دونالد ترامب"].type == "PERS" and "ترامب" in by_text["دونالد ترامب"]
+    assert keys["كرملين"].type == "ORG"
+    assert keys["تايوان"].type == "LOC"
