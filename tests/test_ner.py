@@ -148,6 +148,8 @@ def test_a_name_found_once_is_tagged_where_it_recurs_in_the_article() -> None:
         ("للكرملين", 0),
         ("وَالكرملين", 2),
         ("لبنان", 0),
+        ("فيصل", 0),  # a name in its own right, not ف + يصل
+        ("وفيصل", 1),
     ],
 )
 def test_a_glued_conjunction_or_preposition_is_left_out_of_a_mention(word: str, cut: int) -> None:

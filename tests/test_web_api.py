@@ -266,3 +266,29 @@ def test_stories_their_timeline_and_the_article_link(client: TestClient) -> None
     assert f'href="/story/{first["id"]}"' in client.get("/").text
     assert_error(client.get("/api/stories/999999"), 404, "not_found")
     assert_error(client.get("/api/stories/0"), 422, "invalid_request")
+
+
+def test_entities_link_from_the_article_to_their_page(sample_archive: Path, tmp_path: Path) -> None:
+    """Once `marsad enrich` has tagged the archive, an article page links its names, each name's
+    page lists the articles that mention it, and the API answers the same."""
+    from marsad import service
+    from marsad.store.sqlite import SqliteStore
+
+    db = tmp_path / "enriched.db"
+    copy_archive(sample_archive, db)
+    with SqliteStore(db) as store:
+        assert service.update_entities(store) > 0
+    with client_for(db) as client:
+        listed = client.get("/api/entities", params={"type": "PERS", "limit": 5}).json()["entities"]
+        assert listed and all(e["type"] == "PERS" for e in listed)
+        top = listed[0]
+        found = client.get(f"/api/entities/{top['id']}").json()
+        assert found["name"] == top["name"] and len(found["members"]) == min(top["articles"], 20)
+        member = found["members"][0]["id"]
+        article = client.get(f"/api/articles/{member}").json()
+        assert top["id"] in {m["entity_id"] for m in article["entities"]}
+        assert f'href="/entity/{top["id"]}"' in client.get(f"/article/{member}").text
+        page = client.get(f"/entity/{top['id']}").text
+        assert f'href="/article/{member}"' in page
+        assert_error(client.get("/api/entities", params={"type": "PERSON"}), 422, "invalid_request")
+        assert_error(client.get("/api/entities/0123456789abcdef"), 404, "not_found")

@@ -5,7 +5,7 @@ The field names are a contract other tools read; keep them stable.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -15,8 +15,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from marsad.dedup.groups import Containment, Group, build_groups, containment, group_sizes
+from marsad.enrich.port import MentionRow
 from marsad.model import ArticleRecord, PageRecord
 from marsad.store.base import Store
+
+MENTION_BATCH = 500  # articles whose mentions one query fetches
+
+
+def _batches(items: Iterable[ArticleRecord], size: int) -> Iterator[list[ArticleRecord]]:
+    """Lists of `size` items (itertools.batched is Python 3.12)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def article_object(
@@ -24,6 +34,7 @@ def article_object(
     duplicates: int | None = None,
     contained: Containment | None = None,
     story: tuple[int, str | None] | None = None,
+    mentions: Sequence[MentionRow] = (),
 ) -> dict[str, Any]:
     """`duplicates`: members (pages) in the article's duplicate group, itself included;
     `contained`: the wire stories it contains and the longer pieces that contain it;
@@ -59,6 +70,17 @@ def article_object(
         "contained_in": list(contained.contained_in) if contained else [],
         "story": story[0] if story else None,
         "event_date": story[1] if story else None,
+        "entities": [
+            {
+                "text": m.text,
+                "type": m.type,
+                "entity_id": m.entity_id,
+                "field": m.field,
+                "start": m.start,
+                "end": m.end,
+            }
+            for m in mentions
+        ],
     }
 
 
@@ -67,11 +89,17 @@ def article_objects(store: Store) -> Iterator[dict[str, Any]]:
     sizes = group_sizes(store.page_counts(), store.group_anchors())
     contained = containment(store.contained_pairs())
     stories = store.story_assignments()
-    for record in store.articles():
-        article_id = record.article_id
-        yield article_object(
-            record, sizes.get(article_id), contained.get(article_id), stories.get(article_id)
-        )
+    for records in _batches(store.articles(), MENTION_BATCH):
+        mentions = store.mentions_of([record.article_id for record in records])
+        for record in records:
+            article_id = record.article_id
+            yield article_object(
+                record,
+                sizes.get(article_id),
+                contained.get(article_id),
+                stories.get(article_id),
+                mentions.get(article_id, ()),
+            )
 
 
 def article_object_of(store: Store, article_id: str) -> dict[str, Any] | None:
@@ -83,7 +111,8 @@ def article_object_of(store: Store, article_id: str) -> dict[str, Any] | None:
     contains, inside = store.containment_of(article_id)
     duplicates = sum(len(member.pages) for member in members) or len(found[0].pages)
     containment_of = Containment(tuple(contains), tuple(inside))
-    return article_object(found[0], duplicates, containment_of, store.story_of(article_id))
+    mentions = store.mentions_of([article_id]).get(article_id, ())
+    return article_object(found[0], duplicates, containment_of, store.story_of(article_id), mentions)
 
 
 def group_objects(store: Store) -> Iterator[dict[str, Any]]:
@@ -184,6 +213,21 @@ def _schema(kind: str) -> pa.Schema:
             ("contained_in", texts),
             ("story", pa.int64()),
             ("event_date", text),
+            (
+                "entities",
+                pa.list_(
+                    pa.struct(
+                        [
+                            ("text", text),
+                            ("type", text),
+                            ("entity_id", text),
+                            ("field", text),
+                            ("start", pa.int32()),
+                            ("end", pa.int32()),
+                        ]
+                    )
+                ),
+            ),
         ]
     )
 

@@ -9,6 +9,7 @@ opens a store, writes SQL or chains stages itself. Reads never write (`search` d
 `reindex` and `ingest` do).
 """
 
+from marsad.enrich.consumer import update_entities
 from marsad.service.archive import (
     ArchiveBusy,
     ArchiveError,
@@ -35,6 +36,8 @@ from marsad.service.queries import (
     article,
     articles,
     duplicates,
+    entities,
+    entity,
     pages,
     quarantine,
     search,
@@ -60,6 +63,8 @@ __all__ = [
     "copies",
     "copy_groups",
     "duplicates",
+    "entities",
+    "entity",
     "facets",
     "ingest",
     "link_near_duplicates",
@@ -79,6 +84,7 @@ __all__ = [
     "story",
     "text_of",
     "unindexed",
+    "update_entities",
     "update_stories",
     "version",
     "word_diff",

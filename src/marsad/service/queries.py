@@ -15,6 +15,7 @@ from typing import Any
 from marsad import export
 from marsad.dedup.linking import CONSUMER as LINKER
 from marsad.defaults import MAX_LIMIT
+from marsad.enrich.port import EntityRecord
 from marsad.model import QuarantineRecord
 from marsad.search import engine
 from marsad.search.engine import NotFound, SearchPage
@@ -120,3 +121,28 @@ def story(store: Store, story_id: int) -> dict[str, Any]:
             }
         )
     return story_object(record) | {"outlets": list(told_by), "members": articles}
+
+
+ENTITY_TYPES = ("PERS", "ORG", "LOC", "MISC")
+
+
+def entity_object(record: EntityRecord) -> dict[str, Any]:
+    return {"id": record.entity_id, "type": record.type, "name": record.name, "articles": record.articles}
+
+
+def entities(store: Store, kind: str | None = None, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    """Named entities (of one type: PERS, ORG, LOC, MISC), those in the most articles first."""
+    if kind is not None and kind not in ENTITY_TYPES:
+        raise ValueError(f"unknown entity type {kind!r}: one of {', '.join(ENTITY_TYPES)}")
+    limit = max(1, min(limit, MAX_LIMIT))
+    return [entity_object(record) for record in store.entities(kind, limit, offset)]
+
+
+def entity(store: Store, entity_id: str, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """One entity and the articles that mention it, the latest first."""
+    record = store.entity(entity_id)
+    if record is None:
+        raise NotFound(f"no entity with id {entity_id}")
+    limit = max(1, min(limit, MAX_LIMIT))
+    found = store.entity_articles(entity_id, limit, offset)
+    return entity_object(record) | {"members": [{"id": i, "title": t} for i, t in found]}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from marsad.dedup.linking import LinkStore
+from marsad.enrich.port import EntityArchive
 from marsad.model import (
     Article,
     ArticleBrief,
@@ -157,7 +158,7 @@ class ArchiveStore(Protocol):
     def close(self) -> None: ...
 
 
-class Store(ArchiveStore, LinkStore, SearchArchive, StoryArchive, Protocol):
+class Store(ArchiveStore, LinkStore, SearchArchive, StoryArchive, EntityArchive, Protocol):
     """Everything a store implements: the service layer composes the stages over it."""
 
     @property

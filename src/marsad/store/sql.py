@@ -29,6 +29,7 @@ import orjson
 from marsad.dedup.exact import merge_occurrences
 from marsad.dedup.near import Doc, Link
 from marsad.dedup.templates import Cleaned
+from marsad.enrich.port import EntityRecord, MentionRow
 from marsad.model import (
     ArticleBrief,
     ArticleRecord,
@@ -601,6 +602,75 @@ class SqlStore:
         ).fetchone()
         return (int(row[0]), row[1]) if row else None
 
+    # --- EntityStore (marsad.enrich.consumer) and the entity read side -----------------------
+
+    def entity_sources(self, keys: Sequence[int]) -> list[tuple[int, str | None, str]]:
+        sql = "SELECT article_key, title, text FROM articles WHERE article_key IN ({marks})"
+        return [tuple(row) for row in self._rows_in(sql, keys)]
+
+    def replace_mentions(self, key: int, mentions: Sequence[MentionRow]) -> None:
+        before = [
+            row[0]
+            for row in self._run(
+                "SELECT DISTINCT entity_id FROM article_entities WHERE article_key = ?", [key]
+            ).fetchall()
+        ]
+        self._many("UPDATE entities SET articles = articles - 1 WHERE entity_id = ?", [[e] for e in before])
+        self._run("DELETE FROM article_entities WHERE article_key = ?", [key])
+        names: dict[str, MentionRow] = {}
+        for mention in mentions:
+            kept = names.get(mention.entity_id)
+            if kept is None or len(mention.entity_name) > len(kept.entity_name):
+                names[mention.entity_id] = mention
+        self._many(
+            "INSERT INTO entities (entity_id, type, key, name, articles) VALUES (?, ?, ?, ?, 1)"
+            " ON CONFLICT (entity_id) DO UPDATE SET articles = entities.articles + 1, name = CASE"
+            " WHEN length(excluded.name) > length(entities.name) THEN excluded.name ELSE entities.name END",
+            [(m.entity_id, m.type, m.entity_key, m.entity_name) for _, m in sorted(names.items())],
+        )
+        self._many(
+            "INSERT INTO article_entities (article_key, field, start, stop, mention, type, entity_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_key, field, start) DO NOTHING",
+            [(key, m.field, m.start, m.end, m.text, m.type, m.entity_id) for m in mentions],
+        )
+
+    def entities(self, kind: str | None, limit: int, offset: int = 0) -> list[EntityRecord]:
+        where, params = ("WHERE type = ? AND articles > 0", [kind]) if kind else ("WHERE articles > 0", [])
+        rows = self._read(
+            f"SELECT entity_id, type, name, articles FROM entities {where}"
+            " ORDER BY articles DESC, entity_id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        return [EntityRecord(*row) for row in rows]
+
+    def entity(self, entity_id: str) -> EntityRecord | None:
+        row = self._read(
+            "SELECT entity_id, type, name, articles FROM entities WHERE entity_id = ?", [entity_id]
+        ).fetchone()
+        return EntityRecord(*row) if row else None
+
+    def entity_articles(self, entity_id: str, limit: int, offset: int = 0) -> list[tuple[str, str | None]]:
+        rows = self._read(
+            "SELECT a.article_id, a.title FROM articles a WHERE a.article_key IN"
+            " (SELECT article_key FROM article_entities WHERE entity_id = ?)"
+            " ORDER BY a.seq DESC LIMIT ? OFFSET ?",
+            [entity_id, limit, offset],
+        ).fetchall()
+        return [(article_id, title) for article_id, title in rows]
+
+    def mentions_of(self, article_ids: Sequence[str]) -> dict[str, list[MentionRow]]:
+        sql = (
+            "SELECT a.article_id, m.field, m.start, m.stop, m.mention, m.type, m.entity_id, e.key, e.name"
+            " FROM article_entities m JOIN articles a ON a.article_key = m.article_key"
+            " JOIN entities e ON e.entity_id = m.entity_id WHERE a.article_id IN ({marks})"
+        )
+        found: dict[str, list[MentionRow]] = {}
+        for article_id, *row in self._rows_in(sql, article_ids, True):
+            found.setdefault(article_id, []).append(MentionRow(*row))
+        for rows in found.values():
+            rows.sort(key=lambda m: (m.field != "title", m.start))
+        return found
+
     # --- LinkStore (marsad.dedup.linking) ------------------------------------------------------
 
     def cursor(self, consumer: str) -> int:
@@ -906,4 +976,9 @@ TABLES: dict[str, tuple[tuple[str, ...], str]] = {
     "stories": (("story_id", "title", "first_day", "last_day", "articles"), "story_id"),
     "article_stories": (("article_key", "story_id", "pos", "event_date"), "article_key"),
     "story_terms": (("term", "df"), "term"),
+    "entities": (("entity_id", "type", "key", "name", "articles"), "entity_id"),
+    "article_entities": (
+        ("article_key", "field", "start", "stop", "mention", "type", "entity_id"),
+        "article_key, field, start",
+    ),
 }  # fmt: skip

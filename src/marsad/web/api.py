@@ -1,5 +1,5 @@
 """The JSON API under /api/: search (with facets, and as JSONL or CSV), article, similar,
-duplicate groups, stories, outlets, stats, quarantine, and ingest by upload when a token is set.
+duplicate groups, stories, entities, outlets, stats, quarantine, and ingest by upload when a token is set.
 
 Lists page with `limit` (at most `MAX_LIMIT`) and `offset`; every error has the one shape of
 `marsad.web.errors`.
@@ -195,6 +195,22 @@ def stories(store: StoreDep, limit: Limit = 20, offset: Offset = 0, min_articles
 def story(store: StoreDep, story_id: StoryId) -> Json:
     """One story: its articles in arrival order with outlets and event dates, and its outlets."""
     return service.story(store, story_id)
+
+
+EntityId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$", description="An entity id (16 hex digits).")]
+EntityType = Literal["PERS", "ORG", "LOC", "MISC"]
+
+
+@router.get("/entities")
+def entities(store: StoreDep, type: EntityType | None = None, limit: Limit = 20, offset: Offset = 0) -> Json:
+    """Named entities (once `marsad enrich` has tagged the archive), in the most articles first."""
+    return {"limit": limit, "offset": offset, "entities": service.entities(store, type, limit, offset)}
+
+
+@router.get("/entities/{entity_id}")
+def entity(store: StoreDep, entity_id: EntityId, limit: Limit = 20, offset: Offset = 0) -> Json:
+    """One entity and the articles that mention it, the latest first."""
+    return service.entity(store, entity_id, limit, offset)
 
 
 @router.get("/stats")

@@ -1,4 +1,4 @@
-"""The pages: home, search, article, story, outlets, quarantine, rendered on the server (Jinja2,
+"""The pages: home, search, article, story, entity, outlets, quarantine, rendered on the server (Jinja2,
 every value escaped), right to left, with Arabic interface text and no script."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from marsad.web.api import (
     ARTICLE_ID,
     MAX_QUERY_CHARS,
     ArticleId,
+    EntityId,
     OutletName,
     StoryId,
     copies_json,
@@ -175,6 +176,13 @@ def article(
 def story(store: StoreDep, story_id: StoryId) -> HTMLResponse:
     """A story's timeline: its articles as they arrived, with outlets and event dates."""
     return render("story.html", story=service.story(store, story_id))
+
+
+@router.get("/entity/{entity_id}")
+def entity(store: StoreDep, entity_id: EntityId, page: PageNumber = 1) -> HTMLResponse:
+    """An entity and the articles that mention it, the latest first."""
+    found = service.entity(store, entity_id, PER_PAGE * 2, (page - 1) * PER_PAGE * 2)
+    return render("entity.html", entity=found, page=page, pages=pages_of(found["articles"], PER_PAGE * 2))
 
 
 @router.get("/outlets")
