@@ -127,7 +127,7 @@ class StoryClusterer:
         self.today: date | None = None
         self._idf: dict[str, float] = {}
         self._idf_at = 0
-        self._prior: dict[str, float] = {}
+        self._prior: dict[str, float] = {"": 0.0}  # ("": a stopword's term)
         self._frequency = lexicon().frequency
 
     # --- salience ---------------------------------------------------------------------------
@@ -159,9 +159,10 @@ class StoryClusterer:
         words += analyzer.words(text[: BODY_WORDS * 9])[:BODY_WORDS]
         terms = analyzer.word_terms(words)
         prior = self._prior
-        for word, term in zip(words, terms, strict=True):
-            if term and term not in prior:
-                prior[term] = self._term_prior(analyzer.exact_term(word) or term)
+        if not prior.keys() >= set(terms):  # a word never seen: its prior from the lexicon
+            for word, term in zip(words, terms, strict=True):
+                if term and term not in prior:
+                    prior[term] = self._term_prior(analyzer.exact_term(word) or term)
         body = [term for term in terms[title_count:] if len(term) > 1]
         counts: dict[str, float] = dict(Counter(body))
         for term in body[:LEAD_WORDS]:
@@ -173,7 +174,11 @@ class StoryClusterer:
 
     def vector(self, counts: dict[str, float]) -> Vector:
         """The article's DOC_TERMS most salient terms, unit length."""
-        weighted = {term: (1.0 + math.log(count)) * self.idf(term) for term, count in counts.items()}
+        idf, cached = self.idf, self._idf
+        weighted = {
+            term: (1.0 + math.log(count)) * (cached[term] if term in cached else idf(term))
+            for term, count in counts.items()
+        }
         top = sorted(weighted.items(), key=lambda item: (-item[1], item[0]))[:DOC_TERMS]
         norm = math.sqrt(sum(weight * weight for _, weight in top)) or 1.0
         return {term: weight / norm for term, weight in top}
