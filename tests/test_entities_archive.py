@@ -37,6 +37,7 @@ def test_the_seeds_entities_are_tagged_once_and_resolved(make_store: MakeStore, 
 
     found = service.entity(store, musk[0]["id"])
     assert found["articles"] == len(found["members"]) == musk[0]["articles"] >= 1
+    assert sum(day["articles"] for day in found["days"]) == found["articles"]  # undated: the day seen
     assert {m["id"] for m in found["members"]} <= {a["id"] for a in service.articles(store)}
     with pytest.raises(ValueError, match="unknown entity type"):
         service.entities(store, "PERSON")

@@ -290,5 +290,8 @@ def test_entities_link_from_the_article_to_their_page(sample_archive: Path, tmp_
         assert f'href="/entity/{top["id"]}"' in client.get(f"/article/{member}").text
         page = client.get(f"/entity/{top['id']}").text
         assert f'href="/article/{member}"' in page
+        days = found["days"]
+        assert days and 0 < sum(d["articles"] for d in days) <= top["articles"]
+        assert [d["day"] for d in days] == sorted(d["day"] for d in days) and "<meter" in page
         assert_error(client.get("/api/entities", params={"type": "PERSON"}), 422, "invalid_request")
         assert_error(client.get("/api/entities/0123456789abcdef"), 404, "not_found")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from marsad.model import Change
+from marsad.stories.port import StoryRecord
 
 CONSUMER = "entities"  # the entities consumer's name in the archive's cursors
 
@@ -68,6 +69,14 @@ class EntityArchive(EntityStore, Protocol):
 
     def entity_articles(self, entity_id: str, limit: int, offset: int = 0) -> list[tuple[str, str | None]]:
         """(article id, title) of the articles that mention it, the latest first."""
+        ...
+
+    def entity_days(self, entity_id: str) -> list[tuple[str, int]]:
+        """(ISO day, articles) that mention it, by the day their pages give (else first seen)."""
+        ...
+
+    def entity_stories(self, entity_id: str, limit: int) -> list[StoryRecord]:
+        """The stories its articles tell, the latest first."""
         ...
 
     def mentions_of(self, article_ids: Sequence[str]) -> dict[str, list[MentionRow]]:

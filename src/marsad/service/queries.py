@@ -139,10 +139,15 @@ def entities(store: Store, kind: str | None = None, limit: int = 20, offset: int
 
 
 def entity(store: Store, entity_id: str, limit: int = 20, offset: int = 0) -> dict[str, Any]:
-    """One entity and the articles that mention it, the latest first."""
+    """One entity: the articles that mention it (the latest first), the stories they tell, and
+    how many mention it each day."""
     record = store.entity(entity_id)
     if record is None:
         raise NotFound(f"no entity with id {entity_id}")
     limit = max(1, min(limit, MAX_LIMIT))
     found = store.entity_articles(entity_id, limit, offset)
-    return entity_object(record) | {"members": [{"id": i, "title": t} for i, t in found]}
+    return entity_object(record) | {
+        "members": [{"id": i, "title": t} for i, t in found],
+        "stories": [story_object(s) for s in store.entity_stories(entity_id, limit)],
+        "days": [{"day": day, "articles": count} for day, count in store.entity_days(entity_id)],
+    }

@@ -658,6 +658,25 @@ class SqlStore:
         ).fetchall()
         return [(article_id, title) for article_id, title in rows]
 
+    def entity_days(self, entity_id: str) -> list[tuple[str, int]]:
+        sql = (
+            "SELECT day, COUNT(*) FROM (SELECT (SELECT"
+            " substr(MIN(COALESCE(p.published, p.fetched, o.seen_at)), 1, 10) FROM articles a"
+            " JOIN occurrences o ON o.article_id = a.article_id"
+            " JOIN pages p ON p.page_id = o.page_id WHERE a.article_key = m.article_key) AS day"
+            " FROM (SELECT DISTINCT article_key FROM article_entities WHERE entity_id = ?) m) d"
+            " WHERE day IS NOT NULL GROUP BY day ORDER BY day"
+        )
+        return [(day, int(count)) for day, count in self._read(sql, [entity_id]).fetchall()]
+
+    def entity_stories(self, entity_id: str, limit: int) -> list[StoryRecord]:
+        sql = (
+            f"SELECT {_STORY} FROM stories WHERE story_id IN (SELECT s.story_id FROM article_stories s"
+            " JOIN article_entities m ON m.article_key = s.article_key WHERE m.entity_id = ?)"
+            " ORDER BY last_day DESC, articles DESC, story_id LIMIT ?"
+        )
+        return [StoryRecord(*row) for row in self._read(sql, [entity_id, limit]).fetchall()]
+
     def mentions_of(self, article_ids: Sequence[str]) -> dict[str, list[MentionRow]]:
         sql = (
             "SELECT a.article_id, m.field, m.start, m.stop, m.mention, m.type, m.entity_id, e.key, e.name"
