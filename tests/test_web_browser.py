@@ -42,10 +42,24 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(sample_archive: Path) -> Iterator[str]:
+def enriched_archive(sample_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the sample archive with its named entities tagged (`marsad enrich`)."""
+    from marsad import service
+    from marsad.store.sqlite import SqliteStore, copy_archive
+
+    db = tmp_path_factory.mktemp("enriched") / "sample.db"
+    copy_archive(sample_archive, db)
+    with SqliteStore(db) as store:
+        service.update_entities(store)
+        store.checkpoint()
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(enriched_archive: Path) -> Iterator[str]:
     """`marsad serve` in a process of its own, on loopback, until the module's tests end."""
     port = free_port()
-    command = [sys.executable, "-m", "marsad", "serve", "--db", str(sample_archive), "--port", str(port)]
+    command = [sys.executable, "-m", "marsad", "serve", "--db", str(enriched_archive), "--port", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -182,3 +196,18 @@ def test_the_shipped_font_renders_the_arabic(page: Page, server: str) -> None:
     assert any("Noto Naskh Arabic" in family for family in loaded)  # fetched from /static/fonts
     family = page.locator("h1").evaluate("h => getComputedStyle(h).fontFamily")
     assert family.startswith('"Noto Naskh Arabic"')
+
+
+def test_an_entity_link_leads_to_the_entity_page_and_a_story_to_its_timeline(page: Page, server: str) -> None:
+    """From the home page's first story to its timeline, to an article, to one of its names: the
+    entity page names it and lists that article among those that mention it."""
+    page.goto(server + "/")
+    page.locator("#stories-title + ol a").first.click()
+    expect(page.get_by_role("heading", name="تسلسل النشر: من كان الأول")).to_be_visible()
+    page.locator("table a[href^='/article/']").first.click()
+    article_url = page.url
+    name = page.locator("a[href^='/entity/']").first
+    shown = name.inner_text()
+    name.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(shown.removeprefix("ال")[:3])
+    expect(page.locator(f"a[href='{article_url.removeprefix(server)}']")).to_have_count(1)
