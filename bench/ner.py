@@ -28,10 +28,10 @@ from pathlib import Path
 
 from common import SEED, SHARED_DATA, log, print_table, require, saudinewsnet_texts, write_json
 from marsad.enrich.features import Resources, default_resources, word_form
+from marsad.enrich.port import ENTITY_TYPES
 from marsad.enrich.tagger import Tagger, shipped_model
 from marsad.enrich.tokens import sentences as token_sentences
 from marsad.enrich.train import (
-    TYPES,
     Score,
     Sentence,
     chunks,
@@ -80,7 +80,7 @@ def trained(fit: Sequence[Sentence], resources: Resources, **params: float) -> b
 
 def rows(name: str, result: Score) -> list[list[object]]:
     out = []
-    for kind in (*TYPES, None):
+    for kind in (*ENTITY_TYPES, None):
         precision, recall, f1 = result.prf(kind)
         gold = result.gold[kind] if kind else sum(result.gold.values())
         out.append([name, kind or "micro", precision, recall, f1, gold])

@@ -25,10 +25,10 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -52,6 +52,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True)
+T = TypeVar("T")
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_QUARANTINED = 3
@@ -101,6 +102,18 @@ def _open_store(db: str | Path, must_exist: bool = True) -> Iterator[Store]:
 
     with _archive_errors(), open_archive(db, must_exist) as store:
         yield store
+
+
+def _look_up(db: str | Path, lookup: Callable[[Store], T]) -> T:
+    """One thing the archive holds (an article, a story, an entity): an unknown id ends the
+    command with one line and the usage exit code."""
+    from marsad.search.engine import NotFound
+
+    with _open_store(db) as store:
+        try:
+            return lookup(store)
+        except NotFound as error:
+            _fail(str(error), EXIT_USAGE)
 
 
 def _shown(db: str | Path) -> str:
@@ -534,13 +547,8 @@ def similar(
 ) -> None:
     """Articles most like this one (more-like-this on its salient terms), its own copies left out."""
     from marsad import service
-    from marsad.search.engine import NotFound
 
-    with _open_store(db) as store:
-        try:
-            result = service.similar(store, article_id, limit=limit)
-        except NotFound as error:
-            _fail(str(error), EXIT_USAGE)
+    result = _look_up(db, lambda store: service.similar(store, article_id, limit=limit))
     _note_unindexed(result)
     _print_hits(result, as_json)
 
@@ -553,13 +561,8 @@ def article(
 ) -> None:
     """One article: its text and fields, every page that carried it, its copies and containment."""
     from marsad import service
-    from marsad.search.engine import NotFound
 
-    with _open_store(db) as store:
-        try:
-            found = service.article(store, article_id)
-        except NotFound as error:
-            _fail(str(error), EXIT_USAGE)
+    found = _look_up(db, lambda store: service.article(store, article_id))
     if as_json:
         _print_json(found)
         return
@@ -701,13 +704,8 @@ def entity_command(
 ) -> None:
     """One entity and the articles that mention it, the latest first."""
     from marsad import service
-    from marsad.search.engine import NotFound
 
-    with _open_store(db) as store:
-        try:
-            found = service.entity(store, entity_id, limit)
-        except NotFound as error:
-            _fail(str(error), EXIT_USAGE)
+    found = _look_up(db, lambda store: service.entity(store, entity_id, limit))
     if as_json:
         _print_json(found)
         return
@@ -727,13 +725,8 @@ def story_command(
 ) -> None:
     """One story: its articles in the order they arrived, with outlets and event dates."""
     from marsad import service
-    from marsad.search.engine import NotFound
 
-    with _open_store(db) as store:
-        try:
-            found = service.story(store, story_id)
-        except NotFound as error:
-            _fail(str(error), EXIT_USAGE)
+    found = _look_up(db, lambda store: service.story(store, story_id))
     if as_json:
         _print_json(found)
         return
@@ -781,8 +774,9 @@ def train_ner(
     ] = None,
 ) -> None:
     """Train the named-entity tagger (a CRF) on DATA/train.txt and score it on DATA/test.txt."""
+    from marsad.enrich.port import ENTITY_TYPES
     from marsad.enrich.tagger import shipped_model_path
-    from marsad.enrich.train import TYPES, CorpusStats, read_conll, train_and_write
+    from marsad.enrich.train import CorpusStats, read_conll, train_and_write
 
     train_file = data / "train.txt"
     if not train_file.is_file():
@@ -801,7 +795,7 @@ def train_ner(
     table = Table(
         "type", "precision", "recall", "F1", "entities", title=f"{data / 'test.txt'} (CoNLL, entity level)"
     )
-    for kind in (*TYPES, None):
+    for kind in (*ENTITY_TYPES, None):
         precision, recall, f1 = result.prf(kind)
         gold = result.gold[kind] if kind else sum(result.gold.values())
         table.add_row(kind or "micro", f"{precision:.3f}", f"{recall:.3f}", f"{f1:.3f}", f"{gold:,}")

@@ -23,7 +23,6 @@ from marsad.enrich.tokens import tokenize
 from marsad.search.stemmers import GuardedStemmer
 from marsad.text.normalize import normalize
 
-TYPES = ("PERS", "ORG", "LOC", "MISC")
 CLUSTERS_FILE = "clusters.tsv.gz"
 GAZETTEER_FILE = "gazetteer.tsv.gz"
 TRIGGERS_FILE = "triggers.toml"

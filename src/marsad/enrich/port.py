@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol, get_args
 
 from marsad.model import Change
 from marsad.stories.port import StoryRecord
 
 CONSUMER = "entities"  # the entities consumer's name in the archive's cursors
+EntityType = Literal["PERS", "ORG", "LOC", "MISC"]  # ANERcorp's types, which the tagger learns
+ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
 
 
 @dataclass(frozen=True, slots=True)

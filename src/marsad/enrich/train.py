@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from marsad.enrich.features import TYPES, Featurizer, Resources
+from marsad.enrich.features import Featurizer, Resources
+from marsad.enrich.port import ENTITY_TYPES
 
 Sentence = list[tuple[str, str]]  # (token, IOB2 tag)
 
@@ -37,7 +38,7 @@ def read_conll(path: Path | str, stats: CorpusStats | None = None) -> list[Sente
     """Sentences of a `token TAG` file. A malformed line (no tag, an unknown tag) becomes its
     first field tagged O and is counted in `stats`, never dropped silently."""
     stats = stats if stats is not None else CorpusStats()
-    known = {"O"} | {f"{p}-{t}" for p in "BI" for t in TYPES}
+    known = {"O"} | {f"{p}-{t}" for p in "BI" for t in ENTITY_TYPES}
     sentences: list[Sentence] = []
     current: Sentence = []
     for line in Path(path).read_text("utf-8").splitlines():

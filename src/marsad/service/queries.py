@@ -15,7 +15,7 @@ from typing import Any
 from marsad import export
 from marsad.dedup.linking import CONSUMER as LINKER
 from marsad.defaults import MAX_LIMIT
-from marsad.enrich.port import EntityRecord
+from marsad.enrich.port import ENTITY_TYPES, EntityRecord
 from marsad.model import QuarantineRecord
 from marsad.search import engine
 from marsad.search.engine import NotFound, SearchPage
@@ -78,6 +78,11 @@ def version(store: Store) -> tuple[int, int, int, int]:
     return store.last_change(), store.cursor(LINKER), search_index(store).cursor, store.cursor(STORIES)
 
 
+def page_size(limit: int) -> int:
+    """A list's page size, brought within 1..MAX_LIMIT."""
+    return max(1, min(limit, MAX_LIMIT))
+
+
 def story_object(record: StoryRecord) -> dict[str, Any]:
     return {
         "id": record.story_id,
@@ -90,7 +95,7 @@ def story_object(record: StoryRecord) -> dict[str, Any]:
 
 def stories(store: Store, limit: int = 20, offset: int = 0, min_articles: int = 2) -> list[dict[str, Any]]:
     """Stories told by at least `min_articles` articles, the latest and largest first."""
-    limit = max(1, min(limit, MAX_LIMIT))
+    limit = page_size(limit)
     return [story_object(record) for record in store.stories(limit, offset, min_articles)]
 
 
@@ -123,9 +128,6 @@ def story(store: Store, story_id: int) -> dict[str, Any]:
     return story_object(record) | {"outlets": list(told_by), "members": articles}
 
 
-ENTITY_TYPES = ("PERS", "ORG", "LOC", "MISC")
-
-
 def entity_object(record: EntityRecord) -> dict[str, Any]:
     return {"id": record.entity_id, "type": record.type, "name": record.name, "articles": record.articles}
 
@@ -134,7 +136,7 @@ def entities(store: Store, kind: str | None = None, limit: int = 20, offset: int
     """Named entities (of one type: PERS, ORG, LOC, MISC), those in the most articles first."""
     if kind is not None and kind not in ENTITY_TYPES:
         raise ValueError(f"unknown entity type {kind!r}: one of {', '.join(ENTITY_TYPES)}")
-    limit = max(1, min(limit, MAX_LIMIT))
+    limit = page_size(limit)
     return [entity_object(record) for record in store.entities(kind, limit, offset)]
 
 
@@ -144,7 +146,7 @@ def entity(store: Store, entity_id: str, limit: int = 20, offset: int = 0) -> di
     record = store.entity(entity_id)
     if record is None:
         raise NotFound(f"no entity with id {entity_id}")
-    limit = max(1, min(limit, MAX_LIMIT))
+    limit = page_size(limit)
     found = store.entity_articles(entity_id, limit, offset)
     return entity_object(record) | {
         "members": [{"id": i, "title": t} for i, t in found],

@@ -24,6 +24,7 @@ from fastapi.responses import Response
 
 from marsad import service
 from marsad.defaults import MAX_LIMIT
+from marsad.enrich.port import EntityType
 from marsad.search.engine import Hit
 from marsad.store.base import Store
 from marsad.web.app import MAX_BODY_BYTES, answers_of, pool_of, token_of, version_of
@@ -198,7 +199,6 @@ def story(store: StoreDep, story_id: StoryId) -> Json:
 
 
 EntityId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$", description="An entity id (16 hex digits).")]
-EntityType = Literal["PERS", "ORG", "LOC", "MISC"]
 
 
 @router.get("/entities")
