@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from collections.abc import Iterator
 from importlib import resources
@@ -17,6 +18,7 @@ from marsad.search.engine import IndexNotReady
 from marsad.search.index import analyzed, backlog, index_articles, index_doc, prepare_row, search_index
 from marsad.search.port import SearchSource
 from marsad.search.query import QueryError, parse_query
+from marsad.search.snippet import _best_window, make_snippet
 from marsad.search.stemmers import light_stem
 from marsad.store.base import Store
 from marsad.store.sqlite import SqliteStore, copy_archive, migrations
@@ -144,6 +146,36 @@ def test_snippets_mark_matches_in_the_original_text(store: SqliteStore) -> None:
         assert hit.snippet.marks
         for start, end in hit.snippet.marks:
             assert set(analyzer.terms(hit.snippet.text[start:end])) & wanted
+
+
+def test_snippets_mark_every_spelling_of_a_term() -> None:
+    """Hamza, tashkeel, tatweel and the لل of «للعراق» (whose term is العراق) are all marked;
+    a word that only holds the letters (عراقيل) is not."""
+    analyzer = default_analyzer()
+    text = "وصل الوفد إلى بغداد. وقالَ إنّ العِراق يرحب، وإن الدعم للعراق مستمر رغم العراقيل والعـراق."
+    snippet = make_snippet(text, set(analyzer.terms("العراق")), analyzer)
+    marked = [snippet.text[start:end] for start, end in snippet.marks]
+    assert marked == ["العِراق", "للعراق", "والعـراق"]
+
+
+def _best_window_by_sliding(matched: list[str], size: int) -> int:
+    """Every window scored (the definition `_best_window` must agree with)."""
+    starts = range(max(1, len(matched) - size + 1))
+
+    def score(start: int) -> tuple[int, int, int]:
+        window = [term for term in matched[start : start + size] if term]
+        return len(set(window)), len(window), -start
+
+    return max(starts, key=score)
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_snippet_window_is_the_best_one(seed: int) -> None:
+    rng = random.Random(seed)
+    words, size = rng.randrange(1, 60), rng.randrange(1, 12)
+    matched = [rng.choice(["", "", "", "", "a", "b", "c"]) for _ in range(words)]
+    by_position = {i: term for i, term in enumerate(matched) if term}
+    assert _best_window(by_position, words, size) == _best_window_by_sliding(matched, size)
 
 
 def test_similar_articles_leave_out_the_articles_own_group(store: SqliteStore) -> None:

@@ -52,7 +52,7 @@ class Analyzer:
         self.version = f"{name}:{hashlib.blake2b(words, digest_size=4).hexdigest()}"
         self._terms = _Memo(self._new_term)  # word → term, "" for a stopword
         self._exact: dict[str, str | None] = {}
-        self._surface: dict[str, str | None] = {}
+        self._surface = _Memo(self._new_surface_term)  # word as written → term, "" for none
 
     def term(self, word: str) -> str | None:
         """The term of one normalized word, or None for a stopword (memoized: a corpus has far
@@ -113,17 +113,17 @@ class Analyzer:
         return [] if other is None or other == self.term(words[0]) else [(other, words[0])]
 
     def surface_term(self, surface: str) -> str | None:
-        """The term of one word as written (memoized too: snippets look up every word of a hit)."""
-        try:
-            return self._surface[surface]
-        except KeyError:
-            pass
+        """The term of one word as written (None: a stopword, or no word)."""
+        return self._surface[surface] or None
+
+    def surface_word_terms(self, surfaces: list[str]) -> list[str]:
+        """The term of each word as written, "" for none, in one C-level pass over a memo
+        (snippets look up every word of every hit: a Python call per word was most of a search)."""
+        return list(map(self._surface.__getitem__, surfaces))
+
+    def _new_surface_term(self, surface: str) -> str:
         words = self.words(surface)
-        term = self.term(words[0]) if words else None
-        if len(self._surface) >= CACHE_WORDS:
-            self._surface.clear()
-        self._surface[surface] = term
-        return term
+        return (self.term(words[0]) or "") if words else ""
 
     def words(self, text: str) -> list[str]:
         """The normalized, lower-cased words of a text."""

@@ -95,8 +95,7 @@ def _page(
     skip = store.group_of(exclude_group_of) if exclude_group_of is not None else None
     results = search_index(store).search(query, limit, offset, store.groups, skip)
     hits = []
-    for key, group, score in results.hits:
-        r = store.hit(key, group, score)
+    for r in store.hits(results.hits):
         snippet = make_snippet(r.text, query.highlight, analyzer)
         hits.append(
             Hit(

@@ -84,8 +84,9 @@ class SearchArchive(Protocol):
         """The duplicate group of an article (its own key when it has none); None if unknown."""
         ...
 
-    def hit(self, key: int, group: int, score: float) -> SearchHitRecord:
-        """What a search shows of one hit: the article, its group, and the group's outlets."""
+    def hits(self, ranked: Sequence[tuple[int, int, float]]) -> list[SearchHitRecord]:
+        """What a search shows of each (key, group, score) hit, in order: the article, its
+        group, and the group's outlets (the first to carry it first) and pages."""
         ...
 
     def counts(self) -> dict[str, int]: ...

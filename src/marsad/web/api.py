@@ -11,10 +11,13 @@ import csv
 import io
 import secrets
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio
+import anyio.to_thread
 import orjson
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi import Path as PathParam
@@ -27,7 +30,7 @@ from marsad.defaults import MAX_LIMIT
 from marsad.enrich.port import EntityType
 from marsad.search.engine import Hit
 from marsad.store.base import Store
-from marsad.web.app import MAX_BODY_BYTES, answers_of, pool_of, token_of, version_of
+from marsad.web.app import MAX_BODY_BYTES, answers_of, pool_of, searches_of, token_of, version_of
 from marsad.web.errors import ERROR_RESPONSES, WebError
 
 MAX_QUERY_CHARS = 500
@@ -68,20 +71,29 @@ async def search(
     """Hits for a query, one per duplicate group; `facets=true` adds the matches counted by
     outlet, wire agency and date. (A kept answer is served here, on the event loop; the rest
     runs in a worker thread with a store from the pool.)"""
-    key = ("api", q, limit, offset, facets)
+
+    def answer(store: Store) -> bytes:
+        page = service.search(store, q, limit=limit, offset=offset).to_json()
+        if facets:
+            page["facets"] = service.facets(store, q).to_json()
+        return orjson.dumps(page)
+
+    return await _kept(request, ("api", q, limit, offset, facets), answer)
+
+
+async def _kept(request: Request, key: tuple[Any, ...], answer: Callable[[Store], bytes]) -> Response:
+    """A JSON answer kept while the archive's version stays the same: served from the event
+    loop when kept, otherwise made in a worker thread with a store from the pool."""
     version = await version_of(request)
     answers = answers_of(request)
     body = answers.peek(key, version)
     if body is None:
 
-        def answer() -> bytes:
+        def made() -> bytes:
             with pool_of(request).store() as store:
-                page = service.search(store, q, limit=limit, offset=offset).to_json()
-                if facets:
-                    page["facets"] = service.facets(store, q).to_json()
-            return orjson.dumps(page)
+                return answer(store)
 
-        body = await run_in_threadpool(answers.get, key, version, answer)
+        body = await anyio.to_thread.run_sync(answers.get, key, version, made, limiter=searches_of(request))
     return Response(body, media_type="application/json")
 
 
@@ -213,10 +225,10 @@ def entity(store: StoreDep, entity_id: EntityId, limit: Limit = 20, offset: Offs
     return service.entity(store, entity_id, limit, offset)
 
 
-@router.get("/stats")
-def stats(store: StoreDep) -> dict[str, int]:
-    """What the archive holds, counted."""
-    return service.stats(store)
+@router.get("/stats", responses={200: {"content": {"application/json": {}}}})
+async def stats(request: Request) -> Response:
+    """What the archive holds, counted (counting is kept while the archive stays the same)."""
+    return await _kept(request, ("api-stats",), lambda store: orjson.dumps(service.stats(store)))
 
 
 @router.get("/quarantine")

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -207,6 +208,22 @@ async def version_of(request: Request) -> Any:
     """The archive's version as last read (see `VersionClock`)."""
     versions: VersionClock = request.app.state.versions
     return await versions.current()
+
+
+SEARCHES_AT_ONCE = 1  # per server process
+
+
+def searches_of(request: Request) -> anyio.CapacityLimiter:
+    """Searches made in this process run one at a time, in arrival order: they are CPU work
+    under one GIL, so running several at once only shares the core among them (processor
+    sharing: a long search then slows every other, and the latency tail grows with it); in
+    turn, a search waits for the queue ahead of it and nothing else. (Made on first use: a
+    limiter belongs to the running event loop.)"""
+    state = request.app.state
+    if getattr(state, "searches", None) is None:
+        state.searches = anyio.CapacityLimiter(SEARCHES_AT_ONCE)
+    limiter: anyio.CapacityLimiter = state.searches
+    return limiter
 
 
 def token_of(request: Request) -> str | None:
