@@ -113,3 +113,13 @@ def test_the_archive_keeps_its_stories_across_ingests(make_store: MakeStore, tmp
     story = service.story(store, fourth_id)
     assert len(story["members"]) == 3 and {"alriyadh", "alwatan", "alweeam"} <= set(story["outlets"])
     assert story["first_day"] == "2015-07-31"
+
+    # search shows each hit's story, and folds hits by story when asked
+    hits = service.search(store, "الطائرة الإغاثية عدن", limit=50)
+    assert {hit.story for hit in hits.hits} >= fourth | fifth
+    assert len(hits.hits) > 2
+    assert all(hit.story == by_title[hit.title]["story"] for hit in hits.hits if hit.title)
+    folded = service.search(store, "الطائرة الإغاثية عدن", limit=50, by_story=True)
+    stories = [hit.story for hit in folded.hits]
+    assert len(stories) == len(set(stories)) == folded.total == len({hit.story for hit in hits.hits})
+    assert folded.hits[0].article_id == hits.hits[0].article_id  # a story's hit is its best article

@@ -267,6 +267,18 @@ def test_stories_their_timeline_and_the_article_link(client: TestClient) -> None
     assert_error(client.get("/api/stories/999999"), 404, "not_found")
     assert_error(client.get("/api/stories/0"), 422, "invalid_request")
 
+    # a search for the story's title: hits say their story, and fold by story on request (the
+    # sample's stories are one duplicate group each: folding on real stories is test_stories')
+    query = " ".join(story["title"].split()[:4])
+    hits = client.get("/api/search", params={"q": query, "limit": 50}).json()
+    folded = client.get("/api/search", params={"q": query, "limit": 50, "by_story": "true"}).json()
+    told = [hit["story"] for hit in hits["hits"]]
+    assert first["id"] in told and None not in told  # (ingest clusters every article)
+    assert sorted(hit["story"] for hit in folded["hits"]) == sorted(set(told))
+    assert folded["total"] == len(set(told))
+    page = client.get("/search", params={"q": query, "stories": "true"}).text
+    assert page.count(f'href="/story/{first["id"]}"') == 1 and "نتيجة لكل نص" in page
+
 
 def test_entities_link_from_the_article_to_their_page(sample_archive: Path, tmp_path: Path) -> None:
     """Once `marsad enrich` has tagged the archive, an article page links its names, each name's

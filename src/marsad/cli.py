@@ -495,7 +495,9 @@ def _print_hits(page: SearchPage, as_json: bool) -> None:
         cell.append(hit.snippet.text)
         for begin, end in hit.snippet.marks:
             cell.stylize("bold yellow", start + begin, start + end)
-        cell.append("\n" + hit.article_id, style="dim")
+        cell.append(
+            "\n" + hit.article_id + (f"  story {hit.story}" if hit.story is not None else ""), style="dim"
+        )
         outlets = f"{len(hit.outlets)}: " + "، ".join(hit.outlets[:3]) + ("…" if len(hit.outlets) > 3 else "")
         table.add_row(str(rank), cell, outlets, f"{hit.score:.2f}")
     Console().print(table)
@@ -523,6 +525,9 @@ def search_command(
     db: DbOption = DEFAULT_DB,
     limit: LimitOption = 10,
     page: Annotated[int, typer.Option("--page", min=1, help="Which page of hits.")] = 1,
+    by_story: Annotated[
+        bool, typer.Option("--by-story", help="One hit per story, not per duplicate group.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Search the archive: one hit per duplicate group, with every spelling and clitic form matched."""
@@ -531,7 +536,7 @@ def search_command(
 
     with _open_store(db) as store:
         try:
-            result = service.search(store, query, limit=limit, offset=(page - 1) * limit)
+            result = service.search(store, query, limit=limit, offset=(page - 1) * limit, by_story=by_story)
         except QueryError as error:
             _fail(str(error), EXIT_USAGE)
     _note_unindexed(result)

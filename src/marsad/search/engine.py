@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from marsad.defaults import MAX_LIMIT
@@ -11,6 +12,7 @@ from marsad.search.analyzer import Analyzer, default_analyzer
 from marsad.search.index import analyzed, needs_rebuild, search_index
 from marsad.search.port import SearchArchive
 from marsad.search.query import Clause, Phrase, Query, parse_query
+from marsad.search.ranking import Groups
 from marsad.search.snippet import Snippet, make_snippet
 
 SIMILAR_TERMS = 25  # salient terms a "more like this" query is made of
@@ -32,6 +34,7 @@ class Hit:
     first_seen: str | None
     contains: list[str] = field(default_factory=list)
     contained_in: list[str] = field(default_factory=list)
+    story: int | None = None  # the story it tells, once clustered (`marsad story ID`)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -47,6 +50,7 @@ class Hit:
             "first_seen": self.first_seen,
             "contains": self.contains,
             "contained_in": self.contained_in,
+            "story": self.story,
         }
 
 
@@ -91,11 +95,17 @@ def _page(
     offset: int,
     analyzer: Analyzer,
     exclude_group_of: str | None = None,
+    by_story: bool = False,
 ) -> SearchPage:
     skip = store.group_of(exclude_group_of) if exclude_group_of is not None else None
-    results = search_index(store).search(query, limit, offset, store.groups, skip)
+    fold = _stories_then_groups(store) if by_story else store.groups
+    results = search_index(store).search(query, limit, offset, fold, skip)
+    ranked = results.hits
+    if by_story:  # each hit's details are its duplicate group's
+        group_of = store.groups([key for key, _, _ in ranked])
+        ranked = [(key, group_of.get(key, key), score) for key, _, score in ranked]
     hits = []
-    for r in store.hits(results.hits):
+    for r in store.hits(ranked):
         snippet = make_snippet(r.text, query.highlight, analyzer)
         hits.append(
             Hit(
@@ -109,10 +119,26 @@ def _page(
                 r.first_seen,
                 r.contains,
                 r.contained_in,
+                r.story,
             )
         )
     unindexed = store.changed_since(search_index(store).cursor)
     return SearchPage(text, results.total, offset, limit, hits, results.exact, unindexed)
+
+
+STORY_UNITS = 1 << 64  # story units start beyond every article key (signed 64 bits)
+
+
+def _stories_then_groups(store: SearchArchive) -> Groups:
+    """Folding by story: an article in a story stands for the story; one not clustered yet
+    for its duplicate group, as usual."""
+
+    def fold(keys: Sequence[int]) -> dict[int, int]:
+        units = store.groups(keys)
+        units.update({key: STORY_UNITS + story for key, story in store.stories_of(keys).items()})
+        return units
+
+    return fold
 
 
 class IndexNotReady(LookupError):
@@ -129,15 +155,21 @@ def _ready(store: SearchArchive, analyzer: Analyzer) -> None:
 
 
 def search(
-    store: SearchArchive, text: str, limit: int = 10, offset: int = 0, analyzer: Analyzer | None = None
+    store: SearchArchive,
+    text: str,
+    limit: int = 10,
+    offset: int = 0,
+    analyzer: Analyzer | None = None,
+    by_story: bool = False,
 ) -> SearchPage:
-    """Hits for a query (see marsad.search.query for the language), one per duplicate group,
-    best first. Raises QueryError for a malformed query, ValueError for a bad limit/offset."""
+    """Hits for a query (see marsad.search.query for the language), one per duplicate group
+    (`by_story`: one per story, its best article; `total` then counts stories), best first.
+    Raises QueryError for a malformed query, ValueError for a bad limit/offset."""
     _checked(limit, offset)
     analyzer = analyzer or default_analyzer()
     query = parse_query(text, analyzer)
     _ready(store, analyzer)
-    return _page(store, text, query, limit, offset, analyzer)
+    return _page(store, text, query, limit, offset, analyzer, by_story=by_story)
 
 
 @dataclass(frozen=True, slots=True)

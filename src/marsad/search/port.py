@@ -43,6 +43,7 @@ class SearchHitRecord:
     pages: int  # pages that carried the group
     contains: list[str] = field(default_factory=list)  # articles inside the group's (wire stories)
     contained_in: list[str] = field(default_factory=list)  # longer pieces holding the group's text
+    story: int | None = None  # the story it tells (marsad.stories), once clustered
 
 
 class SearchArchive(Protocol):
@@ -78,6 +79,10 @@ class SearchArchive(Protocol):
     def facet_labels(self, keys: Sequence[int]) -> list[tuple[int, str | None, list[str], str | None]]:
         """(key, outlet, wire agencies, first seen) of these articles, one row per outlet that
         carried each: what a search's facets count."""
+        ...
+
+    def stories_of(self, keys: Sequence[int]) -> dict[int, int]:
+        """The story (its id) of each of these articles that has been clustered into one."""
         ...
 
     def group_of(self, article_id: str) -> int | None:

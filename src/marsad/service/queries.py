@@ -25,9 +25,10 @@ from marsad.stories.port import CONSUMER as STORIES
 from marsad.stories.port import StoryRecord
 
 
-def search(store: Store, query: str, limit: int = 10, offset: int = 0) -> SearchPage:
-    """Hits for a query (the query language: marsad.search.query), one per duplicate group."""
-    return engine.search(store, query, limit=limit, offset=offset)
+def search(store: Store, query: str, limit: int = 10, offset: int = 0, by_story: bool = False) -> SearchPage:
+    """Hits for a query (the query language: marsad.search.query), one per duplicate group, or
+    one per story (`by_story`)."""
+    return engine.search(store, query, limit=limit, offset=offset, by_story=by_story)
 
 
 def similar(store: Store, article_id: str, limit: int = 10) -> SearchPage:

@@ -892,6 +892,10 @@ class SqlStore:
         sql = "SELECT article_key, anchor_key FROM article_groups WHERE article_key IN ({marks})"
         return dict(self._rows_in(sql, keys, True))
 
+    def stories_of(self, keys: Sequence[int]) -> dict[int, int]:
+        sql = "SELECT article_key, story_id FROM article_stories WHERE article_key IN ({marks})"
+        return dict(self._rows_in(sql, keys, True))
+
     def group_of(self, article_id: str) -> int | None:
         row = self._read(
             "SELECT COALESCE(g.anchor_key, a.article_key) FROM articles a"
@@ -909,8 +913,9 @@ class SqlStore:
         articles = {
             row[0]: row[1:]
             for row in self._rows_in(
-                "SELECT article_key, article_id, title, text, first_seen FROM articles"
-                " WHERE article_key IN ({marks})",
+                "SELECT a.article_key, a.article_id, a.title, a.text, a.first_seen, s.story_id"
+                " FROM articles a LEFT JOIN article_stories s ON s.article_key = a.article_key"
+                " WHERE a.article_key IN ({marks})",
                 keys,
                 True,
             )
@@ -943,11 +948,11 @@ class SqlStore:
         links = self._containment_links(set().union(*(group_keys for _, group_keys in groups)))
         found_hits = []
         for (key, _, score), (group_ids, group_keys) in zip(ranked, groups, strict=True):
-            article_id, title, text, first_seen = articles[key]
+            article_id, title, text, first_seen, story = articles[key]
             outlets, pages = _outlets_of([seen for i in group_ids for seen in seen_by.get(i, [])])
             contains, inside = _contained_around(group_keys, links)
             record = (article_id, key, score, title, text, first_seen, group_ids, outlets, pages)
-            found_hits.append(SearchHitRecord(*record, contains, inside))
+            found_hits.append(SearchHitRecord(*record, contains, inside, story))
         return found_hits
 
     def derived_dir(self, name: str) -> Path:

@@ -67,18 +67,20 @@ async def search(
     limit: Limit = 10,
     offset: Offset = 0,
     facets: bool = False,
+    by_story: bool = False,
 ) -> Response:
-    """Hits for a query, one per duplicate group; `facets=true` adds the matches counted by
-    outlet, wire agency and date. (A kept answer is served here, on the event loop; the rest
-    runs in a worker thread with a store from the pool.)"""
+    """Hits for a query, one per duplicate group (`by_story=true`: one per story, its best
+    article); `facets=true` adds the matches counted by outlet, wire agency and date. (A kept
+    answer is served here, on the event loop; the rest runs in a worker thread with a store
+    from the pool.)"""
 
     def answer(store: Store) -> bytes:
-        page = service.search(store, q, limit=limit, offset=offset).to_json()
+        page = service.search(store, q, limit=limit, offset=offset, by_story=by_story).to_json()
         if facets:
             page["facets"] = service.facets(store, q).to_json()
         return orjson.dumps(page)
 
-    return await _kept(request, ("api", q, limit, offset, facets), answer)
+    return await _kept(request, ("api", q, limit, offset, facets, by_story), answer)
 
 
 async def _kept(request: Request, key: tuple[Any, ...], answer: Callable[[Store], bytes]) -> Response:

@@ -119,22 +119,25 @@ def search(
     store: StoreDep,
     q: Annotated[str, QueryParam(max_length=MAX_QUERY_CHARS)] = "",
     page: PageNumber = 1,
+    stories: bool = False,
 ) -> HTMLResponse:
-    """Results with highlighted snippets, facets and pages; a malformed query says why."""
+    """Results with highlighted snippets, facets and pages, one per duplicate group or one per
+    story (`stories=1`); a malformed query says why."""
     query = q.strip()
     if not query:
-        return render("search.html", result=None, facets=None, problem=None, page=1, pages=1)
+        return render("search.html", result=None, facets=None, problem=None, page=1, pages=1, stories=stories)
 
     def answer() -> tuple[SearchPage, Facets]:
-        found = service.search(store, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        offset = (page - 1) * PER_PAGE
+        found = service.search(store, query, limit=PER_PAGE, offset=offset, by_story=stories)
         return found, service.facets(store, query)
 
+    key = ("page", query, page, stories)
     try:
-        result, facets = answers_of(request).get(("page", query, page), service.version(store), answer)
+        result, facets = answers_of(request).get(key, service.version(store), answer)
     except QueryError as error:
-        return render(
-            "search.html", 400, query=query, result=None, facets=None, problem=str(error), page=1, pages=1
-        )
+        shown = {"result": None, "facets": None, "problem": str(error), "page": 1, "pages": 1}
+        return render("search.html", 400, query=query, stories=stories, **shown)
     return render(
         "search.html",
         query=query,
@@ -143,6 +146,7 @@ def search(
         problem=None,
         page=page,
         pages=pages_of(result.total, PER_PAGE),
+        stories=stories,
     )
 
 
