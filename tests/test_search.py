@@ -8,6 +8,8 @@ import shutil
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
+from urllib.request import urlopen
 
 import pytest
 
@@ -22,6 +24,7 @@ from marsad.search.snippet import _best_window, make_snippet
 from marsad.search.stemmers import light_stem
 from marsad.store.base import Store
 from marsad.store.sqlite import SqliteStore, copy_archive, migrations
+from tests.serving import free_port, serving
 from tests.test_cli import run
 
 
@@ -392,6 +395,17 @@ def test_demo_ingests_the_sample_and_finds_a_story_from_a_variant_query(tmp_path
         assert backlog(store) == 0
         top = engine.search(store, "ومسقط بتحليه المياه").hits[0]
         assert len(top.outlets) >= 5
+
+
+def test_demo_can_end_by_serving_the_sample_in_the_browser() -> None:
+    """`marsad demo --serve` ingests, prints the address, and serves the sample there."""
+    port = free_port()
+    with serving("demo", "--serve", "--port", str(port), port=port, wait=120) as (base, _):
+        with urlopen(f"{base}/api/search?q=" + quote("ومسقط بتحليه المياه"), timeout=10) as answer:
+            hits = json.load(answer)["hits"]
+        assert len(hits[0]["outlets"]) >= 5
+        with urlopen(f"{base}/", timeout=10) as home:
+            assert 'dir="rtl"' in home.read().decode("utf-8")
 
 
 def test_a_database_from_before_search_is_upgraded_in_place(sample_db: Path, tmp_path: Path) -> None:

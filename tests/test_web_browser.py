@@ -6,15 +6,12 @@ Skipped, with the reason, where /usr/bin/chromium is missing (`.ci/run` installs
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.request import urlopen
 
 import pytest
+
+from tests.serving import free_port, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -35,12 +32,6 @@ if CHROMIUM.exists():
     from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def enriched_archive(sample_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the sample archive with its named entities tagged (`marsad enrich`)."""
@@ -59,22 +50,8 @@ def enriched_archive(sample_archive: Path, tmp_path_factory: pytest.TempPathFact
 def server(enriched_archive: Path) -> Iterator[str]:
     """`marsad serve` in a process of its own, on loopback, until the module's tests end."""
     port = free_port()
-    command = [sys.executable, "-m", "marsad", "serve", "--db", str(enriched_archive), "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):  # until it answers (or 20 s)
-            if process.poll() is not None:
-                pytest.fail(f"marsad serve exited: {process.stdout.read() if process.stdout else ''}")
-            try:
-                with urlopen(f"{base}/api/stats", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
+    with serving("serve", "--db", str(enriched_archive), "--port", str(port), port=port) as (base, _):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

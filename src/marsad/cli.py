@@ -443,8 +443,13 @@ def quarantine(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
 @app.command()
 def demo(
     keep: Annotated[Path | None, typer.Option(help="Keep the demo database at this path.")] = None,
+    serve_it: Annotated[
+        bool, typer.Option("--serve", help="End by serving the archive in the browser (until Ctrl-C).")
+    ] = False,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to serve on (with --serve).")] = 8000,
 ) -> None:
-    """Ingest the bundled sample corpus into a temporary database and show what Marsad found."""
+    """Ingest the bundled sample corpus into a temporary database and show what Marsad found
+    (`--serve`: then browse it at http://127.0.0.1:8000/)."""
     import tempfile
     from importlib import resources
 
@@ -471,9 +476,12 @@ def demo(
         if keep:
             copy_archive(db, keep)
             console.print(f"demo database kept at {keep}")
+        if serve_it:
+            serve(str(db), port=port)
+        elif keep:
             console.print(f"browse it: marsad serve --db {keep}  (then open http://127.0.0.1:8000/)")
         else:
-            console.print("to browse it, keep it: marsad demo --keep demo.db && marsad serve --db demo.db")
+            console.print("to browse it: marsad demo --serve  (or keep it: marsad demo --keep demo.db)")
 
 
 DEMO_QUERY = "ومسقط بتحليه المياه"
