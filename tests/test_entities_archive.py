@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from marsad import service
-from marsad.enrich.port import CONSUMER
+from marsad.enrich.consumer import merge_names
+from marsad.enrich.port import CONSUMER, MentionRow
+from marsad.enrich.resolve import PERSON, entity_id, name_words
+from marsad.model import article_key
 from tests.conftest import MakeStore
 
 
@@ -41,3 +44,41 @@ def test_the_seeds_entities_are_tagged_once_and_resolved(make_store: MakeStore, 
     assert {m["id"] for m in found["members"]} <= {a["id"] for a in service.articles(store)}
     with pytest.raises(ValueError, match="unknown entity type"):
         service.entities(store, "PERSON")
+
+
+def _person(field: str, text: str, start: int = 0) -> MentionRow:
+    key = " ".join(name_words(text, PERSON))
+    return MentionRow(field, start, start + len(text), text, PERSON, entity_id(PERSON, key), key, text)
+
+
+@pytest.mark.slow
+def test_a_surname_alone_joins_the_one_full_name_of_the_archive(
+    make_store: MakeStore, seeds: list[Path]
+) -> None:
+    """An article that names only «ماسك» is about the archive's one «إيلون ماسك»: its mention
+    links there, the full name counts its articles, and the surname is not listed apart; a
+    second full name ending so (جون ماسك) makes it ambiguous and the merge is undone."""
+    store = make_store("merges")
+    service.ingest([str(path) for path in seeds], store, near=None, stories=False)
+    ids = [a["id"] for a in service.articles(store)][:3]
+    full, short = _person("text", "إيلون ماسك"), _person("text", "ماسك")
+    with store.transaction():
+        store.replace_mentions(article_key(ids[0]), [full])
+        store.replace_mentions(article_key(ids[1]), [short])
+        store.replace_mentions(article_key(ids[2]), [short, _person("text", "فلاديمير بوتين", 20)])
+    assert merge_names(store) == {short.entity_id: full.entity_id}
+
+    listed = {e["id"]: e for e in service.entities(store, "PERS")}
+    assert short.entity_id not in listed and listed[full.entity_id]["articles"] == 3
+    page = service.entity(store, short.entity_id)  # the surname's id opens the full name
+    assert page["id"] == full.entity_id and {m["id"] for m in page["members"]} == set(ids[:3])
+    assert sum(day["articles"] for day in page["days"]) == 3
+    linked = store.mentions_of([ids[1]])[ids[1]]
+    assert [(m.text, m.entity_id, m.entity_name) for m in linked] == [("ماسك", full.entity_id, "إيلون ماسك")]
+
+    with store.transaction():
+        third = [short, _person("text", "فلاديمير بوتين", 20), _person("text", "جون ماسك", 40)]
+        store.replace_mentions(article_key(ids[2]), third)
+    assert merge_names(store) == {}
+    listed = {e["id"]: e for e in service.entities(store, "PERS")}
+    assert listed[short.entity_id]["articles"] == 2 and listed[full.entity_id]["articles"] == 1

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from marsad.enrich.port import CONSUMER, EntityStore, MentionRow
-from marsad.enrich.resolve import resolve_article
+from marsad.enrich.resolve import PERSON, merge_short_forms, resolve_article
 from marsad.enrich.tagger import Tagger, default_tagger
-from marsad.model import Mention
+from marsad.model import Entity, Mention
 
 BATCH = 200  # articles tagged per transaction
 
@@ -43,6 +43,8 @@ def update_entities(
             cursor = store.cursor(CONSUMER)
             changes = store.changes_after(cursor, batch, kinds=["new", "text"])
             if not changes:
+                if done:
+                    merge_names(store)
                 return done
             keys = list(dict.fromkeys(change.key for change in changes))
             for key, title, text in store.entity_sources(keys):
@@ -51,3 +53,13 @@ def update_entities(
         done += len(keys)
         if progress:
             progress(len(keys))
+
+
+def merge_names(store: EntityStore) -> dict[str, str]:
+    """Merge, across the archive, each short person name that only one fuller name ends with
+    into it (`merge_short_forms`); re-derived from all the archive's people each time, so that
+    a fuller name seen later can make a merge ambiguous and undo it. Returns the merges."""
+    people = {Entity(i, PERSON, key, name): articles for i, key, name, articles in store.people()}
+    merged = {short: fuller.entity_id for short, fuller in merge_short_forms(people).items()}
+    store.set_merges(merged)
+    return merged

@@ -3,7 +3,7 @@ data, so that a store implements it without importing the tagger."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal, Protocol, get_args
@@ -32,12 +32,14 @@ class MentionRow:
 
 @dataclass(frozen=True, slots=True)
 class EntityRecord:
-    """One entity as stored and shown: its id, type, a name as written, and in how many articles."""
+    """One entity as stored and shown: its id, type, a name as written, and in how many articles
+    (its own and those of the short names merged into it); `merged_into` when it is such a name."""
 
     entity_id: str
     type: str
     name: str
     articles: int
+    merged_into: str | None = None
 
 
 class EntityStore(Protocol):
@@ -57,6 +59,15 @@ class EntityStore(Protocol):
 
     def replace_mentions(self, key: int, mentions: Sequence[MentionRow]) -> None:
         """An article's mentions, instead of any it had (its text changed), entities counted."""
+        ...
+
+    def people(self) -> list[tuple[str, str, str, int]]:
+        """(entity id, key, name, articles) of every person entity some article mentions."""
+        ...
+
+    def set_merges(self, merged_into: Mapping[str, str]) -> None:
+        """The archive's merged names (short name's entity id → the fuller name's), instead of
+        those it had; each fuller name's articles counted with its merged names'."""
         ...
 
 

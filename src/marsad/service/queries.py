@@ -145,8 +145,11 @@ def entity(store: Store, entity_id: str, limit: int = 20, offset: int = 0) -> di
     """One entity: the articles that mention it (the latest first), the stories they tell, and
     how many mention it each day."""
     record = store.entity(entity_id)
+    if record is not None and record.merged_into is not None:  # a short name: the fuller one's page
+        record = store.entity(record.merged_into)
     if record is None:
         raise NotFound(f"no entity with id {entity_id}")
+    entity_id = record.entity_id
     limit = page_size(limit)
     found = store.entity_articles(entity_id, limit, offset)
     return entity_object(record) | {

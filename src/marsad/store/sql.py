@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from importlib import resources
 from pathlib import Path
@@ -52,6 +52,9 @@ _FIRST_OUTLET = (
     "(SELECT p.outlet FROM occurrences o JOIN pages p ON p.page_id = o.page_id"
     " WHERE o.article_id = a.article_id ORDER BY o.seen_at, p.source LIMIT 1)"
 )
+_ENTITY = "entity_id, type, name, COALESCE(all_articles, articles), merged_into"
+# an entity and the names merged into it
+_NAMES_OF = "SELECT entity_id FROM entities WHERE entity_id = ? OR merged_into = ?"
 _STORY = "story_id, title, first_day, last_day, articles"  # a StoryRecord's columns
 _SOURCE = "article_key, article_id, title, text, tags, wire, first_seen"  # a SearchSource's columns
 # The article fields a later exact copy can add to (marsad.dedup.exact.merge_copy), as stored.
@@ -627,26 +630,45 @@ class SqlStore:
         )
 
     def entities(self, kind: str | None, limit: int, offset: int = 0) -> list[EntityRecord]:
-        where, params = ("WHERE type = ? AND articles > 0", [kind]) if kind else ("WHERE articles > 0", [])
+        where = "WHERE articles > 0 AND merged_into IS NULL" + (" AND type = ?" if kind else "")
         rows = self._read(
-            f"SELECT entity_id, type, name, articles FROM entities {where}"
-            " ORDER BY articles DESC, entity_id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            f"SELECT {_ENTITY} FROM entities {where}"
+            " ORDER BY COALESCE(all_articles, articles) DESC, entity_id LIMIT ? OFFSET ?",
+            [*([kind] if kind else []), limit, offset],
         ).fetchall()
         return [EntityRecord(*row) for row in rows]
 
     def entity(self, entity_id: str) -> EntityRecord | None:
-        row = self._read(
-            "SELECT entity_id, type, name, articles FROM entities WHERE entity_id = ?", [entity_id]
-        ).fetchone()
+        row = self._read(f"SELECT {_ENTITY} FROM entities WHERE entity_id = ?", [entity_id]).fetchone()
         return EntityRecord(*row) if row else None
+
+    def people(self) -> list[tuple[str, str, str, int]]:
+        rows = self._run(
+            "SELECT entity_id, key, name, articles FROM entities WHERE type = 'PERS' AND articles > 0"
+        ).fetchall()
+        return [(entity_id, key, name, int(articles)) for entity_id, key, name, articles in rows]
+
+    def set_merges(self, merged_into: Mapping[str, str]) -> None:
+        self._run(
+            "UPDATE entities SET merged_into = NULL, all_articles = NULL"
+            " WHERE merged_into IS NOT NULL OR all_articles IS NOT NULL"
+        )
+        self._many(
+            "UPDATE entities SET merged_into = ? WHERE entity_id = ?",
+            [(v, k) for k, v in merged_into.items()],
+        )
+        self._many(
+            "UPDATE entities SET all_articles = (SELECT COUNT(DISTINCT article_key) FROM article_entities"
+            f" WHERE entity_id IN ({_NAMES_OF})) WHERE entity_id = ?",
+            [(canonical, canonical, canonical) for canonical in sorted(set(merged_into.values()))],
+        )
 
     def entity_articles(self, entity_id: str, limit: int, offset: int = 0) -> list[tuple[str, str | None]]:
         rows = self._read(
             "SELECT a.article_id, a.title FROM articles a WHERE a.article_key IN"
-            " (SELECT article_key FROM article_entities WHERE entity_id = ?)"
+            f" (SELECT article_key FROM article_entities WHERE entity_id IN ({_NAMES_OF}))"
             " ORDER BY a.seq DESC LIMIT ? OFFSET ?",
-            [entity_id, limit, offset],
+            [entity_id, entity_id, limit, offset],
         ).fetchall()
         return [(article_id, title) for article_id, title in rows]
 
@@ -656,24 +678,26 @@ class SqlStore:
             " substr(MIN(COALESCE(p.published, p.fetched, o.seen_at)), 1, 10) FROM articles a"
             " JOIN occurrences o ON o.article_id = a.article_id"
             " JOIN pages p ON p.page_id = o.page_id WHERE a.article_key = m.article_key) AS day"
-            " FROM (SELECT DISTINCT article_key FROM article_entities WHERE entity_id = ?) m) d"
+            f" FROM (SELECT DISTINCT article_key FROM article_entities WHERE entity_id IN ({_NAMES_OF})) m) d"
             " WHERE day IS NOT NULL GROUP BY day ORDER BY day"
         )
-        return [(day, int(count)) for day, count in self._read(sql, [entity_id]).fetchall()]
+        return [(day, int(count)) for day, count in self._read(sql, [entity_id, entity_id]).fetchall()]
 
     def entity_stories(self, entity_id: str, limit: int) -> list[StoryRecord]:
         sql = (
             f"SELECT {_STORY} FROM stories WHERE story_id IN (SELECT s.story_id FROM article_stories s"
-            " JOIN article_entities m ON m.article_key = s.article_key WHERE m.entity_id = ?)"
+            f" JOIN article_entities m ON m.article_key = s.article_key WHERE m.entity_id IN ({_NAMES_OF}))"
             " ORDER BY last_day DESC, articles DESC, story_id LIMIT ?"
         )
-        return [StoryRecord(*row) for row in self._read(sql, [entity_id, limit]).fetchall()]
+        return [StoryRecord(*row) for row in self._read(sql, [entity_id, entity_id, limit]).fetchall()]
 
     def mentions_of(self, article_ids: Sequence[str]) -> dict[str, list[MentionRow]]:
         sql = (
-            "SELECT a.article_id, m.field, m.start, m.stop, m.mention, m.type, m.entity_id, e.key, e.name"
+            "SELECT a.article_id, m.field, m.start, m.stop, m.mention, m.type, c.entity_id, c.key, c.name"
             " FROM article_entities m JOIN articles a ON a.article_key = m.article_key"
-            " JOIN entities e ON e.entity_id = m.entity_id WHERE a.article_id IN ({marks})"
+            " JOIN entities e ON e.entity_id = m.entity_id"
+            " JOIN entities c ON c.entity_id = COALESCE(e.merged_into, e.entity_id)"  # (the fuller name)
+            " WHERE a.article_id IN ({marks})"
         )
         found: dict[str, list[MentionRow]] = {}
         for article_id, *row in self._rows_in(sql, article_ids, True):
@@ -1017,7 +1041,10 @@ TABLES: dict[str, tuple[tuple[str, ...], str]] = {
     "stories": (("story_id", "title", "first_day", "last_day", "articles"), "story_id"),
     "article_stories": (("article_key", "story_id", "pos", "event_date"), "article_key"),
     "story_terms": (("term", "df"), "term"),
-    "entities": (("entity_id", "type", "key", "name", "articles"), "entity_id"),
+    "entities": (
+        ("entity_id", "type", "key", "name", "articles", "merged_into", "all_articles"),
+        "entity_id",
+    ),
     "article_entities": (
         ("article_key", "field", "start", "stop", "mention", "type", "entity_id"),
         "article_key, field, start",
