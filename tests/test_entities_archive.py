@@ -13,6 +13,7 @@ from marsad.enrich.consumer import merge_names
 from marsad.enrich.port import CONSUMER, MentionRow
 from marsad.enrich.resolve import PERSON, entity_id, name_words
 from marsad.model import article_key
+from marsad.runner import InlineRunner, ProcessRunner
 from tests.conftest import MakeStore
 
 
@@ -82,3 +83,19 @@ def test_a_surname_alone_joins_the_one_full_name_of_the_archive(
     assert merge_names(store) == {}
     listed = {e["id"]: e for e in service.entities(store, "PERS")}
     assert listed[short.entity_id]["articles"] == 2 and listed[full.entity_id]["articles"] == 1
+
+
+@pytest.mark.slow
+def test_tagging_on_worker_processes_stores_what_tagging_inline_does(
+    make_store: MakeStore, seeds: list[Path]
+) -> None:
+    stored = []
+    for name, runner in (("inline", InlineRunner()), ("pool", ProcessRunner(2))):
+        store = make_store(name)
+        service.ingest([str(path) for path in seeds], store, near=None, stories=False)
+        try:
+            assert service.update_entities(store, runner=runner) == store.counts()["articles"]
+        finally:
+            runner.close()
+        stored.append({a["id"]: a["entities"] for a in service.articles(store)})
+    assert stored[0] == stored[1] and any(stored[0].values())

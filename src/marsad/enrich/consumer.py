@@ -15,8 +15,9 @@ from marsad.enrich.port import CONSUMER, EntityStore, MentionRow
 from marsad.enrich.resolve import PERSON, merge_short_forms, resolve_article
 from marsad.enrich.tagger import Tagger, default_tagger
 from marsad.model import Entity, Mention
+from marsad.runner import InlineRunner, Runner
 
-BATCH = 200  # articles tagged per transaction
+BATCH = 400  # articles tagged per transaction
 
 
 def article_mentions(title: str | None, text: str, tagger: Tagger | None = None) -> list[MentionRow]:
@@ -32,11 +33,21 @@ def article_mentions(title: str | None, text: str, tagger: Tagger | None = None)
     ]
 
 
+def _tagged(source: tuple[int, str | None, str]) -> tuple[int, list[MentionRow]]:
+    """One article's mentions, where a runner's worker runs it (the tagger loads once per process)."""
+    key, title, text = source
+    return key, article_mentions(title, text)
+
+
 def update_entities(
-    store: EntityStore, batch: int = BATCH, progress: Callable[[int], None] | None = None
+    store: EntityStore,
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
+    runner: Runner | None = None,
 ) -> int:
-    """Tag every article added or cleaned since the cursor; returns how many were tagged."""
-    tagger = default_tagger()
+    """Tag every article added or cleaned since the cursor, on `runner`'s workers when given
+    (tagging is CPU work: two workers tag twice as fast); returns how many were tagged."""
+    runner = runner or InlineRunner()
     done = 0
     while True:
         with store.transaction():
@@ -47,8 +58,8 @@ def update_entities(
                     merge_names(store)
                 return done
             keys = list(dict.fromkeys(change.key for change in changes))
-            for key, title, text in store.entity_sources(keys):
-                store.replace_mentions(key, article_mentions(title, text, tagger))
+            for key, mentions in runner.map(_tagged, store.entity_sources(keys)):
+                store.replace_mentions(key, mentions)
             store.set_cursor(CONSUMER, changes[-1].pos)
         done += len(keys)
         if progress:
