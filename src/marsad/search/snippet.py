@@ -8,7 +8,7 @@ from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
+from itertools import compress, count, islice
 
 from marsad.search.analyzer import Analyzer
 from marsad.text.normalize import normalize
@@ -53,8 +53,12 @@ def _matched_terms(surfaces: list[str], terms: Collection[str], analyzer: Analyz
     holding = set(filter(_holding(frozenset(terms)).search, folded))
     if not holding:
         return {}
-    found = ((i, analyzer.surface_term(surfaces[i])) for i, word in enumerate(folded) if word in holding)
-    return {i: term for i, term in found if term is not None and term in terms}
+    found = {}
+    for i in compress(count(), map(holding.__contains__, folded)):  # (C-level: no Python per word)
+        term = analyzer.surface_term(surfaces[i])
+        if term is not None and term in terms:
+            found[i] = term
+    return found
 
 
 @lru_cache(maxsize=4096)
