@@ -140,6 +140,7 @@ def test_ingest_is_off_without_a_token_and_needs_it_when_set(sample_archive: Pat
     copy_archive(sample_archive, db)
     with client_for(db, token="s3cret") as on:
         before = on.get("/api/stats").json()
+        assert "upload.example" not in {o["outlet"] for o in on.get("/api/outlets").json()["outlets"]}  # kept
         uploaded = {"q": "outlet:upload.example"}
         assert on.get("/api/search", params=uploaded).json()["total"] == 0  # (and now kept)
         refused = on.post("/api/ingest", files=files, headers={"Authorization": "Bearer wrong"})
@@ -157,7 +158,7 @@ def test_ingest_is_off_without_a_token_and_needs_it_when_set(sample_archive: Pat
         after = on.get("/api/stats").json()
         assert after["pages"] == before["pages"] + 1 and after["unindexed"] == 0
         assert "upload.example" in {o["outlet"] for o in on.get("/api/outlets").json()["outlets"]}
-        assert on.get("/api/search", params=uploaded).json()["total"] > 0  # the kept answer retired
+        assert on.get("/api/search", params=uploaded).json()["total"] > 0  # the kept answers retired
 
 
 def test_security_headers_on_pages_api_and_static(client: TestClient) -> None:

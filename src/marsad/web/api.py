@@ -30,7 +30,7 @@ from marsad.defaults import MAX_LIMIT
 from marsad.enrich.port import EntityType
 from marsad.search.engine import Hit
 from marsad.store.base import Store
-from marsad.web.app import MAX_BODY_BYTES, answers_of, pool_of, searches_of, token_of, version_of
+from marsad.web.app import MAX_BODY_BYTES, answers_of, kept, pool_of, searches_of, token_of, version_of
 from marsad.web.errors import ERROR_RESPONSES, WebError
 
 MAX_QUERY_CHARS = 500
@@ -169,16 +169,19 @@ def similar(store: StoreDep, article_id: ArticleId, limit: Limit = 10) -> Json:
 
 
 @router.get("/duplicates")
-def duplicates(store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> Json:
+def duplicates(request: Request, store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> Json:
     """Duplicate groups carried by more than one page: the most outlets first, then the latest."""
-    groups = service.copy_groups(store, limit, offset)
+    groups = kept(
+        request, store, ("groups", limit, offset), lambda: service.copy_groups(store, limit, offset)
+    )
     return {"limit": limit, "offset": offset, "groups": [asdict(group) for group in groups]}
 
 
 @router.get("/outlets")
-def outlets(store: StoreDep) -> Json:
+def outlets(request: Request, store: StoreDep) -> Json:
     """Every outlet with its pages, articles and wire-credited articles."""
-    return {"outlets": [asdict(summary) for summary in service.outlets(store)]}
+    found = kept(request, store, ("outlets",), lambda: service.outlets(store))
+    return {"outlets": [asdict(summary) for summary in found]}
 
 
 def outlet_json(view: service.OutletView) -> Json:
@@ -191,10 +194,15 @@ def outlet_json(view: service.OutletView) -> Json:
 
 
 @router.get("/outlets/{name}")
-def outlet(store: StoreDep, name: OutletName, limit: Limit = 20, offset: Offset = 0) -> Json:
+def outlet(
+    request: Request, store: StoreDep, name: OutletName, limit: Limit = 20, offset: Offset = 0
+) -> Json:
     """One outlet: what it published (a page of it, latest first), its share of wire copy and
     the lines most often taken out of its articles."""
-    return {"limit": limit, "offset": offset, **outlet_json(service.outlet(store, name, limit, offset))}
+    view = kept(
+        request, store, ("outlet", name, limit, offset), lambda: service.outlet(store, name, limit, offset)
+    )
+    return {"limit": limit, "offset": offset, **outlet_json(view)}
 
 
 StoryId = Annotated[int, PathParam(ge=1, le=2**62, description="A story id.")]

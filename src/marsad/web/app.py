@@ -7,10 +7,10 @@ import base64
 import hashlib
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 from fastapi import FastAPI, Request
@@ -24,10 +24,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from marsad.search.engine import IndexNotReady, NotFound
 from marsad.search.query import QueryError
 from marsad.search.tantivy_index import IndexBusy
-from marsad.service import ArchiveBusy
+from marsad.service import ArchiveBusy, version
+from marsad.store.base import Store
 from marsad.web.cache import AnswerCache, VersionClock
 from marsad.web.errors import ARABIC, HTTP_CODES, WebError, log, validation_error
 from marsad.web.pool import POOL_SIZE, StorePool
+
+T = TypeVar("T")
 
 MAX_BODY_BYTES = 50 * 1024 * 1024  # the largest request body (an upload to /api/ingest)
 # Pages load nothing but this site's own style sheet and fonts, run no script, post forms only
@@ -202,6 +205,14 @@ def pool_of(request: Request) -> StorePool:
 def answers_of(request: Request) -> AnswerCache:
     answers: AnswerCache = request.app.state.answers
     return answers
+
+
+def kept(request: Request, store: Store, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """A read that aggregates over the whole archive (the groups of copies, the outlets, the
+    counts: hundreds of milliseconds on SaudiNewsNet), made once and kept while the archive's
+    version stays the same; pages and API routes that show the same read share it."""
+    answer: T = answers_of(request).get(key, version(store), make)
+    return answer
 
 
 async def version_of(request: Request) -> Any:

@@ -27,7 +27,7 @@ from marsad.web.api import (
     copies_json,
     store_of,
 )
-from marsad.web.app import answers_of
+from marsad.web.app import answers_of, kept
 from marsad.web.errors import WebError
 
 PER_PAGE = 10
@@ -97,14 +97,19 @@ def pages_of(total: int, per_page: int) -> int:
 
 
 @router.get("/")
-def home(store: StoreDep, page: PageNumber = 1) -> HTMLResponse:
+def home(request: Request, store: StoreDep, page: PageNumber = 1) -> HTMLResponse:
     """The stories of the moment (the latest told by several articles), then the groups of
     copies the most outlets carried, the latest first among equals."""
     offset = (page - 1) * GROUPS_PER_PAGE
-    groups = service.copy_groups(store, GROUPS_PER_PAGE + 1, offset)
+    groups = kept(
+        request,
+        store,
+        ("groups", GROUPS_PER_PAGE + 1, offset),
+        lambda: service.copy_groups(store, GROUPS_PER_PAGE + 1, offset),
+    )
     return render(
         "home.html",
-        stats=service.stats(store),
+        stats=kept(request, store, ("stats",), lambda: service.stats(store)),
         stories=service.stories(store, STORIES_ON_HOME) if page == 1 else [],
         groups=groups[:GROUPS_PER_PAGE],
         page=page,
@@ -190,14 +195,17 @@ def entity(store: StoreDep, entity_id: EntityId, page: PageNumber = 1) -> HTMLRe
 
 
 @router.get("/outlets")
-def outlets(store: StoreDep) -> HTMLResponse:
-    return render("outlets.html", outlets=service.outlets(store))
+def outlets(request: Request, store: StoreDep) -> HTMLResponse:
+    return render("outlets.html", outlets=kept(request, store, ("outlets",), lambda: service.outlets(store)))
 
 
 @router.get("/outlet/{name}")
-def outlet(store: StoreDep, name: OutletName, page: PageNumber = 1) -> HTMLResponse:
+def outlet(request: Request, store: StoreDep, name: OutletName, page: PageNumber = 1) -> HTMLResponse:
     """What an outlet published, its share of wire copy, the lines taken out of its articles."""
-    view = service.outlet(store, name, PER_PAGE * 2, (page - 1) * PER_PAGE * 2)
+    limit, offset = PER_PAGE * 2, (page - 1) * PER_PAGE * 2
+    view = kept(
+        request, store, ("outlet", name, limit, offset), lambda: service.outlet(store, name, limit, offset)
+    )
     return render("outlet.html", view=view, page=page, pages=pages_of(view.summary.articles, PER_PAGE * 2))
 
 
