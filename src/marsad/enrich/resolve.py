@@ -22,10 +22,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from marsad.enrich.features import gazetteer_key, load_triggers, unclitic
+from marsad.enrich.features import gazetteer_key, load_triggers, unclitic, word_form
 from marsad.model import Entity, Mention, stable_id
+from marsad.text.normalize import without_marks
 
 PERSON = "PERS"
+_SON_OF = frozenset({"بن", "ابن", "بنت"})  # (normalized)
 _TITLE_CLASSES = frozenset({"title", "honorific"})
 
 
@@ -39,10 +41,31 @@ def _is_nisba(word: str) -> bool:
     return word.startswith("ال") and word.endswith(("ي", "يه")) and len(word) > 4
 
 
+_BOUND = frozenset({"عبد", "ابو"})  # written apart or joined: عبد العزيز = عبدالعزيز, أبو ظبي = أبوظبي
+
+
+def _joined(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Words with عبد and أبو joined to the word after them, the way they are also written."""
+    if not _BOUND.intersection(words[:-1]):
+        return words
+    out: list[str] = []
+    for word in words:
+        if out and out[-1] in _BOUND:
+            out[-1] += word
+        else:
+            out.append(word)
+    return tuple(out)
+
+
 def name_words(text: str, kind: str) -> tuple[str, ...]:
-    """A mention's canonical words: normalized, the first without its clitics and article, and
-    for a person without the titles before the name."""
-    words = gazetteer_key(text)
+    """A mention's canonical words: normalized, the first without its clitics and article, عبد
+    and أبو joined to the next word, and for a person without the titles before the name."""
+    return _joined(_untitled(gazetteer_key(text), kind))
+
+
+def _untitled(words: tuple[str, ...], kind: str) -> tuple[str, ...]:
+    """A person's name words without the titles and honorifics before them (and a nationality
+    or qualifier right after those): الرئيس الروسي فلاديمير بوتين → فلاديمير بوتين."""
     if kind != PERSON or len(words) < 2:
         return words
     triggers = load_triggers()
@@ -64,46 +87,98 @@ def name_words(text: str, kind: str) -> tuple[str, ...]:
     return tuple(rest)
 
 
-def _fuller(short: tuple[str, ...], candidates: Iterable[tuple[str, ...]]) -> tuple[str, ...] | None:
+def _fuller(
+    short: tuple[str, ...], candidates: Iterable[tuple[str, ...]], by_start: bool
+) -> tuple[str, ...] | None:
     """The one fuller name that ends with `short` (a surname, or a name without its first
-    names), if exactly one does, counting a name and the longer names that end with it as one
-    (فلاديمير بوتين and فلاديمير فلاديميروفيتش بوتين are not; بوتين is then left alone)."""
-    longer = {c for c in candidates if len(c) > len(short) and c[-len(short) :] == short}
-    maximal = {c for c in longer if not any(o != c and len(o) > len(c) and o[-len(c) :] == c for o in longer)}
-    return next(iter(maximal)) if len(maximal) == 1 else None
+    names) or, `by_start`, starts with it (a first name: سلمان for سلمان بن عبدالعزيز, as news
+    names princes and kings), if exactly one does, counting a name and the longer names that
+    extend it the same way as one (فلاديمير بوتين and فلاديمير فلاديميروفيتش بوتين are not;
+    بوتين is then left alone)."""
+    found = _ending(short, candidates)
+    if by_start:
+        found |= _maximal(
+            {c for c in candidates if len(c) > len(short) and c[: len(short)] == short}, ends=False
+        )
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _ending(short: tuple[str, ...], candidates: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """The fuller names that end with `short` (not after بن: that is the father's name, and
+    سلمان بن عبدالعزيز is not فيصل بن سلمان بن عبدالعزيز), none extending another."""
+    size = len(short)
+    return _maximal(
+        {c for c in candidates if len(c) > size and c[-size:] == short and c[-size - 1] not in _SON_OF},
+        ends=True,
+    )
+
+
+def _maximal(names: set[tuple[str, ...]], ends: bool) -> set[tuple[str, ...]]:
+    """The names no other one extends (at its start when `ends`, else at its end)."""
+
+    def extends(longer: tuple[str, ...], name: tuple[str, ...]) -> bool:
+        part = longer[-len(name) :] if ends else longer[: len(name)]
+        return longer != name and len(longer) > len(name) and part == name
+
+    return {c for c in names if not any(extends(o, c) for o in names)}
 
 
 def resolve_article(mentions: Sequence[Mention]) -> list[Entity]:
     """One entity for each mention of one article (same order); variants share one entity."""
     keys = [name_words(m.text, m.type) for m in mentions]
     people = {key for key, m in zip(keys, mentions, strict=True) if m.type == PERSON and key}
-    canonical = list(keys)
-    for i, (key, mention) in enumerate(zip(keys, mentions, strict=True)):
-        if mention.type == PERSON and key:
-            canonical[i] = _fuller(key, people) or key
+    fuller = {key: _fuller(key, people, by_start=len(key) == 1) or key for key in people}
+    for _ in range(3):  # a name's fuller name may have a fuller one still
+        fuller = {key: fuller.get(name, name) for key, name in fuller.items()}
+    canonical = [
+        fuller[key] if m.type == PERSON and key else key for key, m in zip(keys, mentions, strict=True)
+    ]
     types: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    spellings: dict[tuple[str, ...], str] = {}
     for key, mention in zip(canonical, mentions, strict=True):
         types[key][mention.type] += 1
-        current = spellings.get(key)
-        if current is None or len(mention.text) > len(current):
-            spellings[key] = mention.text
+    kinds = {key: max(counts.items(), key=lambda item: item[1])[0] for key, counts in types.items()}
+    # shown: the shortest spelling of the whole name (ماسك is shown as إيلون ماسك; وفرنسا as
+    # فرنسا when the article also writes it bare), the first seen among equals
+    shown: dict[tuple[str, ...], tuple[bool, int, str]] = {}
+    for own, key, mention in zip(keys, canonical, mentions, strict=True):
+        display = _display(mention.text, kinds[key])
+        rank = (own != key, len(display), display)
+        if key not in shown or rank[:2] < shown[key][:2]:
+            shown[key] = rank
     out = []
     for key in canonical:
-        kind = max(types[key].items(), key=lambda item: item[1])[0]  # ties: the first type seen
         joined = " ".join(key)
-        out.append(Entity(entity_id(kind, joined), kind, joined, _display(spellings[key], kind)))
+        out.append(Entity(entity_id(kinds[key], joined), kinds[key], joined, shown[key][2]))
     return out
 
 
 def _display(text: str, kind: str) -> str:
-    """A name as shown: as written, a person's titles dropped (الرئيس الروسي فلاديمير بوتين →
-    فلاديمير بوتين) when the words left are the name's own."""
-    if kind != PERSON:
-        return text
-    words = text.split()
-    kept = name_words(text, kind)
-    return " ".join(words[len(words) - len(kept) :]) if 0 < len(kept) <= len(words) else text
+    """A name as shown: as written, less tashkeel and tatweel (مكَّة، تـويـتـر), a proclitic
+    before its article (والعراق، للبنك → البنك) and a person's titles (الرئيس الروسي
+    فلاديمير بوتين → فلاديمير بوتين) when the words left are the name's own."""
+    words = without_marks(text).split()
+    kept = _untitled(gazetteer_key(text), kind)
+    if kind == PERSON and 0 < len(kept) <= len(words):
+        words = words[len(words) - len(kept) :]
+    if words and kept:
+        words[0] = _without_proclitics(words[0], kept[0])
+    return " ".join(words) or text
+
+
+def _without_proclitics(word: str, first: str) -> str:
+    """The written word less the proclitics (و ف ب ك ل, لل for ال) before its article."""
+    candidates = [word]
+    for cut in (1, 2):
+        rest = word[cut:]
+        if word[:cut].strip("وفبكل"):
+            break
+        if rest.startswith("ل") and word[cut - 1] == "ل":  # للبنك: ل + البنك, written لل
+            candidates.append("ا" + rest)
+        candidates.append(rest)
+    # only before the article, where a proclitic is certain (باراك keeps its ب: the name's key,
+    # made by the stemmer's guess, may have lost it); وفرنسا is left to the shortest spelling
+    wanted = {first, "ال" + first}
+    return next((c for c in candidates if c.startswith("ال") and word_form(c) in wanted), word)
 
 
 def merge_short_forms(
@@ -121,15 +196,27 @@ def merge_short_forms(
     people = {tuple(e.key.split()): e for e in counts if e.type == PERSON and e.key}
     merged: dict[str, Entity] = {}
     for key, entity in people.items():
-        longer = [k for k in people if len(k) > len(key) and k[-len(key) :] == key]
-        if not longer:
+        # a name with its nasab (سلمان بن عبدالعزيز) also stands for the one name that goes on
+        # from it (… آل سعود); a first name alone could be anyone's
+        found = _fuller(key, people, by_start=len(key) > 1 and not _SON_OF.isdisjoint(key))
+        if found is not None:
+            merged[entity.entity_id] = people[found]
             continue
-        maximal = [k for k in longer if not any(len(o) > len(k) and o[-len(k) :] == k for o in longer)]
-        if len(maximal) == 1:
-            merged[entity.entity_id] = people[maximal[0]]
+        maximal = sorted(_ending(key, people))
+        if dominance >= 1.0 or len(maximal) < 2:
             continue
-        weight = {k: sum(counts[people[o]] for o in longer if o[-len(k) :] == k) for k in maximal}
+        weight = {
+            k: sum(counts[people[o]] for o in people if len(o) > len(k) and o[-len(k) :] == k)
+            + counts[people[k]]
+            for k in maximal
+        }
         best = max(maximal, key=lambda k: weight[k])
-        if dominance < 1.0 and weight[best] >= dominance * sum(weight.values()):
+        if weight[best] >= dominance * sum(weight.values()):
             merged[entity.entity_id] = people[best]
+    for short, fuller in merged.items():  # a fuller name merged in turn: to the end of the chain
+        seen = {short}
+        while fuller.entity_id in merged and fuller.entity_id not in seen:
+            seen.add(fuller.entity_id)
+            fuller = merged[fuller.entity_id]
+        merged[short] = fuller
     return merged

@@ -604,29 +604,41 @@ class SqlStore:
         return [tuple(row) for row in self._rows_in(sql, keys)]
 
     def replace_mentions(self, key: int, mentions: Sequence[MentionRow]) -> None:
-        before = [
-            row[0]
-            for row in self._run(
-                "SELECT DISTINCT entity_id FROM article_entities WHERE article_key = ?", [key]
-            ).fetchall()
-        ]
-        self._many("UPDATE entities SET articles = articles - 1 WHERE entity_id = ?", [[e] for e in before])
+        before = self._run(
+            "SELECT DISTINCT entity_id, entity_name FROM article_entities WHERE article_key = ?", [key]
+        ).fetchall()
+        self._many(
+            "UPDATE entities SET articles = articles - 1 WHERE entity_id = ?", [[e] for e, _ in before]
+        )
+        self._many(
+            "UPDATE entity_names SET articles = articles - 1 WHERE entity_id = ? AND name = ?",
+            [(e, n) for e, n in before if n is not None],
+        )
         self._run("DELETE FROM article_entities WHERE article_key = ?", [key])
         names: dict[str, MentionRow] = {}
-        for mention in mentions:
-            kept = names.get(mention.entity_id)
-            if kept is None or len(mention.entity_name) > len(kept.entity_name):
-                names[mention.entity_id] = mention
+        for mention in mentions:  # (an article gives each of its entities one name)
+            names.setdefault(mention.entity_id, mention)
         self._many(
             "INSERT INTO entities (entity_id, type, key, name, articles) VALUES (?, ?, ?, ?, 1)"
-            " ON CONFLICT (entity_id) DO UPDATE SET articles = entities.articles + 1, name = CASE"
-            " WHEN length(excluded.name) > length(entities.name) THEN excluded.name ELSE entities.name END",
+            " ON CONFLICT (entity_id) DO UPDATE SET articles = entities.articles + 1",
             [(m.entity_id, m.type, m.entity_key, m.entity_name) for _, m in sorted(names.items())],
         )
         self._many(
-            "INSERT INTO article_entities (article_key, field, start, stop, mention, type, entity_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_key, field, start) DO NOTHING",
-            [(key, m.field, m.start, m.end, m.text, m.type, m.entity_id) for m in mentions],
+            "INSERT INTO entity_names (entity_id, name, articles) VALUES (?, ?, 1)"
+            " ON CONFLICT (entity_id, name) DO UPDATE SET articles = entity_names.articles + 1",
+            [(m.entity_id, m.entity_name) for _, m in sorted(names.items())],
+        )
+        self._many(  # shown as most articles write it (the shortest, then the first, among equals)
+            "UPDATE entities SET name = (SELECT n.name FROM entity_names n"
+            " WHERE n.entity_id = entities.entity_id"
+            " ORDER BY n.articles DESC, length(n.name), n.name LIMIT 1) WHERE entity_id = ?",
+            [[e] for e in sorted(set(names) | {e for e, _ in before})],
+        )
+        self._many(
+            "INSERT INTO article_entities"
+            " (article_key, field, start, stop, mention, type, entity_id, entity_name)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_key, field, start) DO NOTHING",
+            [(key, m.field, m.start, m.end, m.text, m.type, m.entity_id, m.entity_name) for m in mentions],
         )
 
     def entities(self, kind: str | None, limit: int, offset: int = 0) -> list[EntityRecord]:
@@ -1046,9 +1058,10 @@ TABLES: dict[str, tuple[tuple[str, ...], str]] = {
         "entity_id",
     ),
     "article_entities": (
-        ("article_key", "field", "start", "stop", "mention", "type", "entity_id"),
+        ("article_key", "field", "start", "stop", "mention", "type", "entity_id", "entity_name"),
         "article_key, field, start",
     ),
+    "entity_names": (("entity_id", "name", "articles"), "entity_id, name"),
 }  # fmt: skip
 
 

@@ -153,6 +153,15 @@ def normalized_words(text: str) -> list[str]:
     return _decode(codes[codes != _DELETE]).split()
 
 
+_MARKS_ONLY = {ord(c): None for c in _TASHKEEL + _QURANIC_MARKS + _INVISIBLE + TATWEEL}
+
+
+def without_marks(text: str) -> str:
+    """The text as written, less its tashkeel, Quranic marks, tatweel and invisible controls:
+    how a name is shown (مكَّة → مكة, تـويـتـر → تويتر), letters and hamza forms left alone."""
+    return text.translate(_MARKS_ONLY)
+
+
 def form_key(value: str) -> str:
     """A short value (a tag, a headline, a name) as spellings are compared: its normalized,
     lower-cased words, one space apart ("إيلون ماسك", "ايلون ماسك" and «ايلون  ماسك» agree)."""
