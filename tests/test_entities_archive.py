@@ -99,3 +99,12 @@ def test_tagging_on_worker_processes_stores_what_tagging_inline_does(
             runner.close()
         stored.append({a["id"]: a["entities"] for a in service.articles(store)})
     assert stored[0] == stored[1] and any(stored[0].values())
+
+
+@pytest.mark.slow
+def test_ingest_can_tag_entities_at_its_end(make_store: MakeStore, seeds: list[Path]) -> None:
+    store = make_store("ingest-entities")
+    summary = service.ingest([str(path) for path in seeds], store, near=None, stories=False, entities=True)
+    assert summary.articles_tagged == store.counts()["articles"] > 0
+    assert store.cursor(CONSUMER) == store.last_change()
+    assert service.entities(store, "PERS")

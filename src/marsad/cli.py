@@ -167,6 +167,7 @@ def _run_ingest(
     dask: bool = False,
     scheduler: str | None = None,
     stories: bool = True,
+    entities: bool = False,
 ) -> tuple[IngestSummary, list[str]]:
     """Ingest under the archive's writer lock, with a progress line; returns the summary and
     the files the directory walks skipped. Ctrl-C ends it with one line and exit 130."""
@@ -219,6 +220,7 @@ def _run_ingest(
                 stop=stop.is_set,
                 skipped=skipped.append,
                 stories=stories,
+                entities=entities,
             )
     except KeyboardInterrupt:
         pass  # Ctrl-C before the ingest began, or a second one: what was being written rolled back
@@ -263,6 +265,7 @@ def _print_summary(summary: IngestSummary, db: str | Path, skipped: list[str]) -
         ("exact duplicates", summary.exact_duplicates),
         ("near-duplicate links", summary.near_links),
         ("articles placed in stories", summary.articles_clustered),
+        ("articles tagged with entities", summary.articles_tagged),
         ("quarantined", summary.quarantined),
     ]:
         table.add_row(label, str(value))
@@ -313,6 +316,12 @@ def ingest(
     no_stories: Annotated[
         bool, typer.Option("--no-stories", help="Leave placing articles in stories to `marsad reindex`.")
     ] = False,
+    entities: Annotated[
+        bool,
+        typer.Option(
+            "--entities", help="Also tag named entities (else `marsad enrich`: ~100 articles/s/core)."
+        ),
+    ] = False,
     wait: Annotated[
         float, typer.Option(min=0, help="Seconds to wait while another ingest writes the same archive.")
     ] = WRITER_WAIT,
@@ -339,6 +348,7 @@ def ingest(
         dask,
         scheduler,
         not no_stories,
+        entities,
     )
     _print_summary(summary, db, skipped)
     if summary.quarantined:
@@ -460,11 +470,10 @@ def demo(
     sample = resources.files("marsad.sample").joinpath("pages")
     with tempfile.TemporaryDirectory(prefix="marsad-demo-") as tmp, resources.as_file(sample) as folder:
         db = Path(tmp) / "demo.db"
-        summary, skipped = _run_ingest([str(folder)], db, ReadOptions())
+        # (the sample is small: its named entities are tagged at once, `ingest --entities`)
+        summary, skipped = _run_ingest([str(folder)], db, ReadOptions(), entities=True)
         _print_summary(summary, db, skipped)
         with _open_store(db) as store:
-            tagged = service.update_entities(store)  # the sample is small: `marsad enrich` at once
-            console.print(f"named entities tagged in {tagged} articles (`marsad entities`)")
             _print_syndication(store)
             # spelling and clitic variants of words the sample's water-fund story uses
             console.print(f"\n[bold]marsad search[/bold] {DEMO_QUERY!r}  (written unlike any page)")

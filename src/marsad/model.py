@@ -149,6 +149,7 @@ class IngestSummary:
     near_links: int = 0
     quarantined: int = 0
     articles_clustered: int = 0  # articles the stories consumer placed in stories
+    articles_tagged: int = 0  # articles the entities consumer tagged (`--entities`)
     problems: list[str] = field(default_factory=list)
 
     def add(self, other: IngestSummary) -> None:
@@ -161,6 +162,7 @@ class IngestSummary:
         self.near_links += other.near_links
         self.quarantined += other.quarantined
         self.articles_clustered += other.articles_clustered
+        self.articles_tagged += other.articles_tagged
         self.problems.extend(other.problems)
 
 

@@ -296,6 +296,7 @@ def ingest(
     stop: Callable[[], bool] | None = None,
     skipped: Callable[[str], None] | None = None,
     stories: bool = True,
+    entities: bool = False,
 ) -> IngestSummary:
     """Ingest files, directories, globs or feed URLs into the store; safe to re-run or resume.
 
@@ -305,7 +306,8 @@ def ingest(
     store writes happen here, in order. Each batch is written in one transaction, then checked for
     near-duplicates against the whole archive (`near=None` skips that; a later run catches up)
     and added to the search index (`search=False` leaves that to `reindex`); at the end, the new
-    articles are placed in stories (`stories=False` leaves that to `reindex` too).
+    articles are placed in stories (`stories=False` leaves that to `reindex` too) and, with
+    `entities`, their named entities tagged on the runner's workers (else `marsad enrich`).
 
     `stop` is asked after each batch: when it says so (Ctrl-C), the ingest ends once that batch
     is written, leaving the rest, and the near-duplicate check of the last articles, to a re-run.
@@ -365,4 +367,8 @@ def ingest(
             summary.near_links += writer.submit(link_near_duplicates, store, near).result()[0]
     if stories and not (stop is not None and stop()):
         summary.articles_clustered = update_stories(store)
+    if entities and not (stop is not None and stop()):
+        from marsad.enrich.consumer import update_entities  # (the tagger loads only when asked)
+
+        summary.articles_tagged = update_entities(store, runner=runner)
     return summary
