@@ -123,3 +123,18 @@ def test_the_archive_keeps_its_stories_across_ingests(make_store: MakeStore, tmp
     stories = [hit.story for hit in folded.hits]
     assert len(stories) == len(set(stories)) == folded.total == len({hit.story for hit in hits.hits})
     assert folded.hits[0].article_id == hits.hits[0].article_id  # a story's hit is its best article
+
+
+@pytest.mark.slow
+def test_a_story_is_titled_by_the_title_that_holds_most_of_it() -> None:
+    """A first article titled «عاجل» gives way to a title of the story's words; the choice is
+    made again, the same way, when the story is reopened from its members."""
+    first, *rest = [story_input(key) for key in FIFTH]
+    inputs = [StoryInput(first.key, "عاجل", first.text, first.day), *rest]
+    clusterer = StoryClusterer()
+    (story_id,) = {clusterer.add(article) for article in inputs}
+    title = clusterer.story(story_id).title
+    assert title and "الخامسة" in title and "عدن" in title
+    again = StoryClusterer()
+    again.reopen(story_id, "عاجل", inputs)
+    assert again.story(story_id).title == title

@@ -60,6 +60,7 @@ class StoryState:
     probes: frozenset[str] = frozenset()
     ordinals: frozenset[int] = frozenset()  # ordinal words of its titles: the 4th plane is not the 5th
     names: frozenset[str] = frozenset()  # the rare terms of its first title (who, where: its identity)
+    title_terms: frozenset[str] = frozenset()  # the terms of `title`, its representative title
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,11 +293,30 @@ class StoryClusterer:
         story.articles += 1
         story.first = min(story.first, article.day)
         story.last = max(story.last, article.day)
-        if story.title is None and article.title:
-            story.title = article.title
+        self._retitle(story, article.title)
         story.probes = frozenset(sorted(centroid, key=lambda term: -centroid[term])[:PROBE_TERMS])
         for term in story.probes:
             self.by_probe.setdefault(term, set()).add(story.story_id)
+
+    def _retitle(self, story: StoryState, title: str | None) -> None:
+        """Keep as the story's title the one of its articles' titles that best holds its
+        centroid's strongest terms (a first article's «عاجل» or roundup headline gives way to
+        the title most of the story's words are in), the earlier among equals."""
+        terms = frozenset(t for t in self.analyzer.word_terms(self.analyzer.words(title or "")) if len(t) > 1)
+        if not terms:
+            return
+        if story.title is None or self._title_score(terms, story) > self._title_score(
+            story.title_terms, story
+        ):
+            story.title, story.title_terms = title, terms
+
+    @staticmethod
+    def _title_score(terms: frozenset[str], story: StoryState) -> float:
+        """How much of the centroid a title's terms hold, per square root of their number (a
+        title is not better for being long)."""
+        if not terms:
+            return -1.0
+        return sum(story.centroid.get(term, 0.0) for term in terms) / math.sqrt(len(terms))
 
     def story(self, story_id: int) -> StoryState:
         return self.stories[story_id]
@@ -306,7 +326,7 @@ class StoryClusterer:
         articles can join it: its centroid rebuilt with today's idf, its ordinals and names."""
         if not members:
             return
-        story = StoryState(story_id, members[0].day, members[0].day, title)
+        story = StoryState(story_id, members[0].day, members[0].day, None)
         story.names = self.names(members[0].title)
         self.stories[story_id] = story
         for member in members:
@@ -314,7 +334,8 @@ class StoryClusterer:
             story.ordinals |= self.ordinals(member.title)
             if member.group is not None:
                 self.by_group.setdefault(member.group, story_id)
-        story.title = title
+        if story.title is None:  # (the replay chose again among its members' titles)
+            story.title = title
 
     def expire(self, today: date) -> list[StoryState]:
         """Stories no article can join any more (their last day is more than the window before
