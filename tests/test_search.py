@@ -436,7 +436,7 @@ def test_a_database_from_before_search_is_upgraded_in_place(sample_db: Path, tmp
             " ALTER TABLE articles DROP COLUMN article_key; DROP TABLE meta;"
             " DROP TABLE article_groups; DROP INDEX IF EXISTS articles_first_seen;"
             " DROP TABLE stories; DROP TABLE article_stories; DROP TABLE story_terms;"
-            " DROP TABLE entities; DROP TABLE article_entities;"
+            " DROP TABLE entities; DROP TABLE article_entities; DROP TABLE entity_names;"
             " DROP INDEX IF EXISTS pages_outlet; DROP TABLE template_edges;"
             " ALTER TABLE pages DROP COLUMN byline; ALTER TABLE occurrences DROP COLUMN dateline;"
             + "".join(
