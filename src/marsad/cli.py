@@ -64,6 +64,17 @@ DbOption = Annotated[
     typer.Option("--db", help="The archive: an SQLite file, or a postgresql://user@host:port/dbname URL."),
 ]
 DEFAULT_DB = "marsad.db"
+DaskOption = Annotated[
+    bool, typer.Option("--dask", help="Run the --workers on a Dask cluster started on this machine.")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="tcp://HOST:PORT",
+        help="Run on the existing Dask cluster of this scheduler (implies --dask; its workers"
+        " get the input's bytes, not its paths).",
+    ),
+]
 
 
 def _say(label: str, style: str, message: str) -> None:
@@ -294,17 +305,8 @@ def ingest(
     workers: Annotated[
         int, typer.Option(min=1, help="Processes that read and segment pages (default: all cores).")
     ] = (os.cpu_count() or 1),
-    dask: Annotated[
-        bool, typer.Option("--dask", help="Run the --workers on a Dask cluster started on this machine.")
-    ] = False,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            metavar="tcp://HOST:PORT",
-            help="Run on the existing Dask cluster of this scheduler (implies --dask; its workers"
-            " get the input's bytes, not its paths).",
-        ),
-    ] = None,
+    dask: DaskOption = False,
+    scheduler: SchedulerOption = None,
     near_threshold: Annotated[
         float,
         typer.Option(min=0.5, max=1.0, help="Jaccard at or above which two articles are near-duplicates."),
@@ -687,12 +689,14 @@ def enrich(
     workers: Annotated[int, typer.Option(min=1, help="Processes that tag articles (default: all cores).")] = (
         os.cpu_count() or 1
     ),
+    dask: DaskOption = False,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Tag named entities in every article not tagged yet (about 100 articles a second per
     core: a step of its own, not part of the default ingest)."""
     from marsad import service
 
-    with closing(_start_runner(workers, False, None)) as runner, _open_store(db) as store:
+    with closing(_start_runner(workers, dask, scheduler)) as runner, _open_store(db) as store:
         done = service.update_entities(store, runner=runner)
     console.print(f"tagged {done:,} articles")
 
