@@ -168,8 +168,11 @@ class _Word:
 class Featurizer:
     """Tokens → CRF feature lists. Keeps a memo of word features: one per thread or process."""
 
-    def __init__(self, resources: Resources | None = None) -> None:
+    def __init__(self, resources: Resources | None = None, known: frozenset[str] | None = None) -> None:
+        """`known`: the attributes a model knows, the only features then given (CRFsuite drops the
+        others, but handing them over costs as much as those it keeps: a third of tagging time)."""
         self.resources = resources if resources is not None else default_resources()
+        self._known = known
         self._memo: dict[str, _Word] = {}
         self._starts = frozenset(key[0] for key in self.resources.gazetteer)  # first words of entries
 
@@ -190,7 +193,7 @@ class Featurizer:
         shape = _shape(token)
         if shape == "P":
             own: tuple[str, ...] = ("w=" + form, "sh=P")
-            return _Word(own, {o: tuple(f"{o}:{f}" for f in own) for o in _OFFSETS}, form, form)
+            return _Word(self._kept(own), self._seen(own), form, form)
         bare = unclitic(form) if shape == "A" else form
         proclitic = form[: len(form) - len(bare)] if form.endswith(bare) else "?"
         stem = _stemmer().strip_suffixes(bare) if shape == "A" else bare
@@ -220,8 +223,15 @@ class Featurizer:
         if trigger:
             feats.append("t=" + trigger)
             near.append("t=" + trigger)
-        seen = {o: tuple(f"{o}:{f}" for f in near) for o in _OFFSETS}
-        return _Word(tuple(feats), seen, form, bare)
+        return _Word(self._kept(feats), self._seen(near), form, bare)
+
+    def _kept(self, feats: Sequence[str]) -> tuple[str, ...]:
+        known = self._known
+        return tuple(feats) if known is None else tuple(f for f in feats if f in known)
+
+    def _seen(self, near: Sequence[str]) -> dict[int, tuple[str, ...]]:
+        """What a token at each offset sees of the word."""
+        return {o: self._kept([f"{o}:{f}" for f in near]) for o in _OFFSETS}
 
     def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
         """The feature list of every token of one sentence."""
@@ -234,10 +244,12 @@ class Featurizer:
             for offset in _OFFSETS:
                 j = i + offset
                 feats += words[j].seen[offset] if 0 <= j < size else _PADS[offset]
+            pairs = []
             if i > 0:
-                feats.append(f"-1|0={words[i - 1].form}|{word.form}")
+                pairs.append(f"-1|0={words[i - 1].form}|{word.form}")
             if i + 1 < size:
-                feats.append(f"0|1={word.form}|{words[i + 1].form}")
+                pairs.append(f"0|1={word.form}|{words[i + 1].form}")
+            feats += pairs if self._known is None else [p for p in pairs if p in self._known]
             if gazetteer and gazetteer[i]:
                 feats += gazetteer[i]
             out.append(feats)
