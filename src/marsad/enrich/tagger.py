@@ -97,12 +97,16 @@ class Tagger:
         a second (when the model has one) re-tags each sentence where a word's tags elsewhere in
         the article disagree with its own (`discourse.Recall`); then, with `spread`, names are
         spread (`discourse.propagate`)."""
-        feats = [self.featurizer.sentence(tokens) for tokens in sentences]
-        forms = [[self.featurizer.word(token).bare for token in tokens] for tokens in sentences]
+        word = self.featurizer.word
+        words = [[word(token) for token in tokens] for tokens in sentences]
+        feats = [self.featurizer.features(sentence) for sentence in words]
+        forms = [[w.bare for w in sentence] for sentence in words]
         tags = [list(self._crf.tag(sentence)) if sentence else [] for sentence in feats]
         if self._second is not None:
             recall = Recall(forms, tags)
             for k, sentence in enumerate(feats):
+                if recall.names.isdisjoint(forms[k]):
+                    continue  # no word of it is in a name anywhere in the article
                 recalled = recall.features(forms[k], tags[k])
                 if not agrees(recalled, tags[k]):
                     tags[k] = list(self._second.tag([f + r for f, r in zip(sentence, recalled, strict=True)]))

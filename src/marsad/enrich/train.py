@@ -247,8 +247,8 @@ def evaluate(
 
 def train_and_write(data: Path, out: Path, resources: Resources | None = None) -> tuple[Path, Score]:
     """`marsad train-ner`: fit on data/train.txt, write `out` gzipped, score on data/test.txt
-    (when present). The model is written next to `out` first and moved into place, so a
-    tagger never reads half a file."""
+    (when present; its runs of ARTICLE sentences tagged as articles). The model is written next
+    to `out` first and moved into place, so a tagger never reads half a file."""
     import gzip
 
     sentences = read_conll(data / "train.txt")
@@ -260,5 +260,5 @@ def train_and_write(data: Path, out: Path, resources: Resources | None = None) -
     partial.write_bytes(gzip.compress(model, mtime=0))
     os.replace(partial, out)
     test = data / "test.txt"
-    result = evaluate(model, read_conll(test), resources) if test.exists() else Score()
+    result = evaluate(model, read_conll(test), resources, ARTICLE) if test.exists() else Score()
     return out, result
