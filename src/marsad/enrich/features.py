@@ -170,7 +170,7 @@ class Featurizer:
 
     def __init__(self, resources: Resources | None = None, known: frozenset[str] | None = None) -> None:
         """`known`: the attributes a model knows, the only features then given (CRFsuite drops the
-        others, but handing them over costs as much as those it keeps: a third of tagging time)."""
+        others, but handing them over costs time all the same)."""
         self.resources = resources if resources is not None else default_resources()
         self._known = known
         self._memo: dict[str, Word] = {}
