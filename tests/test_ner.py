@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from marsad.enrich import Mention, tag
-from marsad.enrich.discourse import propagate
+from marsad.enrich.discourse import Recall, agrees, propagate
 from marsad.enrich.features import Featurizer, Resources, gazetteer_key, parse_triggers, unclitic, word_form
-from marsad.enrich.tagger import Tagger, _glued_prefix, read_model
+from marsad.enrich.tagger import Tagger, _glued_prefix, passes, read_model
 from marsad.enrich.tokens import sentences, tokenize
 from marsad.enrich.train import CorpusStats, Score, chunks, read_conll, score, validation_split
 from tests.conftest import shared_path
@@ -77,6 +77,14 @@ def test_features_see_the_word_its_neighbours_triggers_and_gazetteer() -> None:
     assert "-2:pad" in feats[0] and "2:pad" in feats[4]
 
 
+def test_features_a_model_does_not_know_are_left_out() -> None:
+    known = frozenset({"bias", "w=بوتين", "-1:w=قال", "0|1=قال|بوتين"})
+    feats = Featurizer(Resources(), known).sentence(["قال", "بوتين"])
+    pads = {"-2:pad", "-1:pad", "1:pad", "2:pad"}
+    assert set(feats[0]) - pads == {"bias", "0|1=قال|بوتين"}
+    assert set(feats[1]) - pads == {"bias", "w=بوتين", "-1:w=قال"}
+
+
 def test_punctuation_and_digits_have_their_shapes() -> None:
     feats = Featurizer(Resources()).sentence(["2022", "،", "COVID"])
     assert "sh=D" in feats[0] and "sh=P" in feats[1] and "sh=L" in feats[2]
@@ -133,6 +141,19 @@ def test_a_name_found_once_is_tagged_where_it_recurs_in_the_article() -> None:
     assert spread[1] == ["B-PERS", "O", "O", "B-ORG", "I-ORG", "I-ORG", "O"]
     assert spread[2] == ["B-LOC", "B-PERS"]  # what the tagger found stays as it is
     assert propagate([["a"]], [["O"]], {}) == [["O"]]
+
+
+def test_recall_tells_a_word_its_tags_elsewhere_in_the_article() -> None:
+    forms = [["ايلون", "ماسك", "قال"], ["ماسك", "قال", "."]]
+    tags = [["B-PERS", "I-PERS", "O"], ["O", "O", "O"]]
+    recall = Recall(forms, tags)
+    later = recall.features(forms[1], tags[1])
+    assert later[0] == ["dm=PERS", "dm=PERS>", "dl=PERS"]  # a name elsewhere, the end of a longer one
+    assert later[1] == [] and later[2] == []  # in no name elsewhere; punctuation is never recalled
+    assert not agrees(later, tags[1])  # so the second pass re-tags this sentence
+    lead = recall.features(forms[0], tags[0])
+    assert lead[0] == ["df=PERS"] and lead[1] == ["dm=O", "dl=PERS"]  # its own tag is left out
+    assert agrees(lead, tags[0])  # being in no name elsewhere does not call for a second look
 
 
 # ------------------------------------------------------------------------------------ mentions
@@ -217,10 +238,13 @@ def test_train_ner_on_a_slice_writes_a_working_model(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "micro" in done.stdout and "training on 300 sentences" in done.stderr
-    assert gzip.decompress(out.read_bytes())[:4] == b"lCRF"  # CRFsuite's magic
+    first, second = passes(gzip.decompress(out.read_bytes()))
+    assert first[:4] == second[:4] == b"lCRF"  # CRFsuite's magic: the two passes' models
     tagger = Tagger(read_model(out))
     tags = tagger.tag_tokens(["قال", "الرئيس", "جورج", "بوش", "في", "لبنان"])
     assert len(tags) == 6 and all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
+    article = tagger.tag_article([["قال", "جورج", "بوش", "."], ["بوش", "في", "لبنان"]])
+    assert [len(t) for t in article] == [4, 3]
 
 
 def test_train_ner_without_data_is_a_usage_error(tmp_path: Path) -> None:

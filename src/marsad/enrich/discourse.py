@@ -2,9 +2,11 @@
 stands in the article, and a person's surname alone is that person.
 
 A CRF decides each sentence on its own, so «إيلون ماسك» in the lead and «ماسك» alone three
-sentences later may come out differently. After tagging an article, every name found is
-looked for again among the words left untagged (longest first, in the same normalized forms
-the features use) and tagged with its most frequent type; a full person name also lends its
+sentences later may come out differently. Two remedies. While tagging, `Recall` hands a second
+pass what the first tagged each word elsewhere in the article, as features (learned, so soft).
+After tagging, `propagate` applies the rule: every name found is looked for again among the
+words left untagged (longest first, in the same normalized forms the features use) and tagged
+with its most frequent type; a full person name also lends its
 last word («ماسك»). A one-word name that is also a common word («العربي», «الأمل») is not
 spread: the tagger found it where the context said it was a name.
 """
@@ -60,3 +62,62 @@ def propagate(
                 i += 1
         out.append(new)
     return out
+
+
+class Recall:
+    """What a first pass tagged each word of an article, everywhere in it: the second pass's
+    features. For a word met elsewhere in a name, `dm=PERS` (the most frequent type of its other
+    occurrences) and `dm=PERS>` or `<` (in at least / less than half of them); `df=`/`dl=PERS`:
+    it is the first / last word of a longer name somewhere; `dm=O` beside those when its other
+    occurrences are in no name. Training reads them off cross-validated tags (`train.cross_tags`),
+    as wrong as a first pass's."""
+
+    __slots__ = ("_ends", "_named", "_seen", "names")
+
+    def __init__(self, forms: Sequence[Sequence[str]], tags: Sequence[Sequence[str]]) -> None:
+        """`forms`: the article's sentences as `propagate` takes them; `tags`: the first pass's."""
+        self._seen: Counter[str] = Counter()  # word → occurrences
+        self._named: dict[str, Counter[str]] = defaultdict(Counter)  # word → types it was tagged
+        self._ends: dict[str, set[str]] = defaultdict(set)  # word → {"df=PERS", "dl=PERS"}
+        for sentence, sentence_tags in zip(forms, tags, strict=True):
+            self._seen.update(sentence)
+            for start, end, kind in chunks(sentence_tags):  # every tag but O is in one
+                for form in sentence[start:end]:
+                    self._named[form][kind] += 1
+                if end - start >= 2:
+                    self._ends[sentence[start]].add("df=" + kind)
+                    self._ends[sentence[end - 1]].add("dl=" + kind)
+        self.names = frozenset(self._named)  # the words tagged in a name somewhere
+
+    def features(self, forms: Sequence[str], tags: Sequence[str]) -> list[list[str]]:
+        """Each word's features from the article's other occurrences of it (its own tag left out)."""
+        out: list[list[str]] = []
+        for form, tag in zip(forms, tags, strict=True):
+            named, ends = self._named.get(form), self._ends.get(form)
+            if (named is None and ends is None) or len(form) < 2 or not form[0].isalpha():
+                out.append([])  # most words: never in a name
+                continue
+            kinds = dict(named or {})
+            if tag != "O":
+                kinds[tag[2:]] -= 1
+            kinds = {kind: n for kind, n in kinds.items() if n > 0}
+            others = self._seen[form] - 1
+            marks = sorted(ends or ())
+            if kinds:
+                top = max(kinds, key=kinds.__getitem__)
+                share = ">" if 2 * sum(kinds.values()) >= others else "<"
+                out.append(["dm=" + top, f"dm={top}{share}", *marks])
+            else:
+                out.append(["dm=O", *marks] if marks and others else marks)
+        return out
+
+
+def agrees(recalled: Sequence[Sequence[str]], tags: Sequence[str]) -> bool:
+    """Whether every word's recalled name types are its own (`tags`'s): then the first pass's
+    tags stand, and most sentences are tagged once. `dm=O` (in no name elsewhere) is no
+    disagreement: re-tagging for it changed nothing on the validation part."""
+    return all(
+        feature == "dm=O" or feature.partition("=")[2].rstrip("<>") == (tag[2:] or "O")
+        for features, tag in zip(recalled, tags, strict=True)
+        for feature in features
+    )

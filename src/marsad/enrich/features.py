@@ -158,7 +158,7 @@ _PADS = {offset: (f"{offset}:pad",) for offset in _OFFSETS}
 
 
 @dataclass(frozen=True, slots=True)
-class _Word:
+class Word:
     own: tuple[str, ...]  # the word's features
     seen: dict[int, tuple[str, ...]]  # offset → what a token that far sees of the word ("-1:w=…")
     form: str  # word_form
@@ -168,12 +168,15 @@ class _Word:
 class Featurizer:
     """Tokens → CRF feature lists. Keeps a memo of word features: one per thread or process."""
 
-    def __init__(self, resources: Resources | None = None) -> None:
+    def __init__(self, resources: Resources | None = None, known: frozenset[str] | None = None) -> None:
+        """`known`: the attributes a model knows, the only features then given (CRFsuite drops the
+        others, but handing them over costs time all the same)."""
         self.resources = resources if resources is not None else default_resources()
-        self._memo: dict[str, _Word] = {}
+        self._known = known
+        self._memo: dict[str, Word] = {}
         self._starts = frozenset(key[0] for key in self.resources.gazetteer)  # first words of entries
 
-    def word(self, token: str) -> _Word:
+    def word(self, token: str) -> Word:
         """The features of one word, and what its neighbours see of it (memoized)."""
         try:
             return self._memo[token]
@@ -184,13 +187,13 @@ class Featurizer:
         entry = self._memo[token] = self._new_word(token)
         return entry
 
-    def _new_word(self, token: str) -> _Word:
+    def _new_word(self, token: str) -> Word:
         res = self.resources
         form = word_form(token)
         shape = _shape(token)
         if shape == "P":
             own: tuple[str, ...] = ("w=" + form, "sh=P")
-            return _Word(own, {o: tuple(f"{o}:{f}" for f in own) for o in _OFFSETS}, form, form)
+            return Word(self._kept(own), self._seen(own), form, form)
         bare = unclitic(form) if shape == "A" else form
         proclitic = form[: len(form) - len(bare)] if form.endswith(bare) else "?"
         stem = _stemmer().strip_suffixes(bare) if shape == "A" else bare
@@ -220,14 +223,25 @@ class Featurizer:
         if trigger:
             feats.append("t=" + trigger)
             near.append("t=" + trigger)
-        seen = {o: tuple(f"{o}:{f}" for f in near) for o in _OFFSETS}
-        return _Word(tuple(feats), seen, form, bare)
+        return Word(self._kept(feats), self._seen(near), form, bare)
+
+    def _kept(self, feats: Sequence[str]) -> tuple[str, ...]:
+        """The features the model knows (their order is no matter to a CRF)."""
+        return tuple(feats) if self._known is None else tuple(self._known.intersection(feats))
+
+    def _seen(self, near: Sequence[str]) -> dict[int, tuple[str, ...]]:
+        """What a token at each offset sees of the word."""
+        return {o: self._kept([f"{o}:{f}" for f in near]) for o in _OFFSETS}
 
     def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
         """The feature list of every token of one sentence."""
-        words = [self.word(token) for token in tokens]
+        return self.features([self.word(token) for token in tokens])
+
+    def features(self, words: list[Word]) -> list[list[str]]:
+        """The feature list of every word of one sentence (`word` gives them)."""
         size = len(words)
         gazetteer = self._gazetteer_hits(words) if self.resources.gazetteer else None
+        known = self._known
         out = []
         for i, word in enumerate(words):
             feats = ["bias", *word.own]
@@ -235,15 +249,19 @@ class Featurizer:
                 j = i + offset
                 feats += words[j].seen[offset] if 0 <= j < size else _PADS[offset]
             if i > 0:
-                feats.append(f"-1|0={words[i - 1].form}|{word.form}")
+                pair = f"-1|0={words[i - 1].form}|{word.form}"
+                if known is None or pair in known:
+                    feats.append(pair)
             if i + 1 < size:
-                feats.append(f"0|1={word.form}|{words[i + 1].form}")
+                pair = f"0|1={word.form}|{words[i + 1].form}"
+                if known is None or pair in known:
+                    feats.append(pair)
             if gazetteer and gazetteer[i]:
                 feats += gazetteer[i]
             out.append(feats)
         return out
 
-    def _gazetteer_hits(self, words: list[_Word]) -> list[list[str]]:
+    def _gazetteer_hits(self, words: list[Word]) -> list[list[str]]:
         """Longest gazetteer matches, left to right: `g=B-LOC` on a match's first token,
         `g=I-LOC` on the others, and the same for the neighbours (`g-1`, `g+1`)."""
         forms = [w.form for w in words]

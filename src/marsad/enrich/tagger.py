@@ -8,6 +8,7 @@ model download) over the features of `marsad.enrich.features`. The model ships i
 from __future__ import annotations
 
 import gzip
+import struct
 import threading
 from collections.abc import Sequence
 from functools import cache
@@ -15,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marsad.enrich.discourse import propagate
+from marsad.enrich.discourse import Recall, agrees, propagate
 from marsad.enrich.features import Featurizer, Resources, unclitic, word_form
 from marsad.enrich.tokens import Token, sentences
 from marsad.enrich.train import chunks
@@ -33,6 +34,13 @@ def read_model(path: Path | str) -> bytes:
     """A model file's bytes, gunzipped when it is gzipped."""
     data = Path(path).read_bytes()
     return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def passes(model: bytes) -> tuple[bytes, bytes]:
+    """A model file's two models: the first pass's and the second's (empty when it has none).
+    They lie back to back, and CRFsuite's header gives a model's size after its magic."""
+    size = struct.unpack_from("<I", model, 4)[0]
+    return model[:size], model[size:]
 
 
 def shipped_model_path() -> Path:
@@ -62,11 +70,21 @@ class Tagger:
             model = shipped_model()
         elif not isinstance(model, bytes):
             model = read_model(model)
-        # CRFsuite reads the model in place: the bytes must live as long as the tagger does
-        self._model = model
+        # CRFsuite reads a model in place: the bytes must live as long as the tagger does
+        self._models = passes(model)
         self._crf: pycrfsuite.Tagger = pycrfsuite.Tagger()
-        self._crf.open_inmemory(self._model)
-        self.featurizer = Featurizer(features)
+        self._crf.open_inmemory(self._models[0])
+        self._second: pycrfsuite.Tagger | None = None
+        if self._models[1]:
+            self._second = pycrfsuite.Tagger()
+            self._second.open_inmemory(self._models[1])
+        known = {
+            attribute
+            for crf in (self._crf, self._second)
+            if crf
+            for attribute, _ in crf.info().state_features
+        }
+        self.featurizer = Featurizer(features, frozenset(known))
 
     def tag_tokens(self, tokens: Sequence[str]) -> list[str]:
         """IOB2 tags of one sentence's tokens."""
@@ -74,14 +92,31 @@ class Tagger:
             return []
         return list(self._crf.tag(self.featurizer.sentence(tokens)))
 
+    def tag_article(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """IOB2 tags of an article's sentences of tokens. A first pass tags each sentence alone;
+        a second (when the model has one) re-tags each sentence where a word's tags elsewhere in
+        the article disagree with its own (`discourse.Recall`); then, with `spread`, names are
+        spread (`discourse.propagate`)."""
+        word = self.featurizer.word
+        words = [[word(token) for token in tokens] for tokens in sentences]
+        feats = [self.featurizer.features(sentence) for sentence in words]
+        forms = [[w.bare for w in sentence] for sentence in words]
+        tags = [list(self._crf.tag(sentence)) if sentence else [] for sentence in feats]
+        if self._second is not None:
+            recall = Recall(forms, tags)
+            for k, sentence in enumerate(feats):
+                if recall.names.isdisjoint(forms[k]):
+                    continue  # no word of it is in a name anywhere in the article
+                recalled = recall.features(forms[k], tags[k])
+                if not agrees(recalled, tags[k]):
+                    tags[k] = list(self._second.tag([f + r for f, r in zip(sentence, recalled, strict=True)]))
+        return propagate(forms, tags, _frequency()) if self.spread else tags
+
     def tag(self, text: str) -> list[Mention]:
         """Every mention in `text` (an article: names found once are looked for again across
         it, `discourse.propagate`), in order, with offsets into `text` itself."""
         cut = sentences(text)
-        tags = [self.tag_tokens([token.text for token in sentence]) for sentence in cut]
-        if self.spread:
-            forms = [[self.featurizer.word(token.text).bare for token in sentence] for sentence in cut]
-            tags = propagate(forms, tags, _frequency())
+        tags = self.tag_article([[token.text for token in sentence] for sentence in cut])
         found: list[Mention] = []
         for sentence, sentence_tags in zip(cut, tags, strict=True):
             for start, end, kind in sorted(chunks(sentence_tags)):

@@ -8,6 +8,7 @@ test.txt, which is read only to report the score.
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections import Counter
@@ -25,6 +26,10 @@ C1 = 0.02
 C2 = 0.1
 MAX_ITERATIONS = 100
 MIN_FEATURE_FREQ = 1
+# ANERcorp keeps its articles' sentences in order but does not mark where they end: runs of this
+# many sentences stand for articles (what `Recall` sees, where names are spread; validation)
+ARTICLE = 20
+FOLDS = 5  # cross-validation folds that tag the training sentences for `Recall`
 
 
 @dataclass(slots=True)
@@ -76,15 +81,46 @@ def train(
     c1: float = C1,
     c2: float = C2,
     max_iterations: int = MAX_ITERATIONS,
+    second_pass: bool = True,
 ) -> Path:
-    """Fit a CRF (L-BFGS, elastic net) on the sentences and write the model file `out`."""
+    """Fit the CRFs (L-BFGS, elastic net) on the sentences and write the model file `out`: the
+    first pass's model, then (`second_pass`) the second pass's, back to back (each CRFsuite model
+    says its own size). The second learns from `discourse.Recall` features read off `cross_tags`
+    within runs of `ARTICLE` sentences: FOLDS + 2 fits instead of one."""
+    from marsad.enrich.discourse import Recall
+
+    sentences = list(sentences)
+    featurizer = Featurizer(resources)
+    tokens = [[token for token, _ in sentence] for sentence in sentences]
+    gold = [[tag for _, tag in sentence] for sentence in sentences]
+    feats = [featurizer.sentence(sentence) for sentence in tokens]
+    model = _fit(zip(feats, gold, strict=True), c1, c2, max_iterations)
+    if second_pass:
+        earlier = cross_tags(sentences, resources, c1=c1, c2=c2, max_iterations=max_iterations)
+        forms = [[featurizer.word(token).bare for token in sentence] for sentence in tokens]
+        for first in range(0, len(sentences), ARTICLE):
+            run = slice(first, first + ARTICLE)
+            recall = Recall(forms[run], earlier[run])
+            for k in range(first, min(first + ARTICLE, len(sentences))):
+                for token_feats, recalled in zip(
+                    feats[k], recall.features(forms[k], earlier[k]), strict=True
+                ):
+                    token_feats += recalled
+        model += _fit(zip(feats, gold, strict=True), c1, c2, max_iterations)
+    out = Path(out)
+    out.write_bytes(model)
+    return out
+
+
+def _fit(
+    examples: Iterable[tuple[list[list[str]], list[str]]], c1: float, c2: float, max_iterations: int
+) -> bytes:
+    """One CRFsuite model's bytes from (features, tags) sentences."""
     import pycrfsuite
 
-    featurizer = Featurizer(resources)
     trainer = pycrfsuite.Trainer(verbose=False)
-    for sentence in sentences:
-        tokens = [token for token, _ in sentence]
-        trainer.append(featurizer.sentence(tokens), [tag for _, tag in sentence])
+    for feats, tags in examples:
+        trainer.append(feats, tags)
     trainer.set_params(
         {
             "c1": c1,
@@ -94,8 +130,29 @@ def train(
             "feature.minfreq": MIN_FEATURE_FREQ,
         }
     )
-    out = Path(out)
-    trainer.train(str(out))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.crfsuite"
+        trainer.train(str(path))
+        return path.read_bytes()
+
+
+def cross_tags(
+    sentences: Sequence[Sentence], resources: Resources | None = None, **params: float
+) -> list[list[str]]:
+    """Every sentence tagged by a first-pass model that did not see it (fit on the other
+    FOLDS - 1 contiguous blocks): what the second pass learns from, as wrong as a first pass."""
+    out: list[list[str]] = []
+    bounds = [round(k * len(sentences) / FOLDS) for k in range(FOLDS + 1)]
+    with tempfile.TemporaryDirectory() as folder:
+        for start, end in itertools.pairwise(bounds):
+            model = train(
+                [*sentences[:start], *sentences[end:]],
+                Path(folder) / f"{start}.crfsuite",
+                resources,
+                second_pass=False,
+                **params,  # type: ignore[arg-type]
+            )
+            out += predict(model.read_bytes(), ([t for t, _ in s] for s in sentences[start:end]), resources)
     return out
 
 
@@ -103,26 +160,22 @@ def predict(
     model: Path | str | bytes,
     sentences: Iterable[Sequence[str]],
     resources: Resources | None = None,
-    spread: int = 0,
+    article: int = 0,
 ) -> list[list[str]]:
-    """IOB2 tags for each sentence of tokens, from a model file (or its bytes). `spread` > 0:
-    names are spread (`discourse.propagate`) within each run of that many sentences, taken for
-    an article (ANERcorp keeps its articles' sentences in order but does not mark where they end)."""
-    from marsad.enrich.discourse import propagate
+    """IOB2 tags for each sentence of tokens, from a model file (or its bytes). `article` > 0:
+    each run of that many sentences is tagged as one article (`Tagger.tag_article`: a second
+    pass that recalls the first's names, names spread); 0: each sentence alone, one pass."""
     from marsad.enrich.tagger import Tagger
-    from marsad.search.lexicon import lexicon
 
-    tagger = Tagger(model if isinstance(model, bytes) else Path(model), resources, spread=False)
+    tagger = Tagger(model if isinstance(model, bytes) else Path(model), resources)
     listed = [list(tokens) for tokens in sentences]
-    tags = [tagger.tag_tokens(tokens) for tokens in listed]
-    if spread <= 0:
-        return tags
-    out: list[list[str]] = []
-    word = tagger.featurizer.word
-    for first in range(0, len(listed), spread):
-        forms = [[word(t).bare for t in tokens] for tokens in listed[first : first + spread]]
-        out += propagate(forms, tags[first : first + spread], lexicon().frequency)
-    return out
+    if article <= 0:
+        return [tagger.tag_tokens(tokens) for tokens in listed]
+    return [
+        tags
+        for first in range(0, len(listed), article)
+        for tags in tagger.tag_article(listed[first : first + article])
+    ]
 
 
 # ------------------------------------------------------------------------------------ scoring
@@ -186,16 +239,16 @@ def evaluate(
     model: Path | str | bytes,
     sentences: Sequence[Sentence],
     resources: Resources | None = None,
-    spread: int = 0,
+    article: int = 0,
 ) -> Score:
-    """Score a model on gold sentences (`spread`: see `predict`)."""
-    return score(sentences, predict(model, ([t for t, _ in s] for s in sentences), resources, spread))
+    """Score a model on gold sentences (`article`: see `predict`)."""
+    return score(sentences, predict(model, ([t for t, _ in s] for s in sentences), resources, article))
 
 
 def train_and_write(data: Path, out: Path, resources: Resources | None = None) -> tuple[Path, Score]:
     """`marsad train-ner`: fit on data/train.txt, write `out` gzipped, score on data/test.txt
-    (when present). The model is written next to `out` first and moved into place, so a
-    tagger never reads half a file."""
+    (when present; its runs of ARTICLE sentences tagged as articles). The model is written next
+    to `out` first and moved into place, so a tagger never reads half a file."""
     import gzip
 
     sentences = read_conll(data / "train.txt")
@@ -207,5 +260,5 @@ def train_and_write(data: Path, out: Path, resources: Resources | None = None) -
     partial.write_bytes(gzip.compress(model, mtime=0))
     os.replace(partial, out)
     test = data / "test.txt"
-    result = evaluate(model, read_conll(test), resources) if test.exists() else Score()
+    result = evaluate(model, read_conll(test), resources, ARTICLE) if test.exists() else Score()
     return out, result
