@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from common import SEED, SHARED_DATA, log, print_table, require, saudinewsnet_texts, write_json
+from marsad.enrich.discourse import tag_longest
 from marsad.enrich.features import Resources, default_resources, word_form
 from marsad.enrich.port import ENTITY_TYPES
 from marsad.enrich.tagger import Tagger, passes, shipped_model
@@ -58,18 +59,7 @@ def dictionary_baseline(fit: Sequence[Sentence], test: Sequence[Sentence]) -> Sc
     predicted = []
     for sentence in test:
         forms = [word_form(w) for w, _ in sentence]
-        tags = ["O"] * len(forms)
-        i = 0
-        while i < len(forms):
-            for size in range(min(longest, len(forms) - i), 0, -1):
-                kind = table.get(tuple(forms[i : i + size]))
-                if kind:
-                    tags[i : i + size] = [f"B-{kind}"] + [f"I-{kind}"] * (size - 1)
-                    i += size
-                    break
-            else:
-                i += 1
-        predicted.append(tags)
+        predicted.append(tag_longest(forms, table, longest, ["O"] * len(forms)))
     return score(test, predicted)
 
 

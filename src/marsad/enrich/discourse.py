@@ -14,7 +14,7 @@ spread: the tagger found it where the context said it was a name.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from marsad.enrich.train import chunks
 
@@ -44,24 +44,29 @@ def propagate(
     if not known:
         return [list(t) for t in tags]
     longest = max(map(len, known))
-    out = []
-    for sentence, sentence_tags in zip(forms, tags, strict=True):
-        new = list(sentence_tags)
-        i = 0
-        while i < len(sentence):
-            if new[i] != "O":
-                i += 1
-                continue
-            for size in range(min(longest, len(sentence) - i), 0, -1):
-                found = known.get(tuple(sentence[i : i + size]))
-                if found and all(t == "O" for t in new[i : i + size]):
-                    new[i : i + size] = [f"B-{found}"] + [f"I-{found}"] * (size - 1)
-                    i += size
-                    break
-            else:
-                i += 1
-        out.append(new)
-    return out
+    return [tag_longest(sentence, known, longest, t) for sentence, t in zip(forms, tags, strict=True)]
+
+
+def tag_longest(
+    words: Sequence[str], names: Mapping[Forms, str], longest: int, tags: Sequence[str]
+) -> list[str]:
+    """`tags` (IOB2) with every run of untagged words that is one of `names` (words → type)
+    tagged, the longest name first, left to right; `longest` is the most words a name has."""
+    new = list(tags)
+    i = 0
+    while i < len(words):
+        if new[i] != "O":
+            i += 1
+            continue
+        for size in range(min(longest, len(words) - i), 0, -1):
+            found = names.get(tuple(words[i : i + size]))
+            if found and all(t == "O" for t in new[i : i + size]):
+                new[i : i + size] = [f"B-{found}"] + [f"I-{found}"] * (size - 1)
+                i += size
+                break
+        else:
+            i += 1
+    return new
 
 
 class Recall:
