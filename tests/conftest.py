@@ -4,11 +4,14 @@ Dask cluster for the session."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psutil
 import pytest
@@ -24,6 +27,20 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+
+def run_bench(script: str, out: Path, *args: str) -> tuple[dict[str, Any], str]:
+    """A bench/ script run as a user runs it, writing its figures to `out` (--json): the
+    figures, and what it logged (its stderr). Fails the test with the log if the script fails."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / script), *args, "--json", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report: dict[str, Any] = json.loads(out.read_text("utf-8"))
+    return report, done.stderr
 
 
 def shared_path(*parts: str) -> Path:

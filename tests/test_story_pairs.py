@@ -5,16 +5,14 @@ clustering plugged into it (a perfect one scores 1; the TF-IDF baseline stays fa
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, shared_path, shared_record
+from tests.conftest import REPO, run_bench, shared_path, shared_record
 
 sys.path.insert(0, str(REPO / "bench"))
 
@@ -67,15 +65,8 @@ def test_a_clustering_plugs_in_by_story_ids() -> None:
 @pytest.mark.slow
 def test_the_tfidf_baseline_cannot_sort_the_set(tmp_path: Path) -> None:
     shared_path("data", "saudinewsnet")
-    out = tmp_path / "stories.json"
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "stories_eval.py"), "--json", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "stored cosines differ" not in done.stderr  # the cosine column is reproducible
-    report = json.loads(out.read_text("utf-8"))["tfidf"]
+    figures, log = run_bench("stories_eval.py", tmp_path / "stories.json")
+    assert "stored cosines differ" not in log  # the cosine column is reproducible
+    report = figures["tfidf"]
     assert report["best on all"]["f1"] < 0.85  # hard negatives and worded-apart stories
     assert report["2-fold"]["f1"] <= report["best on all"]["f1"]

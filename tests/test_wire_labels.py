@@ -5,14 +5,11 @@ sentences)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, shared_path
+from tests.conftest import run_bench, shared_path
 
 pytestmark = pytest.mark.slow
 
@@ -20,15 +17,7 @@ pytestmark = pytest.mark.slow
 def test_wire_credits_on_the_labelled_sample(tmp_path: Path) -> None:
     shared_path("data", "saudinewsnet")
     shared_path("data", "ant", "ant_v2_1.jsonl.gz")
-    out = tmp_path / "wire.json"
-    done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "wire_attribution.py"), "--json", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(out.read_text("utf-8"))
+    report, _ = run_bench("wire_attribution.py", tmp_path / "wire.json")
     marsad, baseline = report["marsad"]["all"], report["named anywhere (baseline)"]["all"]
     assert marsad["labels"] >= 90  # the sample's credited (record, agency) pairs
     assert marsad["precision"] >= 0.95 and marsad["recall"] >= 0.95, report["marsad"]["errors"]
