@@ -116,11 +116,6 @@ class Analyzer:
         """The term of one word as written (None: a stopword, or no word)."""
         return self._surface[surface] or None
 
-    def surface_word_terms(self, surfaces: list[str]) -> list[str]:
-        """The term of each word as written, "" for none, in one C-level pass over a memo
-        (snippets look up every word of every hit: a Python call per word was most of a search)."""
-        return list(map(self._surface.__getitem__, surfaces))
-
     def _new_surface_term(self, surface: str) -> str:
         words = self.words(surface)
         return (self.term(words[0]) or "") if words else ""

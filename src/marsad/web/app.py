@@ -208,9 +208,10 @@ def answers_of(request: Request) -> AnswerCache:
 
 
 def kept(request: Request, store: Store, key: tuple[Any, ...], make: Callable[[], T]) -> T:
-    """A read that aggregates over the whole archive (the groups of copies, the outlets, the
-    counts: hundreds of milliseconds on SaudiNewsNet), made once and kept while the archive's
-    version stays the same; pages and API routes that show the same read share it."""
+    """A read made once and kept while the archive's version stays the same: a search page, or
+    one that aggregates over the whole archive (the groups of copies, the outlets, the counts:
+    hundreds of milliseconds on SaudiNewsNet); pages and API routes that show the same read
+    share it. (`api._kept` is its twin for answers served from the event loop.)"""
     answer: T = answers_of(request).get(key, version(store), make)
     return answer
 

@@ -27,7 +27,7 @@ from marsad.web.api import (
     copies_json,
     store_of,
 )
-from marsad.web.app import answers_of, kept
+from marsad.web.app import kept
 from marsad.web.errors import WebError
 
 PER_PAGE = 10
@@ -139,7 +139,7 @@ def search(
 
     key = ("page", query, page, stories)
     try:
-        result, facets = answers_of(request).get(key, service.version(store), answer)
+        result, facets = kept(request, store, key, answer)
     except QueryError as error:
         shown = {"result": None, "facets": None, "problem": str(error), "page": 1, "pages": 1}
         return render("search.html", 400, query=query, stories=stories, **shown)
