@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -172,6 +173,11 @@ def test_security_headers_on_pages_api_and_static(client: TestClient) -> None:
     assert "script-src" not in page_policy and "default-src 'none'" in page_policy  # no script at all
     docs_policy = client.get("/docs").headers["content-security-policy"]
     assert "'unsafe-inline'" not in docs_policy and "'sha256-" in docs_policy
+    assert "https:" not in docs_policy  # Swagger UI is served from here, not from a CDN
+    docs = client.get("/docs").text
+    for asset in re.findall(r'(?:src|href)="(/docs-assets/[^"]+)"', docs):
+        assert client.get(asset).status_code == 200, asset
+    assert "/docs-assets/swagger-ui-bundle.js" in docs
 
 
 def test_pages_are_rtl_arabic_and_escape_what_they_show(client: TestClient) -> None:

@@ -188,3 +188,17 @@ def test_an_entity_link_leads_to_the_entity_page_and_a_story_to_its_timeline(pag
     name.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(shown.removeprefix("ال")[:3])
     expect(page.locator(f"a[href='{article_url.removeprefix(server)}']")).to_have_count(1)
+
+
+def test_the_api_docs_render_with_no_internet(page: Page, server: str) -> None:
+    """Swagger UI's files come from this server (the test machine has no internet): /docs lists
+    the API's operations and no request leaves loopback."""
+    outside: list[str] = []
+    page.on(
+        "request", lambda request: None if request.url.startswith(server) else outside.append(request.url)
+    )
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=15_000)
+    paths = [p.replace("\u200b", "") for p in page.locator(".opblock-summary-path").all_inner_texts()]
+    assert any(path.startswith("/api/search") for path in paths), paths
+    assert not outside, outside

@@ -45,7 +45,10 @@ HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
-SWAGGER_CDN = "https://cdn.jsdelivr.net"
+# Swagger UI's own files (the current Swagger UI 5, which reads OpenAPI 3.1), served from the
+# installed `fastapi-offline` package: /docs works on a machine with no internet (FastAPI's
+# default page loads them from a CDN). Only its files are used: its app class would replace ours.
+DOCS_ASSETS = "/docs-assets"
 
 
 class SecurityHeaders:
@@ -164,11 +167,18 @@ def create_app(address: str, token: str | None = None, pool_size: int = POOL_SIZ
     app.state.answers = AnswerCache()
     app.state.versions = VersionClock(lambda: app.state.pool.version())
 
-    docs_page = bytes(get_swagger_ui_html(openapi_url="/openapi.json", title="Marsad API").body).decode()
+    docs_page = bytes(
+        get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Marsad API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+        ).body
+    ).decode()
     docs_csp = (
-        f"default-src 'none'; script-src {SWAGGER_CDN} {_inline_hashes(docs_page)}; style-src {SWAGGER_CDN};"
-        " img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; base-uri 'none';"
-        " frame-ancestors 'none'"
+        f"default-src 'none'; script-src 'self' {_inline_hashes(docs_page)}; style-src 'self';"
+        " img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
     )
 
     @app.get("/docs", include_in_schema=False)
@@ -184,6 +194,8 @@ def create_app(address: str, token: str | None = None, pool_size: int = POOL_SIZ
         app.add_exception_handler(kind, handle)
     static = resources.files("marsad.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    docs_assets = resources.files("fastapi_offline").joinpath("static")
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(docs_assets)), name="docs-assets")
     app.include_router(api.router)
     app.include_router(pages.router)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
