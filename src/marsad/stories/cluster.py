@@ -4,7 +4,8 @@ A story is wider than a group of copies: outlets report one event in their own w
 ("الطائرة الإغاثية السعودية الخامسة تصل إلى عدن" / "وصول الطائرة الإغاثية السعودية الخامسة إلى
 عدن"). The clustering is single-pass, as in topic detection and tracking: each arriving article
 is compared with the stories active around its date (their centroids of salient terms) and
-joins the nearest one when it is near enough, else it opens a story. Nothing already clustered
+joins the nearest one when it is near enough (the nearer the story's first day, the less near
+it must be), else it opens a story. Nothing already clustered
 is revisited, so a batch of new pages costs what it holds, not what the archive holds.
 
 Salience is TF-IDF over the search analyzer's terms (normalized, clitics off, light stems). The
@@ -39,9 +40,12 @@ PROBE_TERMS = 12  # an article's strongest terms, looked up among the stories' s
 WINDOW_DAYS = 3  # a story takes articles dated up to this many days after its last one
 MAX_SPAN_DAYS = 7  # and none dated more than this after its first: an event, not a topic
 CANDIDATES = 8  # stories compared with each article
-THRESHOLD = 0.32  # cosine to a story's centroid at which an article joins it (bench/stories_eval.py)
+THRESHOLD = 0.32  # cosine to a story's centroid at which an article joins it on the story's first day
+# (bench/stories_eval.py); each day between the article and the story's first day raises the bar by
+# (1 - THRESHOLD) / MAX_SPAN_DAYS, reaching 1 at the span's end (see StoryClusterer.score)
 IDF_REFRESH = 500  # articles between recomputations of a term's idf
 NAME_IDF = 7.0  # a title term at least this rare is a name (df ≲ 0.1% of the archive)
+PLACE_IDF = 2.5  # a place is a name when this rare (df ≲ 8%): not «اليوم», «العهد», «السعودية»
 PRIOR_DOCS = 2000.0  # pseudo-documents of the lexicon prior
 PRIOR_WORDS = 300.0  # words in a pseudo-document: P(word in doc) ≈ 1 - exp(-f · words)
 
@@ -59,7 +63,9 @@ class StoryState:
     norm: float = 0.0
     probes: frozenset[str] = frozenset()
     ordinals: frozenset[int] = frozenset()  # ordinal words of its titles: the 4th plane is not the 5th
-    names: frozenset[str] = frozenset()  # the rare terms of its first title (who, where: its identity)
+    # each member's title names (who, where) and all its terms: a newcomer must not name someone
+    # else than any member does (the template chain Côte d'Ivoire → Singapore → Ecuador)
+    names: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
     title_terms: frozenset[str] = frozenset()  # the terms of `title`, its representative title
 
 
@@ -103,6 +109,14 @@ def _places() -> frozenset[str]:
     """Place names, normalized, as datelines are read (marsad.segment)."""
     text = resources.files("marsad.segment").joinpath("places.txt").read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+@cache
+def _place_terms(analyzer: Analyzer) -> frozenset[str]:
+    """The terms of the one-word place names: a word is a place when its term is one, so the
+    nisba adjective «السنغافوري» is Singapore («سنغافورة») as the stemmer reads both."""
+    words = [place for place in _places() if " " not in place]
+    return frozenset(term for term in analyzer.word_terms(words) if term)
 
 
 class StoryClusterer:
@@ -222,25 +236,38 @@ class StoryClusterer:
 
     def names(self, title: str | None) -> frozenset[str]:
         """A title's names of who and where: the terms of its place names (the dateline
-        gazetteer) and of its rarest words (جامايكا, السبيعي)."""
+        gazetteer, matched by term so that nisba adjectives count; not the places most articles
+        name) and of its rarest words (جامايكا, السبيعي)."""
         analyzer = self.analyzer
-        words = analyzer.words(title or "")
-        terms = analyzer.word_terms(words)
-        places = _places()
-        return frozenset(
-            term
-            for word, term in zip(words, terms, strict=True)
-            if len(term) > 2 and (word in places or self.idf(term) >= NAME_IDF)
-        )
+        words = analyzer.word_terms(analyzer.words(title or ""))
+        places = _place_terms(analyzer)
+        found = set()
+        for term in words:
+            if len(term) > 2:
+                idf = self.idf(term)
+                if idf >= NAME_IDF or (idf >= PLACE_IDF and term in places):
+                    found.add(term)
+        return frozenset(found)
 
     @staticmethod
-    def conflict(names: frozenset[str], counts: dict[str, float], story: StoryState) -> bool:
-        """True when the article and the story each name someone or somewhere in their titles
-        that the other never mentions: the same template told of another country, town or
-        person ("القيادة تهنئ رئيس بوركينا فاسو" is not "القيادة تهنئ حاكم جامايكا")."""
-        return bool(
-            names and story.names and story.names.isdisjoint(counts) and names.isdisjoint(story.centroid)
+    def conflict(names: frozenset[str], terms: frozenset[str], story: StoryState) -> bool:
+        """True when the article and one of the story's articles each name someone or somewhere
+        in their titles that the other never mentions: the same template told of another country,
+        town or person ("القيادة تهنئ رئيس بوركينا فاسو" is not "القيادة تهنئ حاكم جامايكا").
+        Every member is asked, not only the first: a story's later titles are its identity too."""
+        return bool(names) and any(
+            theirs and theirs.isdisjoint(terms) and names.isdisjoint(their_terms)
+            for theirs, their_terms in story.names
         )
+
+    def score(self, vector: Vector, story: StoryState, day: date) -> float:
+        """The article's cosine to the story, less (1 - threshold) / MAX_SPAN_DAYS for each day
+        between it and the story's first day: one happening is reported around its day, and the
+        like events that recur (each day's weather or market close, congratulations to one head of
+        state after another) are told in the same words on other days. Compared with the
+        threshold: the bar rises from the threshold on the first day to 1 at the span's end."""
+        gap = abs(day.toordinal() - story.first.toordinal())
+        return self.similarity(vector, story) - (1.0 - self.threshold) * gap / MAX_SPAN_DAYS
 
     def add(self, article: StoryInput) -> int:
         """The story this article belongs to (an existing one, or a new one it opens)."""
@@ -254,15 +281,16 @@ class StoryClusterer:
         vector = self.vector(counts)
         ordinals = self.ordinals(article.title)
         names = self.names(article.title)
+        terms = frozenset(counts)
         story: StoryState | None = None
         if article.group is not None and article.group in self.by_group:
             story = self.stories.get(self.by_group[article.group])
         if story is None:
             scored = [
-                (self.similarity(vector, s), s.story_id, s)
+                (self.score(vector, s, article.day), s.story_id, s)
                 for s in self.candidates(vector, article.day)
                 if not (ordinals and s.ordinals and ordinals.isdisjoint(s.ordinals))
-                and not self.conflict(names, counts, s)
+                and not self.conflict(names, terms, s)
             ]
             best = max(scored, key=lambda item: (item[0], -item[1]), default=None)
             if best is not None and best[0] >= self.threshold:
@@ -271,8 +299,7 @@ class StoryClusterer:
             story = StoryState(self.next_id, article.day, article.day, article.title)
             self.stories[story.story_id] = story
             self.next_id += 1
-        if not story.articles:
-            story.names = names
+        story.names.append((names, terms))
         self._join(story, vector, article)
         story.ordinals |= ordinals
         if article.group is not None:
@@ -327,10 +354,11 @@ class StoryClusterer:
         if not members:
             return
         story = StoryState(story_id, members[0].day, members[0].day, None)
-        story.names = self.names(members[0].title)
         self.stories[story_id] = story
         for member in members:
-            self._join(story, self.vector(self.counts(member.title, member.text)), member)
+            counts = self.counts(member.title, member.text)
+            story.names.append((self.names(member.title), frozenset(counts)))
+            self._join(story, self.vector(counts), member)
             story.ordinals |= self.ordinals(member.title)
             if member.group is not None:
                 self.by_group.setdefault(member.group, story_id)
