@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 import math
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -45,6 +45,35 @@ def unclitic(form: str) -> str:
     if len(form) < 3 or not form[0].isalpha() or form.isascii():
         return form
     return _stemmer().strip_clitics(form)
+
+
+NAME_CLITIC_RATIO = 15  # a bare word this much more frequent than the whole is its proclitic's
+
+
+def name_unclitic(form: str) -> str:
+    """A person's name word without its article and proclitics, more cautious than `unclitic`:
+    many first names are a common word after a letter that could be a proclitic (فيصل/يصل,
+    كمال/مال, باسم/اسم, ليلى/يلي, كيري/يري, which made Kerry and Perry one key). A proclitic
+    goes only where the bare word is used as the whole one is (the same coarse word cluster:
+    وكيري/كيري, لبوتين/بوتين) or, for one letter, is far more frequent (وفيصل is 57× rarer than
+    فيصل; كيري only 13× rarer than يري) or the whole word is unknown."""
+    if unclitic(form) == form or _stemmer().strip_article(form) != form:
+        return unclitic(form)  # nothing to take off, or an article: certain
+    clusters = load_clusters()
+    frequency = _stemmer().lexicon.frequency
+    whole_cluster, seen = clusters.get(form), frequency.get(form, 0)
+    found = []
+    for cut in (1, 2):
+        bare = form[cut:]
+        proclitic = form[0] in "وفبكل" if cut == 1 else (form[0] in "وف" and form[1] in "بكل")
+        if len(bare) < 3 or not proclitic:
+            continue
+        bare_cluster, known = clusters.get(bare), frequency.get(bare, 0)
+        if (whole_cluster and bare_cluster and whole_cluster[-1] == bare_cluster[-1]) or (
+            cut == 1 and known and (not seen or known >= NAME_CLITIC_RATIO * seen)
+        ):
+            found.append((known, bare))
+    return max(found)[1] if found else form
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +119,12 @@ def load_clusters() -> dict[str, tuple[str, ...]]:
         return {}
 
 
-def gazetteer_key(name: str) -> tuple[str, ...]:
+def gazetteer_key(name: str, bare: Callable[[str], str] = unclitic) -> tuple[str, ...]:
     """A name as the gazetteer and the tagger match it: its tokens' forms, the first one
-    without its clitics (والكرملين and الكرملين are one entry, كرملين)."""
+    without its clitics (والكرملين and الكرملين are one entry, كرملين; `bare` takes them off)."""
     forms = [word_form(token.text) for token in tokenize(name)]
     if forms:
-        forms[0] = unclitic(forms[0])
+        forms[0] = bare(forms[0])
     return tuple(forms)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from marsad.enrich.features import gazetteer_key, load_triggers, unclitic, word_form
+from marsad.enrich.features import gazetteer_key, load_triggers, name_unclitic, unclitic, word_form
 from marsad.model import Entity, Mention, stable_id
 from marsad.text.normalize import without_marks
 
@@ -60,7 +60,12 @@ def _joined(words: tuple[str, ...]) -> tuple[str, ...]:
 def name_words(text: str, kind: str) -> tuple[str, ...]:
     """A mention's canonical words: normalized, the first without its clitics and article, عبد
     and أبو joined to the next word, and for a person without the titles before the name."""
-    return _joined(_untitled(gazetteer_key(text), kind))
+    return _joined(_untitled(_key(text, kind), kind))
+
+
+def _key(text: str, kind: str) -> tuple[str, ...]:
+    """A mention's normalized words, the first without its clitics (a person's, cautiously)."""
+    return gazetteer_key(text, name_unclitic if kind == PERSON else unclitic)
 
 
 def _untitled(words: tuple[str, ...], kind: str) -> tuple[str, ...]:
@@ -83,7 +88,7 @@ def _untitled(words: tuple[str, ...], kind: str) -> tuple[str, ...]:
             break
     rest = forms[start:]
     if start:
-        rest[0] = unclitic(rest[0])
+        rest[0] = name_unclitic(rest[0])
     return tuple(rest)
 
 
@@ -157,7 +162,7 @@ def _display(text: str, kind: str) -> str:
     before its article (والعراق، للبنك → البنك) and a person's titles (الرئيس الروسي
     فلاديمير بوتين → فلاديمير بوتين) when the words left are the name's own."""
     words = without_marks(text).split()
-    kept = _untitled(gazetteer_key(text), kind)
+    kept = _untitled(_key(text, kind), kind)
     if kind == PERSON and 0 < len(kept) <= len(words):
         words = words[len(words) - len(kept) :]
     if words and kept:

@@ -121,8 +121,12 @@ class GuardedStemmer:
     def strip_clitics(self, word: str) -> str:
         """The word without its article and proclitics, suffixes kept: its "exact" form, which
         ranks a hit with the very word typed (اتفاق) above one with a relative (اتفاقية)."""
-        stem = without_article(word, self.lexicon.article_bound)
+        stem = self.strip_article(word)
         return self._strip_proclitics(word) if stem == word else stem
+
+    def strip_article(self, word: str) -> str:
+        """The word without its article (and what stacks before it), where it has one."""
+        return without_article(word, self.lexicon.article_bound)
 
     def _strip_proclitics(self, word: str) -> str:
         frequency = self.lexicon.frequency
