@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from marsad.enrich import Mention, tag
-from marsad.enrich.discourse import Recall, agrees, propagate
+from marsad.enrich.discourse import Recall, agrees, money_is_misc, propagate
 from marsad.enrich.features import Featurizer, Resources, gazetteer_key, parse_triggers, unclitic, word_form
 from marsad.enrich.tagger import Tagger, _glued_prefix, passes, read_model
 from marsad.enrich.tokens import sentences, tokenize
@@ -141,6 +141,18 @@ def test_a_name_found_once_is_tagged_where_it_recurs_in_the_article() -> None:
     assert spread[1] == ["B-PERS", "O", "O", "B-ORG", "I-ORG", "I-ORG", "O"]
     assert spread[2] == ["B-LOC", "B-PERS"]  # what the tagger found stays as it is
     assert propagate([["a"]], [["O"]], {}) == [["O"]]
+
+
+def test_a_currency_after_an_amount_is_money_not_a_club() -> None:
+    forms = [["500", "مليون", "ريال", "سعودي"], ["فاز", "ريال", "مدريد"], ["300", "دولار"]]
+    tags = [["O", "O", "B-ORG", "I-ORG"], ["O", "B-ORG", "I-ORG"], ["O", "B-MISC"]]
+    assert money_is_misc(forms, tags) == [
+        ["O", "O", "B-MISC", "I-MISC"],  # the riyal of Saudi news: not Real Madrid
+        ["O", "B-ORG", "I-ORG"],  # Real Madrid stays a club
+        ["O", "B-MISC"],
+    ]
+    found = tag("وقعت الشركة عقدا بقيمة 500 مليون ريال لإنشاء المشروع. وفاز ريال مدريد على برشلونة.")
+    assert [m.type for m in found if m.text.startswith("ريال")] == ["MISC", "ORG"]
 
 
 def test_recall_tells_a_word_its_tags_elsewhere_in_the_article() -> None:

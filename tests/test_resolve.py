@@ -169,3 +169,25 @@ def test_across_the_archive_a_name_with_its_nasab_joins_the_one_that_goes_on() -
     assert merged[short.entity_id] == king and prince.entity_id not in merged
     alone = merge_short_forms([person("سلمان"), king])  # a first name alone could be anyone's
     assert alone == {}
+
+
+def test_a_fuller_name_seen_once_does_not_take_a_name_many_articles_use() -> None:
+    # the tagger's overshoots, read on SaudiNewsNet: «لسان عادل الجبير» (1 article) had taken
+    # «عادل الجبير» (169), and «ونجله أحمد علي عبد الله صالح» his father's 183
+    archive = Counter({_person("عادل الجبير"): 169, _person("لسان عادل الجبير"): 1})
+    assert merge_short_forms(archive) == {}
+    archive[_person("لسان عادل الجبير")] = 20  # seen in a tenth as many articles, it may be the name
+    assert merge_short_forms(archive) == {_person("عادل الجبير").entity_id: _person("لسان عادل الجبير")}
+    # a small archive: one article each is enough
+    assert merge_short_forms(Counter({_person("ماسك"): 2, _person("ايلون ماسك"): 1}))
+
+
+def test_a_nasab_joins_the_name_most_articles_go_on_with_despite_the_taggers_cuts() -> None:
+    king, short = _person("سلمان بن عبدالعزيز ال سعود"), _person("سلمان بن عبدالعزيز")
+    cut, overshoot = _person("سلمان بن عبدالعزيز ال"), _person("سلمان بن عبدالعزيز برقيه")
+    archive = Counter({short: 727, king: 679, cut: 64, overshoot: 8})
+    merged = merge_short_forms(archive)
+    assert merged[short.entity_id] == king and merged[cut.entity_id] == king
+    # two well-used names going on from it: it could be either, and stays apart
+    archive[overshoot] = 600
+    assert short.entity_id not in merge_short_forms(archive)

@@ -50,6 +50,11 @@ def unclitic(form: str) -> str:
 NAME_CLITIC_RATIO = 15  # a bare word this much more frequent than the whole is its proclitic's
 
 
+def has_article(form: str) -> bool:
+    """Whether a normalized word carries the article (after any proclitics: والروسي)."""
+    return _stemmer().strip_article(form) != form
+
+
 def name_unclitic(form: str) -> str:
     """A person's name word without its article and proclitics, more cautious than `unclitic`:
     many first names are a common word after a letter that could be a proclitic (فيصل/يصل,
@@ -57,7 +62,7 @@ def name_unclitic(form: str) -> str:
     goes only where the bare word is used as the whole one is (the same coarse word cluster:
     وكيري/كيري, لبوتين/بوتين) or, for one letter, is far more frequent (وفيصل is 57× rarer than
     فيصل; كيري only 13× rarer than يري) or the whole word is unknown."""
-    if unclitic(form) == form or _stemmer().strip_article(form) != form:
+    if unclitic(form) == form or has_article(form):
         return unclitic(form)  # nothing to take off, or an article: certain
     clusters = load_clusters()
     frequency = _stemmer().lexicon.frequency

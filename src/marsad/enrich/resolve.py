@@ -22,7 +22,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from marsad.enrich.features import gazetteer_key, load_triggers, name_unclitic, unclitic, word_form
+from marsad.enrich.features import (
+    gazetteer_key,
+    has_article,
+    load_triggers,
+    name_unclitic,
+    unclitic,
+    word_form,
+)
 from marsad.model import Entity, Mention, stable_id
 from marsad.text.normalize import without_marks
 
@@ -60,7 +67,7 @@ def _joined(words: tuple[str, ...]) -> tuple[str, ...]:
 def name_words(text: str, kind: str) -> tuple[str, ...]:
     """A mention's canonical words: normalized, the first without its clitics and article, عبد
     and أبو joined to the next word, and for a person without the titles before the name."""
-    return _joined(_untitled(_key(text, kind), kind))
+    return _joined(_untitled(_key(text, kind), kind, _article_first(text)))
 
 
 def _key(text: str, kind: str) -> tuple[str, ...]:
@@ -68,7 +75,13 @@ def _key(text: str, kind: str) -> tuple[str, ...]:
     return gazetteer_key(text, name_unclitic if kind == PERSON else unclitic)
 
 
-def _untitled(words: tuple[str, ...], kind: str) -> tuple[str, ...]:
+def _article_first(text: str) -> bool:
+    """Whether a mention's first word carries the article (الكولومبي, not كولومبيا)."""
+    first = text.split(maxsplit=1)
+    return bool(first) and has_article(word_form(first[0]))
+
+
+def _untitled(words: tuple[str, ...], kind: str, article_first: bool = False) -> tuple[str, ...]:
     """A person's name words without the titles and honorifics before them (and a nationality
     or qualifier right after those): الرئيس الروسي فلاديمير بوتين → فلاديمير بوتين."""
     if kind != PERSON or len(words) < 2:
@@ -77,6 +90,9 @@ def _untitled(words: tuple[str, ...], kind: str) -> tuple[str, ...]:
     forms = list(words)
     start = 0
     titled = False
+    nationality_first = (
+        article_first and _is_nisba("ال" + forms[0]) and len(forms) >= 3 and forms[1] not in _SON_OF
+    )
     while start < len(forms) - 1:
         bare = unclitic(forms[start]) if start else forms[0]  # (the first is unclitic already)
         if triggers.get(bare) in _TITLE_CLASSES or triggers.get(forms[start]) in _TITLE_CLASSES:
@@ -84,12 +100,22 @@ def _untitled(words: tuple[str, ...], kind: str) -> tuple[str, ...]:
             start += 1
         elif titled and (_is_nisba(forms[start]) or triggers.get(bare) == "qualifier"):
             start += 1
+        elif not start and nationality_first:
+            start += 1  # a nationality before a full name, its title left out of the mention
+            # (الكولومبي راداميل فالكاو); not a name's own first word (العربي بن مهيدي)
         else:
             break
     rest = forms[start:]
     if start:
         rest[0] = name_unclitic(rest[0])
     return tuple(rest)
+
+
+# A name with its nasab that several longer names go on from (سلمان بن عبدالعزيز: … آل سعود in
+# 679 articles, the tagger's … آل in 64, … برقية in 8) stands for the one that holds this share
+# of their articles: the others are the tagger's cuts and overshoots, seldom another person.
+NASAB_DOMINANCE = 0.8
+ATTESTED_SHARE = 0.1  # a fuller name seen in fewer articles than this share of a short one's is not its
 
 
 def _fuller(
@@ -128,6 +154,36 @@ def _maximal(names: set[tuple[str, ...]], ends: bool) -> set[tuple[str, ...]]:
     return {c for c in names if not any(extends(o, c) for o in names)}
 
 
+def _attested(fuller: int, short: int) -> bool:
+    """Whether a fuller name seen in `fuller` articles may stand for a short one seen in
+    `short`: in a tenth of as many, and in more than one when the short one is in three or more
+    (one article's overshoot, «الموسى - ريان الموسى», is not where ten articles' name goes)."""
+    return fuller >= ATTESTED_SHARE * short and (fuller >= 2 or short <= 2)
+
+
+def _dominant(
+    options: set[tuple[str, ...]],
+    names: Iterable[tuple[str, ...]],
+    counts: Mapping[Entity, int],
+    people: Mapping[tuple[str, ...], Entity],
+    share: float,
+    ends: bool,
+) -> tuple[str, ...] | None:
+    """The option that, with the `names` extending it (at its start when `ends`, else at its
+    end), holds at least `share` of the articles of all the options and their extensions."""
+
+    def extends(longer: tuple[str, ...], name: tuple[str, ...]) -> bool:
+        size = len(name)
+        return len(longer) > size and (longer[-size:] if ends else longer[:size]) == name
+
+    if len(options) < 2 or share >= 1.0:
+        return None
+    listed = list(names)
+    weight = {k: counts[people[k]] + sum(counts[people[o]] for o in listed if extends(o, k)) for k in options}
+    best = max(sorted(options), key=lambda k: weight[k])
+    return best if weight[best] >= share * sum(weight.values()) else None
+
+
 def resolve_article(mentions: Sequence[Mention]) -> list[Entity]:
     """One entity for each mention of one article (same order); variants share one entity."""
     keys = [name_words(m.text, m.type) for m in mentions]
@@ -162,7 +218,7 @@ def _display(text: str, kind: str) -> str:
     before its article (والعراق، للبنك → البنك) and a person's titles (الرئيس الروسي
     فلاديمير بوتين → فلاديمير بوتين) when the words left are the name's own."""
     words = without_marks(text).split()
-    kept = _untitled(_key(text, kind), kind)
+    kept = _untitled(_key(text, kind), kind, _article_first(text))
     if kind == PERSON and 0 < len(kept) <= len(words):
         words = words[len(words) - len(kept) :]
     if words and kept:
@@ -208,24 +264,30 @@ def merge_short_forms(
         by_first[key[0]].append(key)
     merged: dict[str, Entity] = {}
     for key, entity in people.items():
+        last, first = by_last[key[-1]], by_first[key[0]]
         # a name with its nasab (سلمان بن عبدالعزيز) also stands for the one name that goes on
         # from it (… آل سعود); a first name alone could be anyone's
         by_start = len(key) > 1 and not _SON_OF.isdisjoint(key)
-        candidates = by_last[key[-1]] + (by_first[key[0]] if by_start else [])
+        candidates = last + (first if by_start else [])
         found = _fuller(key, candidates, by_start=by_start)
-        if found is not None:
+        if found is None and by_start:  # several go on from it: the one most articles name
+            going_on = {c for c in first if len(c) > len(key) and c[: len(key)] == key}
+            found = _dominant(
+                _maximal(going_on, ends=False), going_on, counts, people, NASAB_DOMINANCE, False
+            )
+        # and only a fuller name attested in a share of the short one's articles stands for it:
+        # one article's «لسان عادل الجبير» or «ونجله أحمد علي عبد الله صالح» (the tagger's
+        # overshoots) is not where 169 or 183 articles' names go (it still makes them ambiguous)
+        if found is not None and _attested(counts[people[found]], counts[entity]):
             merged[entity.entity_id] = people[found]
             continue
-        maximal = sorted(_ending(key, by_last[key[-1]]))
+        if found is not None:
+            continue
+        maximal = sorted(_ending(key, last))
         if dominance >= 1.0 or len(maximal) < 2:
             continue
-        weight = {
-            k: sum(counts[people[o]] for o in by_last[k[-1]] if len(o) > len(k) and o[-len(k) :] == k)
-            + counts[people[k]]
-            for k in maximal
-        }
-        best = max(maximal, key=lambda k: weight[k])
-        if weight[best] >= dominance * sum(weight.values()):
+        best = _dominant(set(maximal), last, counts, people, dominance, True)
+        if best is not None:
             merged[entity.entity_id] = people[best]
     for short, fuller in merged.items():  # a fuller name merged in turn: to the end of the chain
         seen = {short}

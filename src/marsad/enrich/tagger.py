@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marsad.enrich.discourse import Recall, agrees, propagate
+from marsad.enrich.discourse import Recall, agrees, money_is_misc, propagate
 from marsad.enrich.features import Featurizer, Resources, unclitic, word_form
 from marsad.enrich.tokens import Token, sentences
 from marsad.enrich.train import chunks
@@ -110,6 +110,7 @@ class Tagger:
                 recalled = recall.features(forms[k], tags[k])
                 if not agrees(recalled, tags[k]):
                     tags[k] = list(self._second.tag([f + r for f, r in zip(sentence, recalled, strict=True)]))
+        tags = money_is_misc(forms, tags)
         return propagate(forms, tags, _frequency()) if self.spread else tags
 
     def tag(self, text: str) -> list[Mention]:
