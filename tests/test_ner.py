@@ -183,6 +183,9 @@ def test_recall_tells_a_word_its_tags_elsewhere_in_the_article() -> None:
         ("لبنان", 0),
         ("فيصل", 0),  # a name in its own right, not ف + يصل
         ("وفيصل", 1),
+        ("كيري", 0),  # Kerry, not ك + يري ("sees"): the mention was shown as «يري»
+        ("وكيري", 1),
+        ("باسم", 0),
     ],
 )
 def test_a_glued_conjunction_or_preposition_is_left_out_of_a_mention(word: str, cut: int) -> None:

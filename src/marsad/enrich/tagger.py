@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from marsad.enrich.discourse import Recall, agrees, money_is_misc, propagate
-from marsad.enrich.features import Featurizer, Resources, unclitic, word_form
+from marsad.enrich.features import Featurizer, Resources, name_unclitic, word_form
 from marsad.enrich.tokens import Token, sentences
 from marsad.enrich.train import chunks
 from marsad.model import Mention
@@ -134,10 +134,10 @@ def _mention(text: str, tokens: Sequence[Token], kind: str) -> Mention:
 def _glued_prefix(word: str) -> int:
     """How many characters of a name's first word are a conjunction or preposition glued to it
     (و، ف، ب، ك، ل before the name or its article): والكرملين → 1, وبالعراق → 2, بوتين → 0,
-    للكرملين → 0 (its لل is ل + the article's ل, and the article stays), فيصل → 0 (the whole
-    word is common in its own right: the lexicon counts it at least a tenth as often as يصل)."""
+    للكرملين → 0 (its لل is ل + the article's ل, and the article stays), فيصل and كيري → 0 (a
+    name in its own right, not ف + يصل or ك + يري: `features.name_unclitic` decides)."""
     form = word_form(word)
-    bare = unclitic(form)
+    bare = name_unclitic(form)
     if bare == form or not form.endswith(bare):
         return 0
     removed = form[: len(form) - len(bare)]
@@ -145,10 +145,6 @@ def _glued_prefix(word: str) -> int:
         removed = removed[:-2]
     if not removed or any(c not in _GLUED for c in removed):
         return 0
-    frequency = _frequency()
-    whole = frequency.get(form, 0)
-    if whole and whole * 10 >= frequency.get(bare, 0):
-        return 0  # a word in its own right (فيصل is a name, not ف + يصل)
     letters, index = 0, 0
     while index < len(word) and letters < len(removed):
         if word[index] not in _MARKS:
