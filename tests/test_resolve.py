@@ -191,3 +191,10 @@ def test_a_nasab_joins_the_name_most_articles_go_on_with_despite_the_taggers_cut
     # two well-used names going on from it: it could be either, and stays apart
     archive[overshoot] = 600
     assert short.entity_id not in merge_short_forms(archive)
+    # a score of one-article overshoots («محمد بن سلمان يصفع») do not outvote the attested name
+    crown = Counter({_person("محمد بن سلمان"): 230, _person("محمد بن سلمان بن عبدالعزيز"): 405})
+    crown[_person("محمد بن سلمان بن عبدالعزيز ال سعود")] = 60
+    crown.update({_person(f"محمد بن سلمان كلمه{n}"): 1 for n in range(20)})
+    assert merge_short_forms(crown)[_person("محمد بن سلمان").entity_id] == _person(
+        "محمد بن سلمان بن عبدالعزيز ال سعود"
+    )

@@ -272,8 +272,15 @@ def merge_short_forms(
         found = _fuller(key, candidates, by_start=by_start)
         if found is None and by_start:  # several go on from it: the one most articles name
             going_on = {c for c in first if len(c) > len(key) and c[: len(key)] == key}
-            found = _dominant(
-                _maximal(going_on, ends=False), going_on, counts, people, NASAB_DOMINANCE, False
+            # (among those attested: a score of one-article overshoots, «محمد بن سلمان يصفع», do not
+            # make «… بن عبدالعزيز آل سعود»'s 60 articles a minority)
+            options = {
+                o for o in _maximal(going_on, ends=False) if _attested(counts[people[o]], counts[entity])
+            }
+            found = (
+                next(iter(options))
+                if len(options) == 1
+                else _dominant(options, going_on, counts, people, NASAB_DOMINANCE, False)
             )
         # and only a fuller name attested in a share of the short one's articles stands for it:
         # one article's «لسان عادل الجبير» or «ونجله أحمد علي عبد الله صالح» (the tagger's
