@@ -155,6 +155,19 @@ def test_a_currency_after_an_amount_is_money_not_a_club() -> None:
     assert [m.type for m in found if m.text.startswith("ريال")] == ["MISC", "ORG"]
 
 
+def test_a_month_inside_a_date_is_no_name() -> None:
+    from marsad.enrich.tagger import _outside_dates
+
+    text = "وفي 18 نيسان 2015 أعلنت شركة نيسان عن سيارة جديدة في طوكيو."
+    april, nissan = text.index("نيسان"), text.rindex("نيسان")
+    mentions = [Mention("نيسان", "ORG", april, april + 5), Mention("نيسان", "ORG", nissan, nissan + 5)]
+    assert _outside_dates(text, mentions) == mentions[1:]  # the company stays
+    assert all(m.text != "نيسان" or m.start == nissan for m in tag(text))
+    paired = "وفي أبريل (نيسان) الماضي قتل 22 شخصا"  # no day: still a month, named twice
+    at = paired.index("نيسان")
+    assert _outside_dates(paired, [Mention("نيسان", "ORG", at, at + 5)]) == []
+
+
 def test_recall_tells_a_word_its_tags_elsewhere_in_the_article() -> None:
     forms = [["ايلون", "ماسك", "قال"], ["ماسك", "قال", "."]]
     tags = [["B-PERS", "I-PERS", "O"], ["O", "O", "O"]]

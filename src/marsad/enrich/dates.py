@@ -252,6 +252,20 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
     return sorted(found, key=lambda mention: mention.start)
 
 
+# two names of one month side by side, as Levantine and Egyptian/Gulf news write them: أبريل
+# (نيسان), آب/أغسطس — a month even with no day before it
+_PAIRED_MONTHS = re.compile(rf"(?<![\w])(?:{_MONTH})\s*(?:/|\(|-)\s*(?:{_MONTH})\)?(?![\w])", re.IGNORECASE)
+
+
+def date_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text names a date or a month (start, end): the dates `find_dates` reads, a day
+    and month with no year included, and paired month names. What the tagger must not take for
+    a name (the Levantine نيسان is April, not Nissan)."""
+    spans = [(d.start, d.end) for d in find_dates(text, reference=date(2000, 1, 1))]
+    spans += [match.span() for match in _PAIRED_MONTHS.finditer(fold(text))]
+    return spans
+
+
 LEAD_CHARS = 400  # where a news article says when its event happened: the dateline and lead
 WINDOW = timedelta(days=45)  # a lead date further from the page's date is background, not the event
 
