@@ -80,6 +80,17 @@ def test_reingest_changes_nothing(tmp_path: Path, seeds: list[Path]) -> None:
     assert (stats["pages"], stats["articles"], stats["exact_duplicates"]) == (2, 3, 1)
 
 
+def test_enrich_tags_once_and_again_on_demand(tmp_path: Path, seeds: list[Path]) -> None:
+    db = tmp_path / "m.db"
+    assert run("ingest", *map(str, seeds), "--db", str(db)).returncode == 0
+    assert run("enrich", "--db", str(db), "--workers", "1").stderr.strip() == "tagged 3 articles"
+    assert run("enrich", "--db", str(db), "--workers", "1").stderr.strip() == "tagged 0 articles"
+    listed = run("entities", "--db", str(db), "--json", "--limit", "100").stdout
+    again = run("enrich", "--db", str(db), "--workers", "1", "--again")
+    assert again.stderr.strip() == "tagged 3 articles"
+    assert run("entities", "--db", str(db), "--json", "--limit", "100").stdout == listed
+
+
 def test_default_db_and_parquet(tmp_path: Path, seeds: list[Path]) -> None:
     assert run("ingest", *map(str, seeds), cwd=tmp_path).returncode == 0
     assert (tmp_path / "marsad.db").exists()

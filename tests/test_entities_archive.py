@@ -46,6 +46,14 @@ def test_the_seeds_entities_are_tagged_once_and_resolved(make_store: MakeStore, 
     with pytest.raises(ValueError, match="unknown entity type"):
         service.entities(store, "PERSON")
 
+    # --again tags every article anew (after train-ner or an upgrade): mentions replaced, not doubled
+    before = {a["id"]: a["entities"] for a in service.articles(store)}
+    listed = service.entities(store, limit=100)
+    assert service.update_entities(store, again=True) == articles
+    assert {a["id"]: a["entities"] for a in service.articles(store)} == before
+    assert service.entities(store, limit=100) == listed
+    assert store.cursor(CONSUMER) == store.last_change()
+
 
 def _person(field: str, text: str, start: int = 0) -> MentionRow:
     key = " ".join(name_words(text, PERSON))

@@ -691,13 +691,16 @@ def enrich(
     ),
     dask: DaskOption = False,
     scheduler: SchedulerOption = None,
+    again: Annotated[
+        bool, typer.Option("--again", help="Tag every article anew (after train-ner or an upgrade).")
+    ] = False,
 ) -> None:
     """Tag named entities in every article not tagged yet (about 100 articles a second per
     core: a step of its own, not part of the default ingest)."""
     from marsad import service
 
     with closing(_start_runner(workers, dask, scheduler)) as runner, _open_store(db) as store:
-        done = service.update_entities(store, runner=runner)
+        done = service.update_entities(store, runner=runner, again=again)
     console.print(f"tagged {done:,} articles")
 
 
