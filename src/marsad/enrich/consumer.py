@@ -50,14 +50,12 @@ def update_entities(
     (tagging is CPU work: two workers tag twice as fast); returns how many were tagged.
     `again` tags every article of the archive anew (the cursor back to the change log's start:
     after `marsad train-ner`, or a Marsad whose tagger or name rules changed); each article's
-    mentions are replaced, never added twice, and the names are merged again even when there
-    is nothing to tag."""
+    mentions are replaced, never added twice, and the names are merged again at the end."""
     runner = runner or InlineRunner()
     done = 0
     if again:
         with store.transaction():
             store.set_cursor(CONSUMER, 0)
-            merge_names(store)
     while True:
         with store.transaction():
             cursor = store.cursor(CONSUMER)

@@ -82,13 +82,14 @@ def _alternation(names: list[str]) -> str:
 
 
 _MONTH = _alternation(list(_MONTH_OF))
+_SECOND_NAME = rf"\s*(?:/|\(|-)\s*(?:{_MONTH})\)?"  # the month's other name: آب/أغسطس, أبريل (نيسان)
 _DAY = r"(?P<day>[0-3]?\d)"
 _YEAR = r"(?P<year>(?:1[34]|20|19)\d\d)"
 _ERA = r"(?:\s*(?P<era>هـ|ه|م)(?![\w]))?"
 # 10 أغسطس 2015 م ; 25 شوال 1436 هـ ; 12 آب/أغسطس 2015 ; 3 تموز (يوليو) 2015
 _NAMED = re.compile(
     rf"(?<![\w]){_DAY}\s*(?:من\s+)?(?:شهر\s+)?(?P<month>{_MONTH})(?![\w])"
-    rf"(?:\s*(?:/|\(|-)\s*(?:{_MONTH})\)?)?(?:\s*(?:عام|سنه)?\s*,?\s*{_YEAR}{_ERA})?",
+    rf"(?:{_SECOND_NAME})?(?:\s*(?:عام|سنه)?\s*,?\s*{_YEAR}{_ERA})?",
     re.IGNORECASE,
 )
 # 2015-08-10, 10/08/2015, 1436/10/25هـ, 25-10-1436 هـ
@@ -254,7 +255,7 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
 
 # two names of one month side by side, as Levantine and Egyptian/Gulf news write them: أبريل
 # (نيسان), آب/أغسطس — a month even with no day before it
-_PAIRED_MONTHS = re.compile(rf"(?<![\w])(?:{_MONTH})\s*(?:/|\(|-)\s*(?:{_MONTH})\)?(?![\w])", re.IGNORECASE)
+_PAIRED_MONTHS = re.compile(rf"(?<![\w])(?:{_MONTH}){_SECOND_NAME}(?![\w])", re.IGNORECASE)
 
 
 def date_spans(text: str) -> list[tuple[int, int]]:

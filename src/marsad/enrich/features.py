@@ -62,20 +62,17 @@ def name_unclitic(form: str) -> str:
     goes only where the bare word is used as the whole one is (the same coarse word cluster:
     وكيري/كيري, لبوتين/بوتين) or, for one letter, is far more frequent (وفيصل is 57× rarer than
     فيصل; كيري only 13× rarer than يري) or the whole word is unknown."""
-    if unclitic(form) == form or has_article(form):
-        return unclitic(form)  # nothing to take off, or an article: certain
+    stripped = unclitic(form)
+    if stripped == form or has_article(form):
+        return stripped  # nothing to take off, or an article: certain
     clusters = load_clusters()
     frequency = _stemmer().lexicon.frequency
     whole_cluster, seen = clusters.get(form), frequency.get(form, 0)
     found = []
-    for cut in (1, 2):
-        bare = form[cut:]
-        proclitic = form[0] in "وفبكل" if cut == 1 else (form[0] in "وف" and form[1] in "بكل")
-        if len(bare) < 3 or not proclitic:
-            continue
+    for bare in _stemmer().proclitic_cuts(form):
         bare_cluster, known = clusters.get(bare), frequency.get(bare, 0)
         if (whole_cluster and bare_cluster and whole_cluster[-1] == bare_cluster[-1]) or (
-            cut == 1 and known and (not seen or known >= NAME_CLITIC_RATIO * seen)
+            len(form) - len(bare) == 1 and known and (not seen or known >= NAME_CLITIC_RATIO * seen)
         ):
             found.append((known, bare))
     return max(found)[1] if found else form

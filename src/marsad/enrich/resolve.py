@@ -67,12 +67,14 @@ def _joined(words: tuple[str, ...]) -> tuple[str, ...]:
 def name_words(text: str, kind: str) -> tuple[str, ...]:
     """A mention's canonical words: normalized, the first without its clitics and article, عبد
     and أبو joined to the next word, and for a person without the titles before the name."""
-    return _joined(_untitled(_key(text, kind), kind, _article_first(text)))
+    return _joined(_own_words(text, kind))
 
 
-def _key(text: str, kind: str) -> tuple[str, ...]:
-    """A mention's normalized words, the first without its clitics (a person's, cautiously)."""
-    return gazetteer_key(text, name_unclitic if kind == PERSON else unclitic)
+def _own_words(text: str, kind: str) -> tuple[str, ...]:
+    """A mention's normalized words, the first without its clitics (a person's cautiously), and
+    a person's without the titles and nationality before the name."""
+    words = gazetteer_key(text, name_unclitic if kind == PERSON else unclitic)
+    return _untitled(words, kind, _article_first(text))
 
 
 def _article_first(text: str) -> bool:
@@ -218,7 +220,7 @@ def _display(text: str, kind: str) -> str:
     before its article (والعراق، للبنك → البنك) and a person's titles (الرئيس الروسي
     فلاديمير بوتين → فلاديمير بوتين) when the words left are the name's own."""
     words = without_marks(text).split()
-    kept = _untitled(_key(text, kind), kind, _article_first(text))
+    kept = _own_words(text, kind)
     if kind == PERSON and 0 < len(kept) <= len(words):
         words = words[len(words) - len(kept) :]
     if words and kept:
@@ -285,10 +287,9 @@ def merge_short_forms(
         # and only a fuller name attested in a share of the short one's articles stands for it:
         # one article's «لسان عادل الجبير» or «ونجله أحمد علي عبد الله صالح» (the tagger's
         # overshoots) is not where 169 or 183 articles' names go (it still makes them ambiguous)
-        if found is not None and _attested(counts[people[found]], counts[entity]):
-            merged[entity.entity_id] = people[found]
-            continue
         if found is not None:
+            if _attested(counts[people[found]], counts[entity]):
+                merged[entity.entity_id] = people[found]
             continue
         maximal = sorted(_ending(key, last))
         if dominance >= 1.0 or len(maximal) < 2:

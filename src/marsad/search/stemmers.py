@@ -128,8 +128,10 @@ class GuardedStemmer:
         """The word without its article (and what stacks before it), where it has one."""
         return without_article(word, self.lexicon.article_bound)
 
-    def _strip_proclitics(self, word: str) -> str:
-        frequency = self.lexicon.frequency
+    @staticmethod
+    def proclitic_cuts(word: str) -> list[str]:
+        """The word less each proclitic it may start with (و/ف, then ب/ك/ل; or ب/ك/ل alone),
+        shortest cut first, each of at least three letters: the candidates a guard chooses from."""
         candidates = []
         if word[:1] in "وف":
             candidates.append(word[1:])
@@ -137,7 +139,11 @@ class GuardedStemmer:
                 candidates.append(word[2:])
         elif word[:1] in "بكل":
             candidates.append(word[1:])
-        candidates = [c for c in candidates if len(c) >= 3]
+        return [c for c in candidates if len(c) >= 3]
+
+    def _strip_proclitics(self, word: str) -> str:
+        frequency = self.lexicon.frequency
+        candidates = self.proclitic_cuts(word)
         if not candidates:
             return word
         best = max(candidates, key=lambda c: frequency.get(c, 0))
