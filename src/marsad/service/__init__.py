@@ -47,7 +47,7 @@ from marsad.service.queries import (
     story,
     version,
 )
-from marsad.stories.consumer import update_stories
+from marsad.stories.consumer import update_stories, use_story_encoder
 
 __all__ = [
     "BATCH_PAGES",
@@ -86,6 +86,7 @@ __all__ = [
     "unindexed",
     "update_entities",
     "update_stories",
+    "use_story_encoder",
     "version",
     "word_diff",
     "writing",

@@ -28,7 +28,7 @@ from marsad.search.analyzer import Analyzer, default_analyzer
 from marsad.search.index import PreparedRow, index_articles, indexing, prepare_row
 from marsad.segment import Segmenter
 from marsad.store.base import Occurrence, PageWrite, Presence, Store, WriteBatch, WriteResult
-from marsad.stories.consumer import update_stories
+from marsad.stories.consumer import update_stories, use_story_encoder
 
 INDEX_COMMIT_ARTICLES = 50_000  # search index commits during an ingest (each one a segment to merge)
 TASK_UNIT_BYTES = 8 * 1024 * 1024  # input a worker reads per task (a SaudiNewsNet day is 5.5 MB)
@@ -297,6 +297,7 @@ def ingest(
     skipped: Callable[[str], None] | None = None,
     stories: bool = True,
     entities: bool = False,
+    story_encoder: bool = False,
 ) -> IngestSummary:
     """Ingest files, directories, globs or feed URLs into the store; safe to re-run or resume.
 
@@ -308,11 +309,15 @@ def ingest(
     and added to the search index (`search=False` leaves that to `reindex`); at the end, the new
     articles are placed in stories (`stories=False` leaves that to `reindex` too) and, with
     `entities`, their named entities tagged on the runner's workers (else `marsad enrich`).
+    `story_encoder` has the archive place articles in stories with the sentence encoder from now
+    on (`marsad.stories.encoder`: checked before anything is read, kept by the archive).
 
     `stop` is asked after each batch: when it says so (Ctrl-C), the ingest ends once that batch
     is written, leaving the rest, and the near-duplicate check of the last articles, to a re-run.
     `skipped` hears of every file a directory walk left out (not a known input type).
     """
+    if story_encoder:
+        use_story_encoder(store)
     analyzer = default_analyzer() if search else None
     segmenter = segmenter or Segmenter()
     runner = runner or InlineRunner()

@@ -43,6 +43,8 @@ def migrate(
                     copy.add_rows(table, chunk)
                     if progress:
                         progress(table, len(chunk))
+            if encoder := origin.story_encoder():  # (an archive setting, with the vectors it made)
+                copy.set_story_encoder(encoder)
             copy.imported()
         moved = []
         for table in TABLES:

@@ -43,7 +43,7 @@ from marsad.model import (
 )
 from marsad.search.port import SearchHitRecord, SearchSource
 from marsad.store.base import Occurrence, WriteBatch, WriteResult
-from marsad.stories.port import StoryRecord, StorySource
+from marsad.stories.port import Assignment, StoryRecord, StorySource
 
 T = TypeVar("T")
 CHUNK = 500  # rows per IN (...) list and per page of a keyset scan
@@ -541,9 +541,7 @@ class SqlStore:
         rows = sorted(self._rows_in(sql, story_ids), key=lambda row: (row[0], row[2]))
         return [(story_id, key) for story_id, key, _ in rows]
 
-    def save_stories(
-        self, stories: Sequence[StoryRecord], assignments: Sequence[tuple[int, int, int, str | None]]
-    ) -> None:
+    def save_stories(self, stories: Sequence[StoryRecord], assignments: Sequence[Assignment]) -> None:
         self._many(
             "INSERT INTO stories (story_id, title, first_day, last_day, articles) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (story_id) DO UPDATE SET title = excluded.title, first_day = excluded.first_day,"
@@ -551,11 +549,29 @@ class SqlStore:
             [(s.story_id, s.title, s.first_day, s.last_day, s.articles) for s in stories],
         )
         self._many(
-            "INSERT INTO article_stories (article_key, story_id, pos, event_date) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (article_key) DO UPDATE SET story_id = excluded.story_id, pos = excluded.pos,"
-            " event_date = excluded.event_date",
-            assignments,
+            "INSERT INTO article_stories (article_key, story_id, pos, event_date, meaning)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_key) DO UPDATE SET story_id = excluded.story_id,"
+            " pos = excluded.pos, event_date = excluded.event_date, meaning = excluded.meaning",
+            [(a.key, a.story_id, a.pos, a.event_date, a.meaning) for a in assignments],
         )
+
+    def story_encoder(self) -> str | None:
+        row = self._run("SELECT value FROM meta WHERE key = 'stories_encoder'").fetchone()
+        return str(row[0]) if row else None
+
+    def set_story_encoder(self, name: str) -> None:
+        self._run(
+            "INSERT INTO meta (key, value) VALUES ('stories_encoder', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [name],
+        )
+
+    def story_meanings(self, keys: Sequence[int]) -> list[tuple[int, bytes]]:
+        sql = (
+            "SELECT article_key, meaning FROM article_stories"
+            " WHERE meaning IS NOT NULL AND article_key IN ({marks})"
+        )
+        return [(int(key), bytes(meaning)) for key, meaning in self._rows_in(sql, keys)]
 
     def stories(self, limit: int, offset: int = 0, min_articles: int = 2) -> list[StoryRecord]:
         """Stories of at least `min_articles` articles, the latest and largest first."""
@@ -1051,7 +1067,7 @@ TABLES: dict[str, tuple[tuple[str, ...], str]] = {
     "article_groups": (("article_key", "anchor_key"), "article_key"),
     "template_edges": (("line_hash", "article_key"), "line_hash, article_key"),
     "stories": (("story_id", "title", "first_day", "last_day", "articles"), "story_id"),
-    "article_stories": (("article_key", "story_id", "pos", "event_date"), "article_key"),
+    "article_stories": (("article_key", "story_id", "pos", "event_date", "meaning"), "article_key"),
     "story_terms": (("term", "df"), "term"),
     "entities": (
         ("entity_id", "type", "key", "name", "articles", "merged_into", "all_articles"),

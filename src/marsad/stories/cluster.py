@@ -14,6 +14,13 @@ shipped word-frequency lexicon (pseudo-documents), so the first article of an ar
 knows that "السعودية" says less than "عدن". Titles and leads weigh more than the rest: news
 puts the event first. Copies of one article (same duplicate group) join the same story without
 a comparison.
+
+Where the archive uses a sentence encoder (`marsad.stories.encoder`, opt-in: it costs far more
+than the clustering), its vectors open a second route: one event told in other words ("مقاتلات
+تركية تقصف" / "طائرات حربية تركية تقصف") is near in meaning while far in terms. An article
+joins a story when either route passes the bar, the encoder's being its cosine to the story's
+mean vector less ENCODER_GATE (the two cosines live on different scales: unrelated news is
+≈ 0.3 apart in the encoder's space, ≈ 0 in TF-IDF's).
 """
 
 from __future__ import annotations
@@ -26,6 +33,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import Any
+
+import numpy as np
 
 from marsad.search.analyzer import Analyzer, default_analyzer
 from marsad.search.lexicon import lexicon
@@ -48,6 +58,7 @@ NAME_IDF = 7.0  # a title term at least this rare is a name (df ≲ 0.1% of the 
 PLACE_IDF = 2.5  # a place is a name when this rare (df ≲ 8%): not «اليوم», «العهد», «السعودية»
 PRIOR_DOCS = 2000.0  # pseudo-documents of the lexicon prior
 PRIOR_WORDS = 300.0  # words in a pseudo-document: P(word in doc) ≈ 1 - exp(-f · words)
+ENCODER_GATE = 0.30  # the encoder's cosine less this meets the TF-IDF route's bar (bench/stories_eval.py)
 
 
 @dataclass(slots=True)
@@ -67,17 +78,20 @@ class StoryState:
     # else than any member does (the template chain Côte d'Ivoire → Singapore → Ecuador)
     names: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
     title_terms: frozenset[str] = frozenset()  # the terms of `title`, its representative title
+    meaning: Any = None  # the sum of its members' sentence vectors (None: no encoder, or none had one)
 
 
 @dataclass(frozen=True, slots=True)
 class StoryInput:
-    """What clustering reads of an article: its key, words, date and duplicate group."""
+    """What clustering reads of an article: its key, words, date and duplicate group, and its
+    sentence vector (unit length) where the archive uses an encoder."""
 
     key: int
     title: str | None
     text: str
     day: date
     group: int | None = None
+    meaning: Any = None
 
 
 Vector = dict[str, float]
@@ -128,10 +142,12 @@ class StoryClusterer:
         analyzer: Analyzer | None = None,
         threshold: float = THRESHOLD,
         window_days: int = WINDOW_DAYS,
+        encoder_gate: float = ENCODER_GATE,
     ) -> None:
         self.analyzer = analyzer or default_analyzer()
         self.threshold = threshold
         self.window_days = window_days
+        self.encoder_gate = encoder_gate
         self.documents = 0
         self.df: Counter[str] = Counter()
         self.added: Counter[str] = Counter()  # document frequencies gained since the caller last took them
@@ -200,9 +216,15 @@ class StoryClusterer:
 
     # --- clustering -------------------------------------------------------------------------
 
-    def similarity(self, vector: Vector, story: StoryState) -> float:
+    def similarity(self, vector: Vector, story: StoryState, meaning: Any = None) -> float:
+        """The article's TF-IDF cosine to the story's centroid or, when both have sentence
+        vectors and it is higher, their cosine less the encoder's gate."""
         dot = sum(weight * story.centroid.get(term, 0.0) for term, weight in vector.items())
-        return dot / story.norm if story.norm else 0.0
+        lexical = dot / story.norm if story.norm else 0.0
+        if meaning is None or story.meaning is None:
+            return lexical
+        length = float(np.linalg.norm(story.meaning)) or 1.0
+        return max(lexical, float(meaning @ story.meaning) / length - self.encoder_gate)
 
     def candidates(self, vector: Vector, day: date) -> list[StoryState]:
         """The active stories whose strongest terms share the most with the article's (at
@@ -260,14 +282,14 @@ class StoryClusterer:
             for theirs, their_terms in story.names
         )
 
-    def score(self, vector: Vector, story: StoryState, day: date) -> float:
+    def score(self, vector: Vector, story: StoryState, day: date, meaning: Any = None) -> float:
         """The article's cosine to the story, less (1 - threshold) / MAX_SPAN_DAYS for each day
         between it and the story's first day: one happening is reported around its day, and the
         like events that recur (each day's weather or market close, congratulations to one head of
         state after another) are told in the same words on other days. Compared with the
         threshold: the bar rises from the threshold on the first day to 1 at the span's end."""
         gap = abs(day.toordinal() - story.first.toordinal())
-        return self.similarity(vector, story) - (1.0 - self.threshold) * gap / MAX_SPAN_DAYS
+        return self.similarity(vector, story, meaning) - (1.0 - self.threshold) * gap / MAX_SPAN_DAYS
 
     def add(self, article: StoryInput) -> int:
         """The story this article belongs to (an existing one, or a new one it opens)."""
@@ -287,7 +309,7 @@ class StoryClusterer:
             story = self.stories.get(self.by_group[article.group])
         if story is None:
             scored = [
-                (self.score(vector, s, article.day), s.story_id, s)
+                (self.score(vector, s, article.day, article.meaning), s.story_id, s)
                 for s in self.candidates(vector, article.day)
                 if not (ordinals and s.ordinals and ordinals.isdisjoint(s.ordinals))
                 and not self.conflict(names, terms, s)
@@ -318,6 +340,8 @@ class StoryClusterer:
             )
         story.norm = math.sqrt(sum(weight * weight for weight in centroid.values()))
         story.articles += 1
+        if article.meaning is not None:
+            story.meaning = article.meaning if story.meaning is None else story.meaning + article.meaning
         story.first = min(story.first, article.day)
         story.last = max(story.last, article.day)
         self._retitle(story, article.title)

@@ -7,17 +7,24 @@ frequencies (`story_terms`) and the stories still open (their members are re-rea
 centroids rebuilt when a run starts), so any process can take the next batch, and a new batch
 is clustered against the archive's open stories without reclustering anything else.
 
+An archive that uses a sentence encoder (`marsad.stories.encoder`; its name in the archive,
+set once by `use_story_encoder`) has each new article embedded here and its vector stored with
+its story; reopened stories get their members' stored vectors back.
+
 `marsad.stories.port` is all the consumer asks of a store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from marsad.enrich.dates import event_date
 from marsad.stories.cluster import MAX_SPAN_DAYS, WINDOW_DAYS, StoryClusterer, StoryInput, StoryState
-from marsad.stories.port import CONSUMER, StoryRecord, StorySource, StoryStore
+from marsad.stories.encoder import SentenceEncoder, encoder_named, from_bytes, to_bytes
+from marsad.stories.port import CONSUMER, Assignment, StoryRecord, StorySource, StoryStore
 
 BATCH = 2000  # articles clustered per transaction
 
@@ -56,12 +63,31 @@ def restore(store: StoryStore, clusterer: StoryClusterer | None = None) -> Story
     members: dict[int, list[int]] = {}
     for story_id, key in store.story_members([r.story_id for r in records]):
         members.setdefault(story_id, []).append(key)
-    sources = {s.key: s for s in store.story_sources([k for keys in members.values() for k in keys])}
+    keys = [k for story_keys in members.values() for k in story_keys]
+    sources = {s.key: s for s in store.story_sources(keys)}
+    meanings = {key: from_bytes(data) for key, data in store.story_meanings(keys)}
     for record in records:
-        inputs = [story_input(sources[key])[0] for key in members.get(record.story_id, []) if key in sources]
+        inputs = [
+            replace(story_input(sources[key])[0], meaning=meanings.get(key))
+            for key in members.get(record.story_id, [])
+            if key in sources
+        ]
         clusterer.reopen(record.story_id, record.title, inputs)
     clusterer.today = newest
     return clusterer
+
+
+def use_story_encoder(store: StoryStore, encoder: SentenceEncoder | None = None) -> bool:
+    """Have the archive's stories use the sentence encoder from now on (articles already placed
+    keep their stories; their vectors are missing, so they are reached by terms only). False
+    when it already did."""
+    encoder = encoder or SentenceEncoder()
+    with store.transaction():
+        if store.story_encoder() == encoder.name:
+            return False
+        encoder.vectors([("تجربة", "")])  # says now, not mid-ingest, when it is not installed
+        store.set_story_encoder(encoder.name)
+    return True
 
 
 def update_stories(
@@ -69,6 +95,11 @@ def update_stories(
 ) -> int:
     """Cluster every article added since the cursor; returns how many were clustered."""
     clusterer: StoryClusterer | None = None
+    encoder: SentenceEncoder | None = None
+    with store.transaction():
+        name = store.story_encoder()
+    if name is not None:
+        encoder = encoder_named(name)
     expected = -1
     done = 0
     while True:
@@ -80,17 +111,22 @@ def update_stories(
             if clusterer is None or cursor != expected:  # first run, or another process went on
                 clusterer = restore(store)
             sources = {s.key: s for s in store.story_sources([c.key for c in changes])}
+            present = [c for c in changes if c.key in sources]
+            meanings: list[Any] = [None] * len(present)
+            if encoder is not None:
+                told = [(sources[c.key].title, sources[c.key].text) for c in present]
+                meanings = list(encoder.vectors(told))
             assignments = []
             touched: dict[int, StoryState] = {}
             clusterer.added.clear()
-            for change in changes:
-                source = sources.get(change.key)
-                if source is None:
-                    continue
-                article, when = story_input(source)
-                story_id = clusterer.add(article)
+            for change, meaning in zip(present, meanings, strict=True):
+                article, when = story_input(sources[change.key])
+                story_id = clusterer.add(replace(article, meaning=meaning))
                 touched[story_id] = clusterer.story(story_id)
-                assignments.append((change.key, story_id, change.pos, when.isoformat() if when else None))
+                stored = None if meaning is None else to_bytes(meaning)
+                assignments.append(
+                    Assignment(change.key, story_id, change.pos, when.isoformat() if when else None, stored)
+                )
             store.add_story_frequencies(dict(clusterer.added))
             store.save_stories([_record(s) for s in touched.values()], assignments)
             expected = changes[-1].pos

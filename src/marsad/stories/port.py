@@ -37,6 +37,17 @@ class StoryRecord:
     articles: int
 
 
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """An article placed in a story."""
+
+    key: int
+    story_id: int
+    pos: int  # its 'new' change: members in arrival order
+    event_date: str | None
+    meaning: bytes | None = None  # its sentence vector (marsad.stories.encoder.to_bytes)
+
+
 class StoryStore(Protocol):
     """The archive as the stories consumer sees it."""
 
@@ -68,10 +79,18 @@ class StoryStore(Protocol):
         """(the highest story id, the latest last day of any story)."""
         ...
 
-    def save_stories(
-        self, stories: Sequence[StoryRecord], assignments: Sequence[tuple[int, int, int, str | None]]
-    ) -> None:
-        """Upsert the stories and add the assignments (article key, story id, pos, event date)."""
+    def save_stories(self, stories: Sequence[StoryRecord], assignments: Sequence[Assignment]) -> None:
+        """Upsert the stories and add the assignments."""
+        ...
+
+    def story_encoder(self) -> str | None:
+        """The sentence encoder this archive's stories use (None: terms only)."""
+        ...
+
+    def set_story_encoder(self, name: str) -> None: ...
+
+    def story_meanings(self, keys: Sequence[int]) -> list[tuple[int, bytes]]:
+        """(article key, stored sentence vector) of those clustered with one."""
         ...
 
 
