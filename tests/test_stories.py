@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from marsad import service
+from marsad.runner import InlineRunner, ProcessRunner
 from marsad.store.sqlite import SqliteStore
 from marsad.stories.cluster import StoryClusterer, StoryInput, cluster
 from marsad.stories.encoder import ENCODER, SentenceEncoder, from_bytes, to_bytes
@@ -232,3 +233,30 @@ def test_the_cli_turns_the_encoder_on_for_the_archive(tmp_path: Path) -> None:
         clustered = store.story_assignments()
         keys = [key for _, key in store.story_members(sorted({s for s, _ in clustered.values()}))]
         assert len(store.story_meanings(keys)) == len(clustered) > 0
+
+
+@pytest.mark.slow
+def test_embedding_on_worker_processes_stores_what_embedding_inline_does(
+    make_store: MakeStore, tmp_path: Path
+) -> None:
+    """The encoder runs on the runner's workers (chunks of articles, the encoder loaded once per
+    process): the same vectors and the same stories as inline."""
+    keys = [key for pair in IN_OTHER_WORDS for key in pair]
+    stored = []
+    for name, runner in (("inline", InlineRunner()), ("pool", ProcessRunner(2))):
+        store = make_store(f"encoder-{name}")
+        try:
+            service.use_story_encoder(store)
+            service.ingest([_jsonl(tmp_path / f"{name}.jsonl", keys)], store, near=None, stories=False)
+            assert service.update_stories(store, runner=runner) == len(keys)
+        finally:
+            runner.close()
+        story_ids = [s.story_id for s in store.stories(100, 0, 1)]
+        placed = [key for _, key in store.story_members(story_ids)]
+        vectors = {key: from_bytes(data) for key, data in store.story_meanings(placed)}
+        stories = {a["id"]: a["story"] for a in service.articles(store)}
+        stored.append((vectors, stories))
+    (inline, inline_stories), (pool, pool_stories) = stored
+    assert len(inline) == len(keys) and inline.keys() == pool.keys()
+    assert all(float(inline[key] @ pool[key]) > 0.999 for key in inline)
+    assert inline_stories == pool_stories

@@ -371,7 +371,7 @@ def ingest(
         if near and not (stop is not None and stop()):
             summary.near_links += writer.submit(link_near_duplicates, store, near).result()[0]
     if stories and not (stop is not None and stop()):
-        summary.articles_clustered = update_stories(store)
+        summary.articles_clustered = update_stories(store, runner=runner)
     if entities and not (stop is not None and stop()):
         from marsad.enrich.consumer import update_entities  # (the tagger loads only when asked)
 

@@ -8,25 +8,32 @@ centroids rebuilt when a run starts), so any process can take the next batch, an
 is clustered against the archive's open stories without reclustering anything else.
 
 An archive that uses a sentence encoder (`marsad.stories.encoder`; its name in the archive,
-set once by `use_story_encoder`) has each new article embedded here and its vector stored with
-its story; reopened stories get their members' stored vectors back.
+set once by `use_story_encoder`) has each new article embedded (on the runner's workers when
+given: the encoder is most of the cost) and its vector stored with its story; reopened stories
+get their members' stored vectors back.
 
 `marsad.stories.port` is all the consumer asks of a store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
+import numpy as np
+
 from marsad.enrich.dates import event_date
+from marsad.runner import InlineRunner, Runner
 from marsad.stories.cluster import MAX_SPAN_DAYS, WINDOW_DAYS, StoryClusterer, StoryInput, StoryState
 from marsad.stories.encoder import SentenceEncoder, encoder_named, from_bytes, to_bytes
 from marsad.stories.port import CONSUMER, Assignment, StoryRecord, StorySource, StoryStore
 
 BATCH = 2000  # articles clustered per transaction
+EMBED_CHUNK = 50  # articles a runner's worker embeds per task
 
 
 def _day(value: str | None) -> date | None:
@@ -90,16 +97,41 @@ def use_story_encoder(store: StoryStore, encoder: SentenceEncoder | None = None)
     return True
 
 
+@cache
+def _encoder(name: str, threads: int) -> SentenceEncoder:
+    return encoder_named(name, threads)
+
+
+def _embedded(task: tuple[str, int, Sequence[tuple[str | None, str]]]) -> np.ndarray:
+    """A chunk of articles' sentence vectors, where a runner's worker runs it (the encoder
+    loads once per process)."""
+    name, threads, articles = task
+    return _encoder(name, threads).vectors(articles)
+
+
+def embedded(name: str, articles: Sequence[tuple[str | None, str]], runner: Runner) -> list[Any]:
+    """The sentence vectors of (title, text) articles by the encoder `name`, on the runner: its
+    workers one BLAS thread each (two workers on two cores, each with two threads, took twice
+    the time), inline all the cores."""
+    threads = (os.cpu_count() or 1) if isinstance(runner, InlineRunner) else 1
+    chunks = [(name, threads, articles[k : k + EMBED_CHUNK]) for k in range(0, len(articles), EMBED_CHUNK)]
+    return [vector for block in runner.map(_embedded, chunks) for vector in block]
+
+
 def update_stories(
-    store: StoryStore, batch: int = BATCH, progress: Callable[[int], None] | None = None
+    store: StoryStore,
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
+    runner: Runner | None = None,
 ) -> int:
-    """Cluster every article added since the cursor; returns how many were clustered."""
+    """Cluster every article added since the cursor, embedding them on `runner`'s workers where
+    the archive uses a sentence encoder; returns how many were clustered."""
+    runner = runner or InlineRunner()
     clusterer: StoryClusterer | None = None
-    encoder: SentenceEncoder | None = None
     with store.transaction():
         name = store.story_encoder()
     if name is not None:
-        encoder = encoder_named(name)
+        encoder_named(name)  # an encoder this Marsad does not know: said before anything is done
     expected = -1
     done = 0
     while True:
@@ -113,9 +145,9 @@ def update_stories(
             sources = {s.key: s for s in store.story_sources([c.key for c in changes])}
             present = [c for c in changes if c.key in sources]
             meanings: list[Any] = [None] * len(present)
-            if encoder is not None:
+            if name is not None:
                 told = [(sources[c.key].title, sources[c.key].text) for c in present]
-                meanings = list(encoder.vectors(told))
+                meanings = embedded(name, told, runner)
             assignments = []
             touched: dict[int, StoryState] = {}
             clusterer.added.clear()

