@@ -41,6 +41,9 @@ MONDAY = date(2015, 8, 10)  # the reference: a page dated Monday 10 August 2015 
         ("يوم الجمعة الماضي", [("يوم الجمعة الماضي", "2015-08-07", "relative")]),
         ("الأربعاء المقبل", [("الأربعاء المقبل", "2015-08-12", "relative")]),
         ("مساء الاثنين", [("مساء الاثنين", "2015-08-10", "relative")]),
+        # "tomorrow Tuesday" is ahead (an announcement), "yesterday Sunday" the day before
+        ("توقع يوم غد الثلاثاء", [("يوم غد الثلاثاء", "2015-08-11", "relative")]),
+        ("وقعت يوم أمس الأحد", [("يوم أمس الأحد", "2015-08-09", "relative")]),
     ],
 )
 def test_date_forms(text: str, expected: list[tuple[str, str, str]]) -> None:

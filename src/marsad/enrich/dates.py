@@ -104,7 +104,7 @@ _RELATIVE = re.compile(
     r"(?P<before>اول\s+امس|امس\s+الاول)"
     r"|(?P<after>بعد\s+غد)"
     r"|(?P<anchor>امس|البارحه|اليوم|غدا|غدًا|الليله)(?:\s+(?P<aday>" + _WEEKDAY + r"))?"
-    r"|(?:يوم|صباح|مساء|ليله|فجر|ظهر|عصر|نهار)\s+(?:(?:امس|اليوم|غد)\s+)?(?P<day>" + _WEEKDAY + r")"
+    r"|(?:يوم|صباح|مساء|ليله|فجر|ظهر|عصر|نهار)\s+(?:(?P<near>امس|اليوم|غد)\s+)?(?P<day>" + _WEEKDAY + r")"
     r"(?:\s+(?P<dir>الماضي|المقبل|القادم))?"
     r"|(?P<bare>" + _WEEKDAY + r")\s+(?P<bdir>الماضي|المقبل|القادم)"
     r")(?![\w])"
@@ -226,6 +226,10 @@ def _relative(match: re.Match[str], reference: date) -> date:
             return _weekday_near(reference, _weekday(match["aday"]), None)
         return day
     name, direction = (match["day"], match["dir"]) if match["day"] else (match["bare"], match["bdir"])
+    if match["near"] == "غد":  # "يوم غد الخميس": tomorrow's weekday, ahead
+        direction = "المقبل"
+    elif match["near"] == "امس":  # "يوم أمس الخميس": the latest before the page's day
+        return _weekday_near(reference - timedelta(days=1), _weekday(name), None)
     return _weekday_near(reference, _weekday(name), direction)
 
 
