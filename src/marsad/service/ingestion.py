@@ -28,7 +28,7 @@ from marsad.search.analyzer import Analyzer, default_analyzer
 from marsad.search.index import PreparedRow, index_articles, indexing, prepare_row
 from marsad.segment import Segmenter
 from marsad.store.base import Occurrence, PageWrite, Presence, Store, WriteBatch, WriteResult
-from marsad.stories.consumer import update_stories, use_story_encoder
+from marsad.stories.consumer import story_encoder_ready, update_stories, use_story_encoder
 
 INDEX_COMMIT_ARTICLES = 50_000  # search index commits during an ingest (each one a segment to merge)
 TASK_UNIT_BYTES = 8 * 1024 * 1024  # input a worker reads per task (a SaudiNewsNet day is 5.5 MB)
@@ -318,6 +318,8 @@ def ingest(
     """
     if story_encoder:
         use_story_encoder(store)
+    elif stories:
+        story_encoder_ready(store)
     analyzer = default_analyzer() if search else None
     segmenter = segmenter or Segmenter()
     runner = runner or InlineRunner()

@@ -97,6 +97,16 @@ def use_story_encoder(store: StoryStore, encoder: SentenceEncoder | None = None)
     return True
 
 
+def story_encoder_ready(store: StoryStore) -> str | None:
+    """The sentence encoder the archive's stories use (None: none), once this installation is
+    known to run it: an ingest asks first, so that a missing one is said before any page is read."""
+    with store.transaction():
+        name = store.story_encoder()
+    if name is not None:
+        encoder_named(name)
+    return name
+
+
 @cache
 def _encoder(name: str, threads: int) -> SentenceEncoder:
     return encoder_named(name, threads)
@@ -128,10 +138,7 @@ def update_stories(
     the archive uses a sentence encoder; returns how many were clustered."""
     runner = runner or InlineRunner()
     clusterer: StoryClusterer | None = None
-    with store.transaction():
-        name = store.story_encoder()
-    if name is not None:
-        encoder_named(name)  # an encoder this Marsad does not know: said before anything is done
+    name = story_encoder_ready(store)
     expected = -1
     done = 0
     while True:

