@@ -78,6 +78,7 @@ def test_reingest_changes_nothing(tmp_path: Path, seeds: list[Path]) -> None:
     assert export(db) == before
     stats = json.loads(run("stats", "--db", str(db), "--json").stdout)
     assert (stats["pages"], stats["articles"], stats["exact_duplicates"]) == (2, 3, 1)
+    assert stats["stories_encoder"] is None  # (terms only, unless --stories-encoder)
 
 
 def test_enrich_tags_once_and_again_on_demand(tmp_path: Path, seeds: list[Path]) -> None:

@@ -234,6 +234,9 @@ def test_the_cli_turns_the_encoder_on_for_the_archive(tmp_path: Path) -> None:
         clustered = store.story_assignments()
         keys = [key for _, key in store.story_members(sorted({s for s, _ in clustered.values()}))]
         assert len(store.story_meanings(keys)) == len(clustered) > 0
+    stats = json.loads(run("stats", "--db", str(db), "--json").stdout)
+    assert stats["stories_encoder"] == ENCODER
+    assert ENCODER in run("stats", "--db", str(db)).stdout
 
 
 @pytest.mark.slow

@@ -445,7 +445,7 @@ def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
         return
     table = Table(title=_shown(db), show_header=False)
     for key, value in counts.items():
-        table.add_row(key.replace("_", " "), str(value))
+        table.add_row(key.replace("_", " "), "none" if value is None else str(value))
     Console().print(table)
 
 

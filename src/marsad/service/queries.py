@@ -59,10 +59,12 @@ def duplicates(store: Store) -> Iterator[dict[str, Any]]:
     return export.group_objects(store)
 
 
-def stats(store: Store) -> dict[str, int]:
-    """What the archive holds, counted."""
-    counts = store.counts()
+def stats(store: Store) -> dict[str, Any]:
+    """What the archive holds, counted, and the sentence encoder its stories use (None: terms
+    only)."""
+    counts: dict[str, Any] = dict(store.counts())
     counts["unindexed"] = backlog(store)
+    counts["stories_encoder"] = store.story_encoder()
     return counts
 
 
