@@ -198,3 +198,34 @@ def test_a_nasab_joins_the_name_most_articles_go_on_with_despite_the_taggers_cut
     assert merge_short_forms(crown)[_person("محمد بن سلمان").entity_id] == _person(
         "محمد بن سلمان بن عبدالعزيز ال سعود"
     )
+
+
+def _named(name: str) -> Entity:
+    key = " ".join(name_words(name, "PERS"))
+    return Entity(entity_id("PERS", key), "PERS", key, name)
+
+
+def test_a_surname_written_with_its_article_joins_the_full_name() -> None:
+    # read on two days of SaudiNewsNet: «السيسي» alone (keyed سيسي, its article off) stayed
+    # apart from «عبد الفتاح السيسي» (whose last word keeps it) in 18 articles
+    sisi, short = _named("عبد الفتاح السيسي"), _named("السيسي")
+    assert short.key == "سيسي"
+    assert merge_short_forms([sisi, short]) == {short.entity_id: sisi}
+    in_one_article = resolve_article([_m("عبد الفتاح السيسي"), _m("والسيسي")])
+    assert in_one_article[0] == in_one_article[1]
+    # two full names end with it: it stays apart, with or without the article
+    assad = [_named("بشار الأسد"), _named("حافظ الأسد"), _named("الأسد")]
+    assert merge_short_forms(assad) == {}
+    # after بن it is still the father's name
+    assert merge_short_forms([_named("عبدالله الثاني بن الحسين"), _named("الحسين")]) == {}
+
+
+def test_a_two_word_name_joins_the_one_that_goes_on_with_its_nasab() -> None:
+    # «خالد الفيصل» (43 articles) and «خالد الفيصل بن عبدالعزيز» (21) are one prince
+    short, full = _named("خالد الفيصل"), _named("الأمير خالد الفيصل بن عبدالعزيز")
+    assert merge_short_forms([short, full]) == {short.entity_id: full}
+    king = _named("عبدالله الثاني بن الحسين")
+    assert merge_short_forms([_named("عبدالله الثاني"), king]) == {_named("عبدالله الثاني").entity_id: king}
+    # not a first name alone, and not a name that only goes on without a nasab
+    assert merge_short_forms([_named("خالد"), full]) == {}
+    assert merge_short_forms([_named("محمد علي"), _named("محمد علي كلاي")]) == {}

@@ -52,7 +52,12 @@ NAME_CLITIC_RATIO = 15  # a bare word this much more frequent than the whole is 
 
 def has_article(form: str) -> bool:
     """Whether a normalized word carries the article (after any proclitics: والروسي)."""
-    return _stemmer().strip_article(form) != form
+    return without_article(form) != form
+
+
+def without_article(form: str) -> str:
+    """A normalized word less its article (and the proclitics before it): السيسي → سيسي."""
+    return _stemmer().strip_article(form)
 
 
 def name_unclitic(form: str) -> str:

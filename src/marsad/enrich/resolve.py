@@ -28,6 +28,7 @@ from marsad.enrich.features import (
     load_triggers,
     name_unclitic,
     unclitic,
+    without_article,
     word_form,
 )
 from marsad.model import Entity, Mention, stable_id
@@ -136,12 +137,24 @@ def _fuller(
     return next(iter(found)) if len(found) == 1 else None
 
 
-def _ending(short: tuple[str, ...], candidates: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
-    """The fuller names that end with `short` (not after بن: that is the father's name, and
-    سلمان بن عبدالعزيز is not فيصل بن سلمان بن عبدالعزيز), none extending another."""
+def _tail(name: tuple[str, ...], size: int) -> tuple[str, ...]:
+    """A name's last `size` words as they are keyed when written alone: the first without its
+    article (السيسي alone is keyed سيسي, inside عبدالفتاح السيسي it keeps it)."""
+    part = name[-size:]
+    return (without_article(part[0]), *part[1:])
+
+
+def _ends_with(name: tuple[str, ...], short: tuple[str, ...]) -> bool:
     size = len(short)
+    return len(name) > size and (name[-size:] == short or _tail(name, size) == short)
+
+
+def _ending(short: tuple[str, ...], candidates: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """The fuller names that end with `short`, its first word with or without the article
+    (السيسي: عبدالفتاح السيسي), not after بن (that is the father's name, and سلمان بن عبدالعزيز
+    is not فيصل بن سلمان بن عبدالعزيز), none extending another."""
     return _maximal(
-        {c for c in candidates if len(c) > size and c[-size:] == short and c[-size - 1] not in _SON_OF},
+        {c for c in candidates if _ends_with(c, short) and c[-len(short) - 1] not in _SON_OF},
         ends=True,
     )
 
@@ -262,14 +275,18 @@ def merge_short_forms(
     by_last: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     for key in people:
-        by_last[key[-1]].append(key)
+        by_last[without_article(key[-1])].append(key)
         by_first[key[0]].append(key)
     merged: dict[str, Entity] = {}
     for key, entity in people.items():
-        last, first = by_last[key[-1]], by_first[key[0]]
+        last, first = by_last[without_article(key[-1])], by_first[key[0]]
         # a name with its nasab (سلمان بن عبدالعزيز) also stands for the one name that goes on
-        # from it (… آل سعود); a first name alone could be anyone's
-        by_start = len(key) > 1 and not _SON_OF.isdisjoint(key)
+        # from it (… آل سعود), and so does a name of two words or more that one goes on from
+        # with a nasab (خالد الفيصل: خالد الفيصل بن عبدالعزيز); a first name alone could be anyone's
+        by_start = len(key) > 1 and (
+            not _SON_OF.isdisjoint(key)
+            or any(len(c) > len(key) and c[: len(key)] == key and c[len(key)] in _SON_OF for c in first)
+        )
         candidates = last + (first if by_start else [])
         found = _fuller(key, candidates, by_start=by_start)
         if found is None and by_start:  # several go on from it: the one most articles name
