@@ -174,6 +174,11 @@ class SqlStore:
     def _one(self, sql: str, params: Sequence[Any] = (), reader: bool = False) -> Any:
         return (self._read if reader else self._run)(sql, params).fetchone()[0]
 
+    def _meta(self, key: str, reader: bool = False) -> str | None:
+        """An archive setting (table meta), None when unset."""
+        row = (self._read if reader else self._run)("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
     def _rows_in(self, sql: str, values: Sequence[Any], reader: bool = False) -> Iterator[Any]:
         """`rows_in` on the reader or the writer."""
         return rows_in(self._read if reader else self._run, sql, values)
@@ -556,8 +561,7 @@ class SqlStore:
         )
 
     def story_encoder(self) -> str | None:
-        row = self._run("SELECT value FROM meta WHERE key = 'stories_encoder'").fetchone()
-        return str(row[0]) if row else None
+        return self._meta("stories_encoder")
 
     def set_story_encoder(self, name: str) -> None:
         self._run(
@@ -878,7 +882,10 @@ class SqlStore:
 
     @property
     def archive_id(self) -> str:
-        return str(self._one("SELECT value FROM meta WHERE key = 'archive_id'", reader=True))
+        archive_id = self._meta("archive_id", reader=True)
+        if archive_id is None:  # (every migration set writes one)
+            raise LookupError("this archive has no archive_id in its meta table")
+        return archive_id
 
     def last_change(self) -> int:
         return int(self._one("SELECT COALESCE(MAX(pos), 0) FROM article_changes", reader=True))
