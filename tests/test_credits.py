@@ -172,8 +172,8 @@ def test_spa_item_dateline_end_mark_and_time_stamp_leave_the_text() -> None:
     assert (article.place, article.dated) == ("الباحة", "25 شوال 1436 هـ الموافق 10 اغسطس 2015 م")
     assert article.dateline == "الباحة 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس"
     assert article.wire == ("SPA",)
-    assert article.boilerplate == ("// انتهى //", "20:26 ت م")
-    assert article.title == "عام / تدشين مشروع"  # never the dateline
+    assert article.boilerplate == ("عام", "// انتهى //", "20:26 ت م")  # the title's kicker first
+    assert article.title == "تدشين مشروع"  # never the dateline
 
 
 def test_dateline_line_is_never_a_title() -> None:

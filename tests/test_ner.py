@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from marsad.enrich import Mention, tag
-from marsad.enrich.discourse import Recall, agrees, money_is_misc, propagate
+from marsad.enrich.discourse import (
+    Recall,
+    agrees,
+    facilities_named_for_people,
+    idioms_are_no_names,
+    money_is_misc,
+    propagate,
+)
 from marsad.enrich.features import Featurizer, Resources, gazetteer_key, parse_triggers, unclitic, word_form
 from marsad.enrich.tagger import Tagger, _glued_prefix, passes, read_model
 from marsad.enrich.tokens import sentences, tokenize
@@ -280,3 +287,49 @@ def test_train_ner_without_data_is_a_usage_error(tmp_path: Path) -> None:
         [sys.executable, "-m", "marsad", "train-ner", "--data", str(tmp_path)], capture_output=True, text=True
     )
     assert done.returncode == 2 and "train.txt" in done.stderr
+
+
+def test_a_facility_named_for_a_king_is_the_facility_not_the_king() -> None:
+    words = [
+        ["نقل", "الي", "مدينه", "الملك", "عبدالعزيز", "الطبيه", "بالحرس"],
+        ["وصل", "الملك", "سلمان", "الي", "جده"],
+        ["في", "جامعه", "الملك", "عبدالله", "للعلوم", "والتقنيه", "امس"],
+        ["من", "الملك", "عبدالله"],
+        ["علي", "ملعب", "الملك", "عبدالله", "الي", "جده"],
+    ]
+    tags = [
+        ["O", "O", "O", "O", "B-PERS", "O", "O"],
+        ["O", "O", "B-PERS", "O", "B-LOC"],
+        ["O", "O", "O", "B-PERS", "O", "O", "O"],
+        ["O", "O", "B-PERS"],
+        ["O", "O", "O", "B-PERS", "O", "B-LOC"],
+    ]
+    assert facilities_named_for_people(words, tags) == [
+        ["O", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "O"],  # with its adjective, not «بالحرس»
+        tags[1],  # the king himself stays a person
+        ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O"],  # with the field it serves
+        tags[3],  # a king with no facility before him
+        ["O", "B-LOC", "I-LOC", "I-LOC", "O", "B-LOC"],  # «إلى» (الي) is no adjective
+    ]
+    found = tag("وصل الرئيس إلى مطار الملك عبدالعزيز الدولي بجدة حيث استقبله الأمير خالد الفيصل.")
+    assert [(m.text, m.type) for m in found if "عبدالعزيز" in m.text] == [
+        ("مطار الملك عبدالعزيز الدولي", "LOC")
+    ]
+
+
+def test_an_idiom_is_no_person() -> None:
+    words = [["اكد", "علي", "حسن", "الجوار"], ["قال", "حسن", "الترابي"]]
+    tags = [["O", "O", "B-PERS", "I-PERS"], ["O", "B-PERS", "I-PERS"]]
+    assert idioms_are_no_names(words, tags) == [["O"] * 4, tags[1]]  # good neighbourliness; al-Turabi stays
+    text = "وأكد الجانبان على مبادئ حسن الجوار وعدم التدخل في الشؤون الداخلية."
+    assert all("الجوار" not in m.text for m in tag(text))
+
+
+def test_the_start_of_an_idiom_alone_is_no_person() -> None:
+    words = [["الضيافه", "وحسن", "الاستقبال"], ["بمؤسسه", "الملك", "عبدالعزيز", "ورجاله"]]
+    tags = [["O", "B-PERS", "O"], ["O", "O", "B-PERS", "O"]]
+    assert idioms_are_no_names(words, tags)[0] == ["O"] * 3  # «وحسن»: its «و» is no part of it
+    assert facilities_named_for_people(words, tags)[1] == ["B-ORG", "I-ORG", "I-ORG", "O"]  # «بمؤسسة»: ؤ kept
+    # the idiom is not spread either: «الجوار» is rare enough to spread as a surname would
+    text = "أكد البيان حسن الجوار بين البلدين. وشدد على أن الجوار يفرض التعاون."
+    assert tag(text) == []

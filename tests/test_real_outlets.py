@@ -56,7 +56,8 @@ def test_cnn_may_interest_you_is_a_related_link() -> None:
 
 def test_spa_own_item() -> None:
     (article,) = articles("saudinewsnet/2015-08-10.zip#1499")
-    assert article.title == "عام / مهرجان تمور بريدة يواصل فعالياته"
+    assert article.title == "مهرجان تمور بريدة يواصل فعالياته"  # SPA's section kicker "عام /" left it
+    assert article.boilerplate[0] == "عام"
     assert article.wire == ("SPA",) and article.place == "بريدة"
     assert article.dated == "25 شوال 1436 هـ الموافق 10 اغسطس 2015 م"
     assert article.text.startswith("يواصل مهرجان تمور بريدة")
@@ -101,3 +102,13 @@ def test_alarabia_opinion_disclaimer_and_source_line() -> None:
 def test_alriyadh_end_credit() -> None:
     (article,) = articles("saudinewsnet/2015-08-02.zip#724")
     assert article.wire == ("AFP",) and not article.text.endswith("(أ ف ب)")
+
+
+def test_spa_item_in_parts_keeps_its_headline_once() -> None:
+    """SPA sends a long item in parts, each titled «عام / … إضافة أولى»: the parts share one headline."""
+    (first,) = articles("saudinewsnet/2015-08-10.zip#1509")
+    assert first.title == "نائب خادم الحرمين الشريفين يرأس جلسة مجلس الوزراء"
+    assert first.boilerplate[:2] == ("عام", "إضافة أولى")
+    (last,) = articles("saudinewsnet/2015-08-10.zip#1527")
+    assert last.title is not None and last.title.endswith("بالتدخل في شئون دول الجوار")
+    assert last.boilerplate[:2] == ("سياسي", "إضافة أولى واخيرة")

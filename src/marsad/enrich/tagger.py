@@ -16,7 +16,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marsad.enrich.discourse import Recall, agrees, money_is_misc, propagate
+from marsad.enrich.discourse import (
+    Recall,
+    agrees,
+    facilities_named_for_people,
+    idioms_are_no_names,
+    money_is_misc,
+    propagate,
+)
 from marsad.enrich.features import Featurizer, Resources, name_unclitic, word_form
 from marsad.enrich.tokens import Token, sentences
 from marsad.enrich.train import chunks
@@ -95,8 +102,9 @@ class Tagger:
     def tag_article(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 tags of an article's sentences of tokens. A first pass tags each sentence alone;
         a second (when the model has one) re-tags each sentence where a word's tags elsewhere in
-        the article disagree with its own (`discourse.Recall`); then, with `spread`, names are
-        spread (`discourse.propagate`)."""
+        the article disagree with its own (`discourse.Recall`); rules on what the model was not
+        taught follow (money, facilities named for kings, idioms: `discourse`); then, with
+        `spread`, names are spread (`discourse.propagate`)."""
         word = self.featurizer.word
         words = [[word(token) for token in tokens] for tokens in sentences]
         feats = [self.featurizer.features(sentence) for sentence in words]
@@ -111,6 +119,8 @@ class Tagger:
                 if not agrees(recalled, tags[k]):
                     tags[k] = list(self._second.tag([f + r for f, r in zip(sentence, recalled, strict=True)]))
         tags = money_is_misc(forms, tags)
+        written = [[w.form for w in sentence] for sentence in words]
+        tags = idioms_are_no_names(written, facilities_named_for_people(written, tags))
         return propagate(forms, tags, _frequency()) if self.spread else tags
 
     def tag(self, text: str) -> list[Mention]:

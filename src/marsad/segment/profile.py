@@ -125,6 +125,8 @@ class Profile:
     boilerplate: RuleSet  # lines that are an outlet's furniture
     tails: RuleSet  # furniture glued after the last sentence of a paragraph
     max_boilerplate_chars: int
+    title_sections: frozenset[str] = frozenset()  # normalized section names that kick off a title
+    title_parts: frozenset[str] = frozenset()  # normalized words that name a running item's part
 
     def match(self, line: str) -> MarkerMatch | None:
         """The marker a line starts with, if any, and the rest of the line as written."""
@@ -187,7 +189,9 @@ def _compile(name: str, table: dict[str, object]) -> Profile:
     raw_markers = table["markers"]
     limits = table.get("limits", {})
     rules = table.get("boilerplate", {})
+    titles = table.get("titles", {})
     assert isinstance(raw_markers, dict) and isinstance(limits, dict) and isinstance(rules, dict)
+    assert isinstance(titles, dict)
     compiled: list[tuple[Marker, tuple[str, ...]]] = []
     for marker in Marker:
         for phrase in raw_markers.get(marker.value, []):
@@ -208,6 +212,8 @@ def _compile(name: str, table: dict[str, object]) -> Profile:
         boilerplate=RuleSet.compile(rules.get("lines", [])),
         tails=RuleSet.compile(rules.get("tails", [])),
         max_boilerplate_chars=int(limits.get("max_boilerplate_chars", 240)),
+        title_sections=frozenset(normalize(word).lower() for word in titles.get("sections", [])),
+        title_parts=frozenset(normalize(word).lower() for word in titles.get("parts", [])),
     )
 
 

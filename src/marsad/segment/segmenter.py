@@ -30,6 +30,7 @@ from marsad.segment.credits import (
 )
 from marsad.segment.lists import split_headlines, split_tags
 from marsad.segment.profile import Marker, Profile, load_profile
+from marsad.segment.titles import split_title
 from marsad.text import matching_key, unique_forms, words
 
 _BULLET = re.compile(r"^\s*[•·▪◦●■\-*–—]\s*")
@@ -282,6 +283,9 @@ class Segmenter:
                 draft.credits.add_byline(byline)
             if not draft.title:
                 _promote_first_line_to_title(draft, self.profile)
+            if draft.title:
+                draft.title, furniture = split_title(draft.title, self.profile)
+                draft.boilerplate[:0] = furniture
             _read_edges(draft, page.outlet, self.profile)
             if own_agency:
                 draft.credits.add_agencies([own_agency])  # the outlet is the agency: its own wire
