@@ -50,6 +50,17 @@ def test_sentences_end_at_stops_and_line_breaks() -> None:
     assert all(text[t.start : t.end] == t.text for s in cut for t in s)
 
 
+def test_an_acronym_in_letter_names_is_one_token_and_no_sentence_end() -> None:
+    text = "أعلنت قناة إم. بي. سي عن برنامج. وقالت بي.إم.آي للبحوث إن في بيان بي بي تراجعا."
+    cut = sentences(text)
+    assert [[t.text for t in s] for s in cut] == [
+        ["أعلنت", "قناة", "إم. بي. سي", "عن", "برنامج", "."],
+        ["وقالت", "بي.إم.آي", "للبحوث", "إن", "في", "بيان", "بي", "بي", "تراجعا", "."],
+    ]  # letter names not joined by dots, and words that start like one («بيان»), stay apart
+    assert [t.text for t in tokenize("بنك إتش.إس.بي.سي.")] == ["بنك", "إتش.إس.بي.سي", "."]
+    assert [(m.text, m.type) for m in tag("وقالت بي.إم.آي للبحوث إن النفط سيرتفع.")] == [("بي.إم.آي", "ORG")]
+
+
 def test_a_run_on_sentence_is_cut() -> None:
     text = " ".join(["كلمة"] * 450)
     assert [len(s) for s in sentences(text)] == [200, 200, 50]

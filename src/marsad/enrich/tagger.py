@@ -25,7 +25,7 @@ from marsad.enrich.discourse import (
     propagate,
 )
 from marsad.enrich.features import Featurizer, Resources, name_unclitic, word_form
-from marsad.enrich.tokens import Token, sentences
+from marsad.enrich.tokens import Token, is_acronym, sentences
 from marsad.enrich.train import chunks
 from marsad.model import Mention
 
@@ -131,6 +131,8 @@ class Tagger:
         found: list[Mention] = []
         for sentence, sentence_tags in zip(cut, tags, strict=True):
             for start, end, kind in sorted(chunks(sentence_tags)):
+                if kind == "PERS" and end - start == 1 and is_acronym(sentence[start].text):
+                    kind = "ORG"  # «بي.إم.آي»: no person goes by letters alone in the news
                 found.append(_mention(text, sentence[start:end], kind))
         return _outside_dates(text, found)
 
