@@ -85,6 +85,17 @@ def test_a_story_takes_no_article_after_its_window() -> None:
     assert opened not in clusterer.stories  # closed: no article can join it any more
 
 
+def test_an_article_arriving_late_still_joins_its_story() -> None:
+    """Crawled (or backfilled) after newer days, an article dated within a story's window joins it."""
+    clusterer = StoryClusterer()
+    text = "وصلت إلى مطار الملك عبدالعزيز الدولي بجدة أولى طلائع حجاج بيت الله الحرام من ماليزيا"
+    opened = clusterer.add(StoryInput(1, "مطار جدة يستقبل أول دفعة حجاج", text, date(2015, 8, 3)))
+    for k, day in enumerate(range(4, 8)):  # other news, up to the 7th
+        clusterer.add(StoryInput(10 + k, f"خبر آخر {k}", f"تراجعت أسعار النفط يوم {day}", date(2015, 8, day)))
+    late = StoryInput(2, "مطار جدة يستقبل الدفعة الأولى من الحجاج", text, date(2015, 8, 3))
+    assert clusterer.add(late) == opened
+
+
 def _jsonl(path: Path, keys: list[str]) -> str:
     """Those SaudiNewsNet records, unchanged, as a JSONL file."""
     lines = []

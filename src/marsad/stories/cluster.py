@@ -49,6 +49,10 @@ STORY_TERMS = 100  # the terms a story's centroid keeps
 PROBE_TERMS = 12  # an article's strongest terms, looked up among the stories' strongest
 WINDOW_DAYS = 3  # a story takes articles dated up to this many days after its last one
 MAX_SPAN_DAYS = 7  # and none dated more than this after its first: an event, not a topic
+LATE_DAYS = MAX_SPAN_DAYS  # an article dated this many days before the newest seen still finds its
+# stories: outlets and crawls publish late (two reports of Jeddah's first pilgrims, both dated the 3rd,
+# the second crawled on the 7th), and a backfill brings older days after newer ones. `restore`
+# reopens the same stories, so a run and its resumption agree.
 CANDIDATES = 8  # stories compared with each article
 THRESHOLD = 0.32  # cosine to a story's centroid at which an article joins it on the story's first day
 # (bench/stories_eval.py); each day between the article and the story's first day raises the bar by
@@ -390,13 +394,14 @@ class StoryClusterer:
             story.title = title
 
     def expire(self, today: date) -> list[StoryState]:
-        """Stories no article can join any more (their last day is more than the window before
-        `today`): dropped from the active state and returned, to be stored for good."""
+        """Stories no article can join any more, even one arriving late (their window ends more
+        than LATE_DAYS before `today`): dropped from the active state and returned. Which
+        stories an article may join is decided by its own day (`candidates`), not by this."""
         closed = [
             story
             for story in self.stories.values()
             if min(story.last.toordinal() + self.window_days, story.first.toordinal() + MAX_SPAN_DAYS)
-            < today.toordinal()
+            < today.toordinal() - LATE_DAYS
         ]
         for story in closed:
             for term in story.probes:

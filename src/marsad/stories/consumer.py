@@ -28,7 +28,7 @@ import numpy as np
 
 from marsad.enrich.dates import event_date
 from marsad.runner import InlineRunner, Runner
-from marsad.stories.cluster import MAX_SPAN_DAYS, WINDOW_DAYS, StoryClusterer, StoryInput, StoryState
+from marsad.stories.cluster import LATE_DAYS, WINDOW_DAYS, StoryClusterer, StoryInput, StoryState
 from marsad.stories.encoder import ENCODER, SentenceEncoder, encoder_named, from_bytes, to_bytes
 from marsad.stories.port import CONSUMER, Assignment, StoryRecord, StorySource, StoryStore
 
@@ -66,7 +66,9 @@ def restore(store: StoryStore, clusterer: StoryClusterer | None = None) -> Story
     newest = _day(latest)
     if newest is None:
         return clusterer
-    records = store.open_stories((newest - timedelta(days=WINDOW_DAYS + MAX_SPAN_DAYS)).isoformat())
+    # every story `StoryClusterer.expire` would still hold: its window (≤ WINDOW_DAYS after its
+    # last day) ends at most LATE_DAYS before the newest day
+    records = store.open_stories((newest - timedelta(days=WINDOW_DAYS + LATE_DAYS)).isoformat())
     members: dict[int, list[int]] = {}
     for story_id, key in store.story_members([r.story_id for r in records]):
         members.setdefault(story_id, []).append(key)
