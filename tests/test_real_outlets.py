@@ -112,3 +112,14 @@ def test_spa_item_in_parts_keeps_its_headline_once() -> None:
     (last,) = articles("saudinewsnet/2015-08-10.zip#1527")
     assert last.title is not None and last.title.endswith("بالتدخل في شئون دول الجوار")
     assert last.boilerplate[:2] == ("سياسي", "إضافة أولى واخيرة")
+
+
+def test_okaz_share_buttons_before_the_lead_leave_the_lead() -> None:
+    """okaz glues its share buttons to the lead: they leave the text, the lead stays (the line used
+    to go whole; alone on the page, the article went to quarantine as furniture only)."""
+    (alone,) = articles("saudinewsnet/2015-08-11.zip#1411")
+    assert alone.text.startswith("عقد مجلس الشؤون الاقتصادية والتنمية اجتماعاً")
+    assert alone.boilerplate == ("شارك من خلال تويتر فيسبوك جوجل بلس اكتب رأيك",)
+    (lead,) = articles("saudinewsnet/2015-08-11.zip#1441")
+    assert lead.text.startswith("زار إمام وخطيب المسجد النبوي الشريف")
+    assert "شارك من خلال" not in lead.text

@@ -241,3 +241,15 @@ def test_section_kicker_and_part_marker_leave_the_title(
     article = segment(_page("نص الخبر كما نشرته الوكالة في يومه.", title=written)).articles[0]
     assert article.title == title
     assert article.boilerplate[: len(furniture)] == furniture
+
+
+def test_furniture_glued_before_a_lead_leaves_and_the_lead_stays() -> None:
+    text = "شارك من خلال تويتر فيسبوك جوجل بلس اكتب رأيك زار الوزير المدينة أمس.\nوأكد أهمية المشروع."
+    (article,) = segment(_page(text, title="زيارة الوزير")).articles
+    assert article.text == "زار الوزير المدينة أمس.\nوأكد أهمية المشروع."
+    assert article.boilerplate == ("شارك من خلال تويتر فيسبوك جوجل بلس اكتب رأيك",)
+    (alone,) = segment(_page("شارك عبر تويتر واتساب\nنص الخبر كما نشر في يومه.", title="خبر")).articles
+    assert alone.text == "نص الخبر كما نشر في يومه." and alone.boilerplate == ("شارك عبر تويتر واتساب",)
+    # a sentence that starts with the verb is text
+    (kept,) = segment(_page("شارك من خلال الفريق أكثر من مئة متطوع في الحملة.", title="حملة")).articles
+    assert kept.text.startswith("شارك من خلال الفريق")

@@ -124,6 +124,7 @@ class Profile:
     needs_separator: frozenset[tuple[str, ...]]
     boilerplate: RuleSet  # lines that are an outlet's furniture
     tails: RuleSet  # furniture glued after the last sentence of a paragraph
+    heads: RuleSet  # furniture glued before the paragraph a line holds
     max_boilerplate_chars: int
     title_sections: frozenset[str] = frozenset()  # normalized section names that kick off a title
     title_parts: frozenset[str] = frozenset()  # normalized words that name a running item's part
@@ -151,6 +152,17 @@ class Profile:
         if len(line) > self.max_boilerplate_chars:
             return False  # a paragraph: not worth normalizing to find that out
         return self.boilerplate.find(line) is not None
+
+    def glued_head(self, line: str) -> int | None:
+        """Where the text after furniture glued to the start of a line begins, if any (an offset
+        in the line as written, mapped back word by word as `glued_tail` does)."""
+        found = self.heads.find(line)
+        if found is None:
+            return None
+        normalized = " ".join(normalize(line[:_HEAD_CHARS]).lower().split())
+        words_in = len(WORD.findall(normalized[: found.end()]))
+        spans = list(islice(WORD.finditer(line), words_in))
+        return spans[-1].end() if len(spans) == words_in and spans else None
 
     def glued_tail(self, line: str) -> int | None:
         """Where furniture glued after a paragraph's last sentence starts, if any (an offset in
@@ -211,6 +223,7 @@ def _compile(name: str, table: dict[str, object]) -> Profile:
         ),
         boilerplate=RuleSet.compile(rules.get("lines", [])),
         tails=RuleSet.compile(rules.get("tails", [])),
+        heads=RuleSet.compile(rules.get("heads", [])),
         max_boilerplate_chars=int(limits.get("max_boilerplate_chars", 240)),
         title_sections=frozenset(normalize(word).lower() for word in titles.get("sections", [])),
         title_parts=frozenset(normalize(word).lower() for word in titles.get("parts", [])),

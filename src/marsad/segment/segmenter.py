@@ -162,6 +162,12 @@ class Segmenter:
             if promo and line[promo.end() :].strip():
                 current.boilerplate.append(promo.group().strip())  # a slider's controls, glued to a line
                 line = line[promo.end() :].strip()
+            head = self.profile.glued_head(line) if current.filled < _HEAD_LINES else None
+            if head is not None:
+                current.boilerplate.append(line[:head].strip())  # share buttons before the lead
+                line = line[head:].strip(" :-–|")
+                if not line:
+                    continue
             at_edge = current.filled < _HEAD_LINES or index >= tail or not line[0].isalpha()
             if at_edge and self._furniture(line, current, page.outlet):
                 continue
