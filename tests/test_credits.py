@@ -29,6 +29,9 @@ from marsad.segment.credits import is_end_mark, outlet_agency, read_credit, read
         ("عين اليوم – متابعات", "3alyoum", (), None, (), True),
         ("عمر ابراهيم- عين اليوم", "3alyoum", (), None, ("عمر ابراهيم",), True),
         ("أحمد البشيري – الباحة", "3alyoum", (), "الباحة", ("أحمد البشيري",), False),
+        ("أحمد علي- سبق- القاهرة", "sabq", (), "القاهرة", ("أحمد علي",), True),  # Ali, not «على»
+        ("عوض الفهمي- سبق- أضم", "sabq", (), "أضم", ("عوض الفهمي",), True),  # a town after the outlet
+        ("سبق- الليث", "sabq", (), "الليث", (), True),
         ("القاهرة - مكتب الجزيرة - طارق محيي:", "aljazirah", (), "القاهرة", ("طارق محيي",), True),
         ("«الاقتصادية» من الرياض", "aleqtisadiya", (), "الرياض", (), True),
         ("لندن - الرياضية | Tuesday, 11 August 2015 - 10:33 pm", "arriyadiyah", (), "لندن", (), True),

@@ -208,11 +208,18 @@ def classify(part: str, outlet: str | None) -> Part:
         return Part.DATE
     if key in _places() or (words[0] == "من" and " ".join(words[1:]) in _places()):
         return Part.PLACE  # "الرياض", "من الرياض" ("«الاقتصادية» من الرياض")
-    if len(words) <= _NAME_WORDS and not any(_not_a_name(w, vocabulary.not_names) for w in words):
+    if len(words) <= _NAME_WORDS and not any(
+        _not_a_name(_word_form(w), vocabulary.not_names)
+        for w in WORD.findall(part)
+        if w not in _NAMES_LIKE_PARTICLES
+    ):
         return Part.WRITER
     return Part.TEXT
 
 
+# Names that normalize to a particle: «علي» (Ali) is «على» (on) once ى and ي are one letter; written
+# with ي in a credit, it is the name («أحمد علي- سبق- القاهرة»).
+_NAMES_LIKE_PARTICLES = frozenset({"علي"})
 # An imperfect verb in the plural ("يكرمون", "تطالبان"): a sentence's, never a name's
 _PLURAL_VERB = re.compile(r"^[يت]\w{2,}(?:ون|ان)$")
 
@@ -311,6 +318,15 @@ def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit 
     kinds = [classify(piece, outlet) for piece in pieces]
     if Part.TEXT in kinds:
         return None
+    if (
+        len(kinds) >= 2
+        and kinds[-2] is Part.OUTLET
+        and kinds[-1] is Part.WRITER
+        and Part.PLACE not in kinds
+        and len(pieces[-1].split()) == 1
+    ):
+        # "عوض الفهمي- سبق- أضم": after the outlet's name, a town the gazetteer does not know
+        kinds[-1] = Part.PLACE
     # What a credit needs besides names: an agency, the outlet, a generic word ("متابعات"), or a
     # place with a writer or a date ("بريدة 25 شوال … واس" has all three). A date alone opens
     # headlines ("26 فبراير موعد انتخابات الفيفا").
