@@ -233,6 +233,11 @@ def test_tags_and_related_kept_once_per_spelling() -> None:
             (),
         ),
         ("الهلال يكسب إضافة قوية", "الهلال يكسب إضافة قوية", ()),
+        (
+            "«البلدية والقروية» تعتمد آلية جديدة   لتصنيف المقاولين",
+            "«البلدية والقروية» تعتمد آلية جديدة لتصنيف المقاولين",
+            (),
+        ),
     ],
 )
 def test_section_kicker_and_part_marker_leave_the_title(

@@ -23,7 +23,10 @@ _TOKEN = re.compile(r"\S+")
 
 
 def split_title(title: str, profile: Profile) -> tuple[str, tuple[str, ...]]:
-    """The title without a section kicker or a part marker, and what was taken out, in order."""
+    """The title without a section kicker or a part marker, and what was taken out, in order;
+    runs of white space folded to one (SPA pads its part markers: «… الوزراء        إضافة أولى»).
+    """
+    title = " ".join(title.split())
     furniture: list[str] = []
     head, slash, rest = title.partition("/")
     if slash and rest.strip() and _form(head.strip()) in profile.title_sections:
