@@ -32,6 +32,16 @@ from marsad.segment.credits import is_end_mark, outlet_agency, read_credit, read
         ("أحمد علي- سبق- القاهرة", "sabq", (), "القاهرة", ("أحمد علي",), True),  # Ali, not «على»
         ("عوض الفهمي- سبق- أضم", "sabq", (), "أضم", ("عوض الفهمي",), True),  # a town after the outlet
         ("سبق- الليث", "sabq", (), "الليث", (), True),
+        (
+            "بدر العتيبي، عبدالله البرقاوي- سبق- الرياض",
+            "sabq",
+            (),
+            "الرياض",
+            ("بدر العتيبي", "عبدالله البرقاوي"),
+            True,
+        ),
+        ("محمد السيد ومحمود الحمد - سبق", "sabq", (), None, ("محمد السيد", "محمود الحمد"), True),
+        ("رصد وتصوير: أحمد حجازي – عين اليوم", "3alyoum", (), None, ("أحمد حجازي",), True),
         ("القاهرة - مكتب الجزيرة - طارق محيي:", "aljazirah", (), "القاهرة", ("طارق محيي",), True),
         ("«الاقتصادية» من الرياض", "aleqtisadiya", (), "الرياض", (), True),
         ("لندن - الرياضية | Tuesday, 11 August 2015 - 10:33 pm", "arriyadiyah", (), "لندن", (), True),
@@ -228,3 +238,13 @@ def test_glued_end_mark_and_slider_prefix_leave_the_text() -> None:
     assert article.text.startswith("وصل الوفد") and article.text.endswith("في المجالات كافة.")
     assert article.boilerplate == ("Next Previous", "// انتهى //")
     assert article.wire == ("SPA",) and article.dateline == "عين اليوم – واس"
+
+
+def test_a_verb_after_the_place_is_no_third_writer() -> None:
+    lead = read_lead(
+        "خالد خليل- سبق- ظفار: افتُتح -مؤخراً- مطار صلالة الجديد بمحافظة ظفار جنوب سلطنة عمان", "sabq"
+    )
+    assert lead is not None
+    credit, rest = lead
+    assert (credit.place, credit.writers) == ("ظفار", ("خالد خليل",))
+    assert rest.startswith("افتُتح -مؤخراً- مطار صلالة")

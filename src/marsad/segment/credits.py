@@ -334,14 +334,23 @@ def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit 
     located = Part.PLACE in kinds and (Part.WRITER in kinds or Part.DATE in kinds or len(pieces) == 1)
     if not (strong or located or (byline and Part.WRITER in kinds)):
         return None
+    own = Part.OUTLET in kinds
+    if own and not byline:
+        pieces, kinds = _writers_apart(pieces, kinds)
     writers_here = [p for p, k in zip(pieces, kinds, strict=True) if k is Part.WRITER]
-    if not byline and (len(writers_here) > 1 or any(len(p.split()) > _LINE_NAME_WORDS for p in writers_here)):
+    # a team signs before the outlet's name («بدر العتيبي، عبدالله البرقاوي- سبق- الرياض»); after it
+    # stands a place at most («… - سبق- ظفار: افتُتح -مؤخراً- …» has no third writer)
+    team = own and all(k is not Part.WRITER for k in kinds[kinds.index(Part.OUTLET) :])
+    most = _OWN_WRITERS if team else 1
+    if not byline and (
+        len(writers_here) > most or any(len(p.split()) > _LINE_NAME_WORDS for p in writers_here)
+    ):
         return None  # "العراق: داعش يدمر ملعب الرمادي", '"إيجاب" تكرِّم "سبق" بوصفها…': headlines
     agencies = [_agency(form_key(p)) for p, k in zip(pieces, kinds, strict=True) if k is Part.AGENCY]
     places = [_without_from(p) for p, k in zip(pieces, kinds, strict=True) if k is Part.PLACE]
     writers = [p for p, k in zip(pieces, kinds, strict=True) if k is Part.WRITER]
     dates = [p for p, k in zip(pieces, kinds, strict=True) if k is Part.DATE]
-    if places and len(writers) > 1 and not byline:
+    if places and len(writers) > 1 and not byline and not own:
         return None  # "السعودية - مصر - قطر": a list, not a dateline
     return Credit(
         text,
@@ -352,6 +361,33 @@ def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit 
         None,
         Part.OUTLET in kinds,
     )
+
+
+_OWN_WRITERS = 3
+
+
+def _writers_apart(pieces: list[str], kinds: list[Part]) -> tuple[list[str], list[Part]]:
+    """Writers joined by «و» in one piece, apart: «محمد السيد ومحمود الحمد» → «محمد السيد»,
+    «محمود الحمد». Only where both sides have two words or more: «خالد وليد» is one man."""
+    out_pieces: list[str] = []
+    out_kinds: list[Part] = []
+    for piece, kind in zip(pieces, kinds, strict=True):
+        words = piece.split()
+        cut = next(
+            (
+                k
+                for k in range(2, len(words) - 1)
+                if kind is Part.WRITER and words[k].startswith("و") and len(words[k]) > 2
+            ),
+            None,
+        )
+        if cut is None:
+            out_pieces.append(piece)
+            out_kinds.append(kind)
+            continue
+        out_pieces += [" ".join(words[:cut]), " ".join([words[cut][1:], *words[cut + 1 :]])]
+        out_kinds += [Part.WRITER, Part.WRITER]
+    return out_pieces, out_kinds
 
 
 def _sourced(text: str, pieces: list[str], outlet: str | None) -> Credit | None:
