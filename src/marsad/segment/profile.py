@@ -83,7 +83,7 @@ class RuleSet:
         if self.by_first_word or self.symbols.pattern != _NEVER:
             first = WORD.match(line)
             if first is not None and line[0].isalpha():
-                anchored = self.by_first_word.get(_matching_form(first.group()))
+                anchored = self.by_first_word.get(matching_form(first.group()))
             elif self.symbols.pattern != _NEVER:
                 symbols = self.symbols
         if (
@@ -95,7 +95,7 @@ class RuleSet:
             return None  # nothing here can match: no normalization, no regex
         if not candidates and not (short and self.always.pattern != _NEVER):
             line = line[:_HEAD_CHARS]
-        key = " ".join(normalize(line).lower().split())
+        key = rule_key(line)
         found = anchored.match(key) if anchored is not None else None
         found = found or (symbols.match(key) if symbols is not None else None)
         for pattern in candidates:
@@ -132,7 +132,7 @@ class Profile:
     def match(self, line: str) -> MarkerMatch | None:
         """The marker a line starts with, if any, and the rest of the line as written."""
         first = WORD.search(line)
-        if first is None or _matching_form(first.group()) not in self.first_words:
+        if first is None or matching_form(first.group()) not in self.first_words:
             return None  # most lines: one short lookup and done
         spans = _head_words(line, self.longest)
         line_words = tuple(word for word, _ in spans)
@@ -159,7 +159,7 @@ class Profile:
         found = self.heads.find(line)
         if found is None:
             return None
-        normalized = " ".join(normalize(line[:_HEAD_CHARS]).lower().split())
+        normalized = rule_key(line[:_HEAD_CHARS])
         words_in = len(WORD.findall(normalized[: found.end()]))
         spans = list(islice(WORD.finditer(line), words_in))
         return spans[-1].end() if len(spans) == words_in and spans else None
@@ -172,7 +172,7 @@ class Profile:
         found = self.tails.find(line[start:])
         if found is None:
             return None
-        normalized = " ".join(normalize(line[start:]).lower().split())
+        normalized = rule_key(line[start:])
         before = len(WORD.findall(normalized[: found.start()]))
         spans = list(WORD.finditer(line, start))
         return spans[before].start() if before < len(spans) else None
@@ -183,9 +183,16 @@ _SEPARATOR = re.compile(r"\s*(?:[:：|]|\.{2,}|…|-\s)")
 
 
 @lru_cache(maxsize=1 << 16)
-def _matching_form(word: str) -> str:
-    """A word as markers are compared (memoized: lines start with the same few hundred words)."""
+def matching_form(word: str) -> str:
+    """A word as markers and title words are compared (memoized: lines start with the same few
+    hundred words)."""
     return normalize(word).lower()
+
+
+def rule_key(text: str) -> str:
+    """A line as rules read it: normalized, lower-cased, white space folded (a match's words are
+    mapped back to the line as written by counting them)."""
+    return " ".join(normalize(text).lower().split())
 
 
 def _head_words(line: str, count: int) -> list[tuple[str, tuple[int, int]]]:
@@ -225,8 +232,8 @@ def _compile(name: str, table: dict[str, object]) -> Profile:
         tails=RuleSet.compile(rules.get("tails", [])),
         heads=RuleSet.compile(rules.get("heads", [])),
         max_boilerplate_chars=int(limits.get("max_boilerplate_chars", 240)),
-        title_sections=frozenset(normalize(word).lower() for word in titles.get("sections", [])),
-        title_parts=frozenset(normalize(word).lower() for word in titles.get("parts", [])),
+        title_sections=frozenset(map(matching_form, titles.get("sections", []))),
+        title_parts=frozenset(map(matching_form, titles.get("parts", []))),
     )
 
 

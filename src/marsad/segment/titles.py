@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-from marsad.segment.profile import Profile
-from marsad.text import normalize
+from marsad.segment.profile import Profile, matching_form
 
 # The part's ordinal, normalized: «إضافة أولى», «إضافة ثالثة واخيرة», «إضافة أولى وأخيرة».
 _ORDINALS = frozenset(
@@ -29,21 +28,17 @@ def split_title(title: str, profile: Profile) -> tuple[str, tuple[str, ...]]:
     title = " ".join(title.split())
     furniture: list[str] = []
     head, slash, rest = title.partition("/")
-    if slash and rest.strip() and _form(head.strip()) in profile.title_sections:
+    if slash and rest.strip() and matching_form(head.strip()) in profile.title_sections:
         furniture.append(head.strip())
         title = rest.strip()
     tokens = list(_TOKEN.finditer(title))
     for index in range(len(tokens) - 2, max(1, len(tokens) - 5), -1):  # the last 2–4 words, after ≥ 2
-        if _form(tokens[index].group()) not in profile.title_parts:
+        if matching_form(tokens[index].group()) not in profile.title_parts:
             continue
-        ordinals = [_form(token.group()).removeprefix("و") for token in tokens[index + 1 :]]
+        ordinals = [matching_form(token.group()).removeprefix("و") for token in tokens[index + 1 :]]
         ordinals = [word for word in ordinals if word]  # «و أخيرة» written apart
         if 1 <= len(ordinals) <= 2 and all(word in _ORDINALS for word in ordinals):
             furniture.append(title[tokens[index].start() :].strip())
             title = title[: tokens[index].start()].rstrip(" /\t")
         break
     return title, tuple(furniture)
-
-
-def _form(word: str) -> str:
-    return normalize(word).lower()
