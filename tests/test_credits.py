@@ -10,7 +10,15 @@ import pytest
 
 from marsad.model import Page
 from marsad.segment import segment
-from marsad.segment.credits import is_end_mark, outlet_agency, read_credit, read_end, read_lead
+from marsad.segment.credits import (
+    end_note_start,
+    glued_end_note,
+    is_end_mark,
+    outlet_agency,
+    read_credit,
+    read_end,
+    read_lead,
+)
 
 
 @pytest.mark.parametrize(
@@ -238,6 +246,61 @@ def test_glued_end_mark_and_slider_prefix_leave_the_text() -> None:
     assert article.text.startswith("وصل الوفد") and article.text.endswith("في المجالات كافة.")
     assert article.boilerplate == ("Next Previous", "// انتهى //")
     assert article.wire == ("SPA",) and article.dateline == "عين اليوم – واس"
+
+
+@pytest.mark.parametrize(
+    ("lines", "start"),
+    [
+        (["وهنا يختلط الوهم بالحقيقة وتحدث المآسي.", "*أكاديمي مغربي"], 1),
+        (["تشكل مرجعية جديدة لإرهاب جديد.", "", "* أستاذ العلوم السياسية بجامعة محمد الخامس"], 2),
+        (
+            [
+                "عزز من عزم الاتحاد الأوروبي على تنويع مصادر الطاقة».",
+                "* الوحدة الاقتصادية",
+                "بـ«الشرق الأوسط»",
+            ],
+            1,
+        ),
+        (["في الاقتصاد المحلي للمملكة.", "* مسؤول في الخارجية الأميركية (1982 - 2003)"], 1),
+        # text: a bullet list's last item, a starred sentence, a field, a columnist's paragraph
+        (["* قالب الصابون", "* المنديل"], None),
+        (["الحاسم للتأهل.", "* تأهلت روسيا الدولة المضيفة مباشرة للنهائيات."], None),
+        (["مع قطع المخلل والطماطم.", "* العنوان: 30B Dover Street، London"], None),
+        (["أسعار النفط في نمو.", "** يتردد أن البرامج التدريبية أثبتت عجزها"], None),
+        (["* أستاذ العلوم السياسية"], None),  # nothing before it: not a closing note
+        (
+            ["نص المقال.", "* أستاذ العلوم السياسية", "في جامعة محمد الخامس بالرباط وعضو عدة مراكز بحثية"],
+            None,
+        ),
+    ],
+)
+def test_writers_note_closing_an_article(lines: list[str], start: int | None) -> None:
+    assert end_note_start(lines) == start
+
+
+def test_writers_note_glued_after_the_last_sentence() -> None:
+    paragraph = "وبلغت الحيازات النقدية 192.65 في المائة. * وحدة التقارير الاقتصادية"
+    assert paragraph[: glued_end_note(paragraph)] == "وبلغت الحيازات النقدية 192.65 في المائة."
+    assert glued_end_note("واثق من حبكم له رحمه الله. *اول مدير عام لنادي الهلال") is not None
+    assert glued_end_note("وقال: * لم يحدث شيء من هذا القبيل في أي وقت مضى على الإطلاق هنا") is None
+    assert glued_end_note("ارتفع المؤشر 3 * 4 نقاط") is None  # no sentence before the star
+    assert glued_end_note("كما قال. * العنوان: شارع الملك فهد") is None
+
+
+def test_writers_note_leaves_the_text_for_the_boilerplate() -> None:
+    text = (
+        "يرى الكاتب أن الزواج الجماعي ينهي الكثير من المعاناة.\n"
+        "فبادروا قبل أن تضطروا إليه!\n*متخصص بالشأن الاجتماعي"
+    )
+    (article,) = _article(text, outlet="alyaum", byline="شلاش الضبعان")
+    assert article.text.endswith("فبادروا قبل أن تضطروا إليه!")
+    assert article.boilerplate == ("*متخصص بالشأن الاجتماعي",)
+    assert article.authors == ("شلاش الضبعان",)
+    (glued,) = _article(
+        "ارتفعت الأرباح 5 في المائة بقيمة 227 مليون ريال. * وحدة التقارير الاقتصادية", "aleqtisadiya"
+    )
+    assert glued.text == "ارتفعت الأرباح 5 في المائة بقيمة 227 مليون ريال."
+    assert glued.boilerplate == ("* وحدة التقارير الاقتصادية",)
 
 
 def test_a_verb_after_the_place_is_no_third_writer() -> None:

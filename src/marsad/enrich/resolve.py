@@ -8,6 +8,8 @@ Within an article (`resolve_article`):
   الملياردير إيلون ماسك = إيلون ماسك);
 - surnames: a person named by the end of a fuller name seen in the same article is that person
   (ماسك → إيلون ماسك), when only one fuller name ends so;
+- places and organisations: one name for each (aliases.toml: أميركا = الولايات المتحدة
+  الأمريكية = الولايات المتحدة), a designator before a name taken off (دولة الكويت = الكويت);
 - one type per name: a name tagged with two types in one article takes the type most of its
   mentions have.
 Across articles (`merge_short_forms`): a short person name that only one fuller name of the
@@ -19,8 +21,11 @@ machine gives one name the same id with no shared state.
 
 from __future__ import annotations
 
+import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
 
 from marsad.enrich.features import (
     gazetteer_key,
@@ -67,8 +72,39 @@ def _joined(words: tuple[str, ...]) -> tuple[str, ...]:
 
 def name_words(text: str, kind: str) -> tuple[str, ...]:
     """A mention's canonical words: normalized, the first without its clitics and article, عبد
-    and أبو joined to the next word, and for a person without the titles before the name."""
-    return _joined(_own_words(text, kind))
+    and أبو joined to the next word; for a person without the titles before the name, for a
+    place or organisation as its alias line's first name (أميركا → الولايات المتحدة) or without
+    its designator (دولة الكويت → الكويت)."""
+    words = _joined(_own_words(text, kind))
+    return words if kind == PERSON else _aliases().get(words) or _undesignated(words)
+
+
+# Words that say what kind of thing a name is, before it (an indefinite construct: «دولة الكويت»,
+# «تنظيم القاعدة», «سلطنة عمان»), normalized. Not after the article («الدولة الإسلامية» is a name).
+DESIGNATORS = frozenset({"تنظيم", "منظمه", "جماعه", "دوله", "مملكه", "سلطنه", "اماره", "جمهوريه"})
+ALIASES_FILE = "aliases.toml"
+
+
+def _undesignated(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The name without a designator before it (its key as the name alone is keyed), and as its
+    alias line's first name where it has one (جمهورية إيران الإسلامية → إيران)."""
+    if len(words) < 2 or words[0] not in DESIGNATORS:
+        return words
+    rest = (unclitic(words[1]), *words[2:])
+    return _aliases().get(rest, rest)
+
+
+@cache
+def _aliases() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Each alias's key → its line's first name's key (aliases.toml)."""
+    table = tomllib.loads(resources.files("marsad.enrich").joinpath(ALIASES_FILE).read_text("utf-8"))
+    found: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for section in table.values():
+        for name, variants in section.items():
+            canonical = _undesignated(_joined(_own_words(name, "LOC")))
+            for variant in variants:
+                found[_joined(_own_words(variant, "LOC"))] = canonical
+    return found
 
 
 def _own_words(text: str, kind: str) -> tuple[str, ...]:

@@ -466,6 +466,53 @@ def read_end(paragraph: str) -> tuple[str, tuple[str, ...]] | None:
     return paragraph[: found.start()].rstrip(), tuple(dict.fromkeys(n for n in names if n))
 
 
+# An op-ed or report closes with a starred note on who wrote it, the star answering one after the
+# byline ("عزيز مشواط *" … "*أكاديمي مغربي", "* الوحدة الاقتصادية / بـ«الشرق الأوسط»"): a short
+# phrase, no sentence, on its own line or glued after the last sentence. A bullet list ends with
+# a starred line too, after another one; a starred sentence ("* تأهلت روسيا …") or a field
+# ("* العنوان: …") is text.
+_NOTE_WORDS = 16  # the note's words, over at most two lines
+_NOTE_GLUED_WORDS = 8  # fewer when glued: nothing but the star sets it apart
+_NOTE_CONTINUED_WORDS = 6  # a second line continuing the note ("بـ«الشرق الأوسط»")
+_SENTENCE_CLOSE = re.compile(r"[.!?؟…]\s*$")
+_GLUED_NOTE = re.compile(r"(?<=[.!?؟»\"”])\s*\*\s*(?P<note>[^*.!?؟:\n]{2,80})$")
+
+
+def _is_note(lines: list[str]) -> bool:
+    return (
+        lines[0].startswith("*")
+        and not lines[0].startswith("**")  # a columnist's starred paragraphs
+        and sum(len(line.split()) for line in lines) <= _NOTE_WORDS
+        and not any(_SENTENCE_CLOSE.search(line) or ":" in line for line in lines)
+    )
+
+
+def end_note_start(lines: list[str]) -> int | None:
+    """Where a starred note on the writer closes the article's paragraphs (its own line, perhaps
+    continued on one more short line): the index of its first line, or None."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    for size in (1, 2):
+        if len(filled) <= size:
+            break
+        note = [lines[i].strip() for i in filled[-size:]]
+        if size == 2 and (len(note[1].split()) > _NOTE_CONTINUED_WORDS or note[1].startswith("*")):
+            continue
+        if _is_note(note) and not lines[filled[-size - 1]].lstrip().startswith("*"):
+            return filled[-size]
+    return None
+
+
+def glued_end_note(paragraph: str) -> int | None:
+    """Where a starred note glued after the paragraph's last sentence starts ("… في المائة.
+    * وحدة التقارير الاقتصادية"), or None."""
+    if "*" not in paragraph[-90:]:
+        return None
+    found = _GLUED_NOTE.search(paragraph, max(0, len(paragraph) - 90))
+    if found is None or len(found.group("note").split()) > _NOTE_GLUED_WORDS:
+        return None
+    return found.start()
+
+
 def is_end_mark(line: str) -> bool:
     """A line that opens with SPA's end mark: "// انتهى //" (the item ends), "// يتبع //" (it
     continues), perhaps with the time stamp or tags after it."""

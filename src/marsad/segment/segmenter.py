@@ -22,6 +22,8 @@ from marsad.segment.credits import (
     Credit,
     Credits,
     cut_end_mark,
+    end_note_start,
+    glued_end_note,
     is_end_mark,
     outlet_agency,
     read_credit,
@@ -331,10 +333,18 @@ def _read_edges(draft: _Draft, outlet: str | None, profile: Profile) -> None:
     """The credits an article's first and last paragraphs carry: a dateline leading the first
     ("واس- جدة: …", or the second under a subheading, as a roundup's items do: "* بكين - (د.ب.أ):
     …"), tags or an agency credit closing the last ("… اليوم. (أ ف ب)")."""
+    note = end_note_start(draft.lines)  # the writer's starred note closing an op-ed
+    if note is not None:
+        draft.boilerplate.extend(line.strip() for line in draft.lines[note:] if line.strip())
+        del draft.lines[note:]
     filled = [i for i, line in enumerate(draft.lines) if line]
     if not filled:
         return
     last = filled[-1]
+    glued_note = glued_end_note(draft.lines[last])
+    if glued_note is not None:
+        draft.boilerplate.append(draft.lines[last][glued_note:].strip())
+        draft.lines[last] = draft.lines[last][:glued_note].rstrip()
     under_heading = len(filled) > 2 and _looks_like_title(draft.lines[filled[0]], profile)
     for first in filled[: 2 if under_heading else 1]:
         lead = read_lead(draft.lines[first], outlet)

@@ -263,13 +263,15 @@ class StoryClusterer:
     def names(self, title: str | None) -> frozenset[str]:
         """A title's names of who and where: the terms of its place names (the dateline
         gazetteer, matched by term so that nisba adjectives count; not the places most articles
-        name) and of its rarest words (جامايكا, السبيعي)."""
+        name) and of its rarest words (جامايكا, السبيعي). Not its numbers, however rare: a toll
+        or a year says nothing of who or where, and reports of one event differ in them (15 dead,
+        then 18; Blatter's resignation in one title, «2024» in another's)."""
         analyzer = self.analyzer
         words = analyzer.word_terms(analyzer.words(title or ""))
         places = _place_terms(analyzer)
         found = set()
         for term in words:
-            if len(term) > 2:
+            if len(term) > 2 and not term.isdigit():
                 idf = self.idf(term)
                 if idf >= NAME_IDF or (idf >= PLACE_IDF and term in places):
                     found.add(term)
