@@ -3,7 +3,8 @@ it gives (`marsad.enrich.dates`).
 
     tag(text) -> list[Mention]                 names (PERS, ORG, LOC, MISC) with offsets into text
     resolve_article(mentions) -> list[Entity]  one entity per mention; variants share one id
-    merge_short_forms(entities) -> {id: Entity}  across articles: a surname → the one full name
+    merge_short_forms(entities) -> {id: Entity}  across articles: a surname → the one full name,
+                                                 a foreign name's other spelling → the usual one
 
 Pure functions over text; `consumer` keeps an archive's entities up to date over the narrow
 port in `port`. The model and its word lists ship in the package and load on first use

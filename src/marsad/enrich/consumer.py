@@ -75,7 +75,8 @@ def update_entities(
 
 def merge_names(store: EntityStore) -> dict[str, str]:
     """Merge, across the archive, each short person name that only one fuller name ends with
-    into it (`merge_short_forms`); re-derived from all the archive's people each time, so that
+    into it, and a foreign name's other spellings into the one most articles use
+    (`merge_short_forms`); re-derived from all the archive's people each time, so that
     a fuller name seen later can make a merge ambiguous and undo it. Returns the merges."""
     people = {Entity(i, PERSON, key, name): articles for i, key, name, articles in store.people()}
     merged = {short: fuller.entity_id for short, fuller in merge_short_forms(people).items()}

@@ -13,7 +13,8 @@ Within an article (`resolve_article`):
 - one type per name: a name tagged with two types in one article takes the type most of its
   mentions have.
 Across articles (`merge_short_forms`): a short person name that only one fuller name of the
-archive ends with is merged into it.
+archive ends with is merged into it, and a foreign name spelt two ways into the spelling most
+articles use (`merge_spellings`: فلاديمير بوتن → فلاديمير بوتين).
 
 The entity id is derived from the type and the canonical key, so every article, process and
 machine gives one name the same id with no shared state.
@@ -30,6 +31,7 @@ from importlib import resources
 from marsad.enrich.features import (
     gazetteer_key,
     has_article,
+    load_gazetteer,
     load_triggers,
     name_unclitic,
     unclitic,
@@ -76,13 +78,17 @@ def name_words(text: str, kind: str) -> tuple[str, ...]:
     place or organisation as its alias line's first name (أميركا → الولايات المتحدة) or without
     its designator (دولة الكويت → الكويت)."""
     words = _joined(_own_words(text, kind))
-    return words if kind == PERSON else _aliases().get(words) or _undesignated(words)
+    if kind == PERSON:
+        return words
+    return _aliases(kind).get(words) or (_undesignated(words) if kind in _DESIGNATED else words)
 
 
 # Words that say what kind of thing a name is, before it (an indefinite construct: «دولة الكويت»,
 # «تنظيم القاعدة», «سلطنة عمان»), normalized. Not after the article («الدولة الإسلامية» is a name).
 DESIGNATORS = frozenset({"تنظيم", "منظمه", "جماعه", "دوله", "مملكه", "سلطنه", "اماره", "جمهوريه"})
+_DESIGNATED = frozenset({"LOC", "ORG"})  # (the tagger types a country or a body either way)
 ALIASES_FILE = "aliases.toml"
+ALIAS_TYPES = {"places": _DESIGNATED, "organisations": _DESIGNATED, "money": frozenset({"MISC"})}
 
 
 def _undesignated(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -91,19 +97,24 @@ def _undesignated(words: tuple[str, ...]) -> tuple[str, ...]:
     if len(words) < 2 or words[0] not in DESIGNATORS:
         return words
     rest = (unclitic(words[1]), *words[2:])
-    return _aliases().get(rest, rest)
+    return _aliases("LOC").get(rest, rest)
 
 
 @cache
-def _aliases() -> dict[tuple[str, ...], tuple[str, ...]]:
-    """Each alias's key → its line's first name's key (aliases.toml)."""
+def _aliases(kind: str) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Each alias's key → its line's first name's key (aliases.toml), for names of this type
+    (a section's `ALIAS_TYPES`: «دولارا» is the dollar, a place is never money)."""
     table = tomllib.loads(resources.files("marsad.enrich").joinpath(ALIASES_FILE).read_text("utf-8"))
     found: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for section in table.values():
-        for name, variants in section.items():
-            canonical = _undesignated(_joined(_own_words(name, "LOC")))
+    for section, names in table.items():
+        if kind not in ALIAS_TYPES[section]:
+            continue
+        for name, variants in names.items():
+            canonical = _joined(_own_words(name, kind))
+            if kind in _DESIGNATED:
+                canonical = _undesignated(canonical)
             for variant in variants:
-                found[_joined(_own_words(variant, "LOC"))] = canonical
+                found[_joined(_own_words(variant, kind))] = canonical
     return found
 
 
@@ -293,6 +304,49 @@ def _without_proclitics(word: str, first: str) -> str:
     return next((c for c in candidates if c.startswith("ال") and word_form(c) in wanted), word)
 
 
+_LONG_VOWELS = str.maketrans("", "", "اوي")
+SPELLING_LETTERS = 4  # a word spelt two ways has at least this many letters (حسن / حسين are two names)
+
+
+def _skeleton(word: str) -> str:
+    """A word without its long vowels between its first and last letters: how transliterations
+    differ (بوتين / بوتن). Not at the end: a final ي is the nisba (الفارس is not الفارسي)."""
+    return word[:1] + word[1:-1].translate(_LONG_VOWELS) + word[-1:] if len(word) > 2 else word
+
+
+@cache
+def _given_names() -> frozenset[str]:
+    """Arabic given names (the gazetteer's FIRST entries, read off bylines), normalized."""
+    return frozenset(key[0] for key, kinds in load_gazetteer().items() if "FIRST" in kinds and len(key) == 1)
+
+
+def merge_spellings(counts: Mapping[Entity, int]) -> dict[str, Entity]:
+    """Across the archive: a foreign person's full name transliterated two ways → the spelling
+    most articles use (فلاديمير بوتن → فلاديمير بوتين, بنيامين نتانياهو → بنيامين نتنياهو, دونالد
+    ترمب → دونالد ترامب: outlets spell one name with or without a long vowel). The first name
+    the same, the others the same but for long vowels (ا و ي) inside them, and each
+    word spelt two ways of SPELLING_LETTERS or more; never after an Arabic given name, where
+    a long vowel makes another name (محمد حسن is not محمد حسين, فهد سلمان not فهد سليمان)."""
+    given = _given_names()
+    groups: dict[tuple[str, ...], list[Entity]] = defaultdict(list)
+    for entity in counts:
+        words = tuple(entity.key.split())
+        if entity.type == PERSON and len(words) >= 2 and words[0] not in given:
+            groups[(words[0], *map(_skeleton, words[1:]))].append(entity)
+    merged: dict[str, Entity] = {}
+    for spellings in groups.values():
+        if len(spellings) < 2:
+            continue
+        best = max(spellings, key=lambda e: (counts[e], e.key))
+        for entity in spellings:
+            pairs = zip(entity.key.split(), best.key.split(), strict=True)
+            if entity is not best and all(
+                a == b or min(len(a), len(b)) >= SPELLING_LETTERS for a, b in pairs
+            ):
+                merged[entity.entity_id] = best
+    return merged
+
+
 def merge_short_forms(
     entities: Mapping[Entity, int] | Iterable[Entity], dominance: float = 1.0
 ) -> dict[str, Entity]:
@@ -350,6 +404,8 @@ def merge_short_forms(
         best = _dominant(set(maximal), last, counts, people, dominance, True)
         if best is not None:
             merged[entity.entity_id] = people[best]
+    for variant, spelling in merge_spellings(counts).items():
+        merged.setdefault(variant, spelling)
     for short, fuller in merged.items():  # a fuller name merged in turn: to the end of the chain
         seen = {short}
         while fuller.entity_id in merged and fuller.entity_id not in seen:
