@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from marsad.enrich import Mention, tag
+from marsad.enrich import Mention, resolve_article, tag
 from marsad.enrich.discourse import (
     Recall,
     agrees,
     facilities_named_for_people,
     idioms_are_no_names,
     money_is_misc,
+    newspapers_are_organisations,
     propagate,
 )
 from marsad.enrich.features import Featurizer, Resources, gazetteer_key, parse_triggers, unclitic, word_form
@@ -334,6 +335,34 @@ def test_an_idiom_is_no_person() -> None:
     assert idioms_are_no_names(words, tags) == [["O"] * 4, tags[1]]  # good neighbourliness; al-Turabi stays
     text = "وأكد الجانبان على مبادئ حسن الجوار وعدم التدخل في الشؤون الداخلية."
     assert all("الجوار" not in m.text for m in tag(text))
+
+
+def test_a_newspaper_quoted_by_name_is_an_organisation() -> None:
+    words = [
+        ["وقال", "ل", "«", "الشرق", "الاوسط", "»", "ان"],
+        ["ذكرت", "صحيفه", "«", "عكاظ", "»"],
+        ["في", "«", "الرياض", "»"],  # quoted, not after «لـ» or «صحيفة»
+        ["وقال", "ل", "«", "الشرق", "الاوسط", "الجديد", "»"],  # not an outlet's whole name
+    ]
+    tags = [
+        ["O", "O", "O", "B-LOC", "I-LOC", "O", "O"],
+        ["O", "O", "O", "O", "O"],
+        ["O", "O", "B-LOC", "O"],
+        ["O", "O", "O", "B-LOC", "I-LOC", "O", "O"],
+    ]
+    assert newspapers_are_organisations(words, tags) == [
+        ["O", "O", "O", "B-ORG", "I-ORG", "O", "O"],
+        ["O", "O", "O", "B-ORG", "O"],
+        tags[2],
+        tags[3],
+    ]
+    # in one article, the paper and the region stay two entities (no vote between their types)
+    mentions = tag("وقال لـ«الشرق الأوسط» إن الوضع في الشرق الأوسط صعب.")
+    entities = resolve_article(mentions)
+    assert [(m.text, e.type) for m, e in zip(mentions, entities, strict=True)] == [
+        ("الشرق الأوسط", "ORG"),
+        ("الشرق الأوسط", "LOC"),
+    ]
 
 
 def test_the_start_of_an_idiom_alone_is_no_person() -> None:

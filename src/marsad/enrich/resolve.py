@@ -259,20 +259,35 @@ def resolve_article(mentions: Sequence[Mention]) -> list[Entity]:
     types: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for key, mention in zip(canonical, mentions, strict=True):
         types[key][mention.type] += 1
-    kinds = {key: max(counts.items(), key=lambda item: item[1])[0] for key, counts in types.items()}
+    voted = {key: max(counts.items(), key=lambda item: item[1])[0] for key, counts in types.items()}
+    papers = _newspaper_keys()
+    # a newspaper named like a place keeps each mention's type: «لـ«الرياض»» is the paper, «في
+    # الرياض» the city (discourse.newspapers_are_organisations), in one article as in two
+    kinds = [
+        m.type if key in papers and m.type in _DESIGNATED else voted[key]
+        for key, m in zip(canonical, mentions, strict=True)
+    ]
     # shown: the shortest spelling of the whole name (ماسك is shown as إيلون ماسك; وفرنسا as
     # فرنسا when the article also writes it bare), the first seen among equals
     shown: dict[tuple[str, ...], tuple[bool, int, str]] = {}
-    for own, key, mention in zip(keys, canonical, mentions, strict=True):
-        display = _display(mention.text, kinds[key])
+    for own, key, kind, mention in zip(keys, canonical, kinds, mentions, strict=True):
+        display = _display(mention.text, kind)
         rank = (own != key, len(display), display)
         if key not in shown or rank[:2] < shown[key][:2]:
             shown[key] = rank
     out = []
-    for key in canonical:
+    for key, kind in zip(canonical, kinds, strict=True):
         joined = " ".join(key)
-        out.append(Entity(entity_id(kinds[key], joined), kinds[key], joined, shown[key][2]))
+        out.append(Entity(entity_id(kind, joined), kind, joined, shown[key][2]))
     return out
+
+
+@cache
+def _newspaper_keys() -> frozenset[tuple[str, ...]]:
+    """The keys of the outlets' names (marsad.segment's outlets.toml: الرياض، الشرق الأوسط، اليوم)."""
+    from marsad.segment.credits import outlet_names
+
+    return frozenset(name_words(name, "ORG") for name in outlet_names())
 
 
 def _display(text: str, kind: str) -> str:

@@ -22,6 +22,7 @@ from marsad.enrich.discourse import (
     facilities_named_for_people,
     idioms_are_no_names,
     money_is_misc,
+    newspapers_are_organisations,
     propagate,
 )
 from marsad.enrich.features import Featurizer, Resources, name_unclitic, word_form
@@ -104,7 +105,8 @@ class Tagger:
         a second (when the model has one) re-tags each sentence where a word's tags elsewhere in
         the article disagree with its own (`discourse.Recall`); rules on what the model was not
         taught follow (money, facilities named for kings, idioms: `discourse`); then, with
-        `spread`, names are spread (`discourse.propagate`)."""
+        `spread`, names are spread (`discourse.propagate`), and last a newspaper quoted by name
+        is an organisation (`discourse.newspapers_are_organisations`)."""
         word = self.featurizer.word
         words = [[word(token) for token in tokens] for tokens in sentences]
         feats = [self.featurizer.features(sentence) for sentence in words]
@@ -121,7 +123,9 @@ class Tagger:
         tags = money_is_misc(forms, tags)
         written = [[w.form for w in sentence] for sentence in words]
         tags = idioms_are_no_names(written, facilities_named_for_people(written, tags))
-        return propagate(forms, tags, _frequency()) if self.spread else tags
+        if self.spread:
+            tags = propagate(forms, tags, _frequency())
+        return newspapers_are_organisations(written, tags)  # (not spread: the place is a place)
 
     def tag(self, text: str) -> list[Mention]:
         """Every mention in `text` (an article: names found once are looked for again across

@@ -165,6 +165,15 @@ def _places() -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+@cache
+def outlet_names() -> frozenset[str]:
+    """Every outlet's names as outlets.toml writes them, less a leading «صحيفة»/«جريدة» («جريدة
+    الرياض» → «الرياض»): how the news quotes a newspaper («قال لـ«الرياض»»)."""
+    table = tomllib.loads(resources.files("marsad.segment").joinpath("outlets.toml").read_text("utf-8"))
+    names = (name for entry in table.values() for name in entry.get("names", []))
+    return frozenset(re.sub(r"^(?:صحيفة|جريدة)\s+", "", name) for name in names)
+
+
 def outlet_agency(outlet: str | None) -> str | None:
     """The agency an outlet is (SPA for SaudiNewsNet's `was`), if it is one."""
     return _outlets().agency.get((outlet or "").lower())
