@@ -54,6 +54,22 @@ def test_cnn_may_interest_you_is_a_related_link() -> None:
     assert article.text.startswith("اعتمد مجلس الشؤون الاقتصادية")
 
 
+def test_cnn_partner_note_and_blurb_leave_the_text() -> None:
+    (article,) = articles("ant#10341")  # a Bayt.com survey CNN ran «بالتعاون مع» the job site
+    assert article.text.startswith("يلعب القادة دوراً مهماً")
+    assert article.text.endswith("يقومون بذلك أحياناً.")  # not «حول بيت.كوم», the blurb's heading
+    assert article.boilerplate[0].startswith("هذ المقال منشور بالتعاون مع موقع التوظيف")
+    assert article.boilerplate[-1].startswith("إن بيت.كوم هو أكبر موقع للوظائف")
+
+
+def test_writers_starred_notes_leave_the_text() -> None:
+    (report,) = articles("saudinewsnet/2015-07-21.zip#700")  # glued after the last sentence
+    assert report.text.endswith("لتبلغ 26.4 مليار ريال.")
+    assert report.boilerplate[-1].endswith("وحدة التقارير الاقتصادية")
+    (column,) = articles("saudinewsnet/2015-08-09.zip#221")  # «عزيز مشواط *» … «*أكاديمي مغربي»
+    assert column.text.endswith("وتحدث المآسي.") and column.boilerplate[-1] == "*أكاديمي مغربي"
+
+
 def test_spa_own_item() -> None:
     (article,) = articles("saudinewsnet/2015-08-10.zip#1499")
     assert article.title == "مهرجان تمور بريدة يواصل فعالياته"  # SPA's section kicker "عام /" left it
