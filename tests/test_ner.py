@@ -14,6 +14,7 @@ from marsad.enrich import Mention, resolve_article, tag
 from marsad.enrich.discourse import (
     Recall,
     agrees,
+    canals_are_places,
     facilities_named_for_people,
     idioms_are_no_names,
     money_is_misc,
@@ -335,6 +336,27 @@ def test_an_idiom_is_no_person() -> None:
     assert idioms_are_no_names(words, tags) == [["O"] * 4, tags[1]]  # good neighbourliness; al-Turabi stays
     text = "وأكد الجانبان على مبادئ حسن الجوار وعدم التدخل في الشؤون الداخلية."
     assert all("الجوار" not in m.text for m in tag(text))
+
+
+def test_a_canal_is_a_place_not_a_channel() -> None:
+    words = [
+        ["عائدات", "قناه", "السويس", "ارتفعت"],
+        ["افتتاح", "قناه", "السويس", "الجديده"],
+        ["رئيس", "هيئه", "قناه", "السويس"],
+        ["وقال", "لقناه", "العربيه"],
+    ]
+    tags = [
+        ["O", "O", "B-ORG", "O"],
+        ["O", "O", "B-ORG", "I-ORG"],
+        ["O", "B-ORG", "I-ORG", "I-ORG"],
+        ["O", "B-ORG", "I-ORG"],
+    ]
+    assert canals_are_places(words, tags) == [
+        ["O", "B-LOC", "I-LOC", "O"],
+        ["O", "B-LOC", "I-LOC", "I-LOC"],
+        tags[2],  # the canal's authority, an organisation, stays whole
+        tags[3],  # a TV channel
+    ]
 
 
 def test_a_newspaper_quoted_by_name_is_an_organisation() -> None:

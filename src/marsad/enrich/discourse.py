@@ -170,6 +170,34 @@ def _newspaper_forms() -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(word_form(t.text) for t in tokenize(name)) for name in outlet_names())
 
 
+# «قناة» names a TV channel as often as a canal, and the CRF learnt the channel: it made «السويس»
+# in «عائدات قناة السويس» an organisation (47 articles of two days of Saudi news, the new canal's
+# opening), or «السويس الجديدة» without its canal. The canals the news names, normalized:
+CANALS = frozenset({"السويس", "بنما"})
+_CANAL_ADJECTIVES = frozenset({"الجديده", "القديمه"})
+
+
+def canals_are_places(words: Sequence[Sequence[str]], tags: Sequence[Sequence[str]]) -> list[list[str]]:
+    """The tags with «قناة السويس» (and «قناة بنما»), perhaps with «الجديدة», one place wherever
+    the tagger cut or typed it otherwise (`words` as in `facilities_named_for_people`)."""
+    from marsad.enrich.features import unclitic
+
+    out = [list(t) for t in tags]
+    for sentence, sentence_tags in zip(words, out, strict=True):
+        for at in range(len(sentence) - 1):
+            if sentence[at + 1] not in CANALS or unclitic(sentence[at]) != "قناه":
+                continue
+            if at and sentence_tags[at].startswith("I-") and sentence_tags[at - 1] != "O":
+                continue  # the canal inside a longer name: «هيئة قناة السويس»
+            end = at + 2
+            if end < len(sentence) and sentence[end] in _CANAL_ADJECTIVES:
+                end += 1
+            while end < len(sentence) and sentence_tags[end].startswith("I-"):
+                end += 1  # the rest of a name the tagger began inside it
+            sentence_tags[at:end] = ["B-LOC"] + ["I-LOC"] * (end - at - 1)
+    return out
+
+
 def idioms_are_no_names(words: Sequence[Sequence[str]], tags: Sequence[Sequence[str]]) -> list[list[str]]:
     """The tags with every name that is one of `IDIOMS`, or the start of one («حسن» tagged
     alone in «حسن الاستقبال»), untagged (`words` as in `facilities_named_for_people`)."""

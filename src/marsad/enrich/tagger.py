@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from marsad.enrich.discourse import (
     Recall,
     agrees,
+    canals_are_places,
     facilities_named_for_people,
     idioms_are_no_names,
     money_is_misc,
@@ -104,7 +105,7 @@ class Tagger:
         """IOB2 tags of an article's sentences of tokens. A first pass tags each sentence alone;
         a second (when the model has one) re-tags each sentence where a word's tags elsewhere in
         the article disagree with its own (`discourse.Recall`); rules on what the model was not
-        taught follow (money, facilities named for kings, idioms: `discourse`); then, with
+        taught follow (money, facilities named for kings, idioms, canals: `discourse`); then, with
         `spread`, names are spread (`discourse.propagate`), and last a newspaper quoted by name
         is an organisation (`discourse.newspapers_are_organisations`)."""
         word = self.featurizer.word
@@ -123,6 +124,7 @@ class Tagger:
         tags = money_is_misc(forms, tags)
         written = [[w.form for w in sentence] for sentence in words]
         tags = idioms_are_no_names(written, facilities_named_for_people(written, tags))
+        tags = canals_are_places(written, tags)
         if self.spread:
             tags = propagate(forms, tags, _frequency())
         return newspapers_are_organisations(written, tags)  # (not spread: the place is a place)
