@@ -53,6 +53,10 @@ from marsad.segment.credits import (
         ("القاهرة - مكتب الجزيرة - طارق محيي:", "aljazirah", (), "القاهرة", ("طارق محيي",), True),
         ("«الاقتصادية» من الرياض", "aleqtisadiya", (), "الرياض", (), True),
         ("لندن - الرياضية | Tuesday, 11 August 2015 - 10:33 pm", "arriyadiyah", (), "لندن", (), True),
+        # a town and its country in brackets, as the wires date: never a writer «علي آغا»
+        ("علي آغا (تركيا) - رويترز", "alarabia", ("Reuters",), "علي آغا، تركيا", (), False),
+        ("وستفيلد (نيوجيرزي) - رويترز", "alriyadh", ("Reuters",), "وستفيلد، نيوجيرزي", (), False),
+        ("بالي (إندونيسيا): جوسلين إيليا", "aawsat", (), "بالي، إندونيسيا", ("جوسلين إيليا",), False),
         # credit lines
         ("فرانس24/ أ ف ب", "france24", ("AFP",), None, (), True),
         ("فرانس 24/ أ ف ب/ رويترز", "france24", ("AFP", "Reuters"), None, (), True),
@@ -66,6 +70,14 @@ def test_credit_vectors(
     credit = read_credit(line, outlet)
     assert credit is not None, line
     assert (credit.agencies, credit.place, credit.writers, credit.own) == (agencies, place, writers, own)
+
+
+def test_a_writer_and_the_town_he_writes_from_stay_a_writer() -> None:
+    """okaz signs with the town in brackets after each writer: no dash after it, no town alone."""
+    one = read_credit(" أحمد الشميري (صنعاء)", "okaz", byline=True)
+    assert one is not None and (one.place, one.writers) == ("صنعاء", ("أحمد الشميري",))
+    team = read_credit("خالد الحميدي (مكة المكرمة)، سعاد الشمراني (الرياض)", "okaz", byline=True)
+    assert team is not None and team.writers == ("خالد الحميدي", "سعاد الشمراني")
 
 
 def test_spa_dateline_keeps_its_date_as_written() -> None:

@@ -324,7 +324,7 @@ def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit 
     sourced = _publisher_lead(pieces) if byline or _QUOTED_OR_STARRED.search(value) else None
     if sourced is not None:
         return _sourced(text, sourced, outlet)
-    kinds = [classify(piece, outlet) for piece in pieces]
+    kinds = _towns_of_countries(text, pieces, [classify(piece, outlet) for piece in pieces])
     if Part.TEXT in kinds:
         return None
     if (
@@ -370,6 +370,24 @@ def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit 
         None,
         Part.OUTLET in kinds,
     )
+
+
+def _towns_of_countries(text: str, pieces: list[str], kinds: list[Part]) -> list[Part]:
+    """A piece right before a bracketed place, with more credit after them, is a town of that
+    place whatever its words read as: "علي آغا (تركيا) - رويترز" (Aliağa, not a writer Ali),
+    "ماونتن فيو (كاليفورنيا) - منى الشقاقي" — the wires' dateline form. Not at the credit's end:
+    okaz signs "أحمد الشميري (صنعاء)", a writer and where he writes from, and its teams "خالد
+    الحميدي (مكة المكرمة)، سعاد الشمراني (الرياض)": the town's bracket is followed by a dash or a
+    colon, as a dateline's place is. Before a wire's name,
+    a bracketed name is a place too ("وستفيلد (نيوجيرزي) - رويترز": the wires name no writers)."""
+    wire = kinds[-1] is Part.AGENCY
+    for k in range(len(kinds) - 2):
+        region = kinds[k + 1] is Part.PLACE or (wire and kinds[k + 1] is Part.WRITER)
+        if region and kinds[k] in (Part.WRITER, Part.TEXT):
+            bracketed = rf"{re.escape(pieces[k])}\s*\(\s*{re.escape(pieces[k + 1])}\s*\)\s*[-–—:ـ]"
+            if re.search(bracketed, text):
+                kinds[k] = kinds[k + 1] = Part.PLACE
+    return kinds
 
 
 _OWN_WRITERS = 3
