@@ -194,6 +194,9 @@ def test_across_articles_a_short_name_joins_the_one_full_name_that_ends_with_it(
     assert merged == {_person("بوتين").entity_id: _person("فلاديمير بوتين")}  # ترامب: two full names
     loose = merge_short_forms(archive, dominance=0.75)  # دونالد ترامب holds 4 of 5 mentions
     assert loose[_person("ترامب").entity_id] == _person("دونالد ترامب")
+    # a given name alone is anyone's, however much one fuller name holds
+    given = Counter({_person("عبدالرحمن"): 11, _person("رامي عبدالرحمن"): 9, _person("خالد عبدالرحمن"): 1})
+    assert _person("عبدالرحمن").entity_id not in merge_short_forms(given, dominance=0.8)
     # a name and a longer name that ends with it stand for one person: the longest is kept
     chain = merge_short_forms([_person("ترامب"), _person("جون ترامب"), _person("دونالد جون ترامب")])
     assert chain[_person("ترامب").entity_id] == _person("دونالد جون ترامب")

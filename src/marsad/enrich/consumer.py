@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from marsad.enrich.port import CONSUMER, EntityStore, MentionRow
-from marsad.enrich.resolve import PERSON, merge_short_forms, resolve_article
+from marsad.enrich.resolve import PERSON, SURNAME_DOMINANCE, merge_short_forms, resolve_article
 from marsad.enrich.tagger import Tagger, default_tagger
 from marsad.model import Entity, Mention
 from marsad.runner import InlineRunner, Runner
@@ -74,11 +74,13 @@ def update_entities(
 
 
 def merge_names(store: EntityStore) -> dict[str, str]:
-    """Merge, across the archive, each short person name that only one fuller name ends with
-    into it, and a foreign name's other spellings into the one most articles use
-    (`merge_short_forms`); re-derived from all the archive's people each time, so that
-    a fuller name seen later can make a merge ambiguous and undo it. Returns the merges."""
+    """Merge, across the archive, each short person name into the one fuller name that ends
+    with it (or the one that holds SURNAME_DOMINANCE of their articles), and a foreign name's
+    other spellings into the one most articles use (`merge_short_forms`); re-derived from all
+    the archive's people each time, so that a fuller name seen later can make a merge ambiguous
+    and undo it. Returns the merges."""
     people = {Entity(i, PERSON, key, name): articles for i, key, name, articles in store.people()}
-    merged = {short: fuller.entity_id for short, fuller in merge_short_forms(people).items()}
+    found = merge_short_forms(people, dominance=SURNAME_DOMINANCE)
+    merged = {short: fuller.entity_id for short, fuller in found.items()}
     store.set_merges(merged)
     return merged

@@ -165,6 +165,10 @@ def _untitled(words: tuple[str, ...], kind: str, article_first: bool = False) ->
 # 679 articles, the tagger's … آل in 64, … برقية in 8) stands for the one that holds this share
 # of their articles: the others are the tagger's cuts and overshoots, seldom another person.
 NASAB_DOMINANCE = 0.8
+# A surname several fuller names end with stands for the one that holds this share of their
+# articles (ترامب: دونالد ترامب in 147 ANT articles, إيفانكا and ميلانيا ترامب in a few; أردوغان,
+# ميسي, رونالدو likewise), as the archive's merges run it (consumer.merge_names).
+SURNAME_DOMINANCE = 0.8
 ATTESTED_SHARE = 0.1  # a fuller name seen in fewer articles than this share of a short one's is not its
 
 
@@ -414,8 +418,8 @@ def merge_short_forms(
                 merged[entity.entity_id] = people[found]
             continue
         maximal = sorted(_ending(key, last))
-        if dominance >= 1.0 or len(maximal) < 2:
-            continue
+        if dominance >= 1.0 or len(maximal) < 2 or (len(key) == 1 and key[0] in _given_names()):
+            continue  # (a given name alone, «عبدالرحمن», is anyone's, however many share it)
         best = _dominant(set(maximal), last, counts, people, dominance, True)
         if best is not None:
             merged[entity.entity_id] = people[best]
