@@ -57,6 +57,8 @@ from marsad.segment.credits import (
         ("علي آغا (تركيا) - رويترز", "alarabia", ("Reuters",), "علي آغا، تركيا", (), False),
         ("وستفيلد (نيوجيرزي) - رويترز", "alriyadh", ("Reuters",), "وستفيلد، نيوجيرزي", (), False),
         ("بالي (إندونيسيا): جوسلين إيليا", "aawsat", (), "بالي، إندونيسيا", ("جوسلين إيليا",), False),
+        # … and what signs after it is the source: alriyadh's paper, not the capital
+        ("كامبريدج (المملكة المتحدة) - الرياض", "alriyadh", (), "كامبريدج، المملكة المتحدة", (), True),
         # credit lines
         ("فرانس24/ أ ف ب", "france24", ("AFP",), None, (), True),
         ("فرانس 24/ أ ف ب/ رويترز", "france24", ("AFP", "Reuters"), None, (), True),

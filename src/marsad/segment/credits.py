@@ -324,7 +324,7 @@ def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit 
     sourced = _publisher_lead(pieces) if byline or _QUOTED_OR_STARRED.search(value) else None
     if sourced is not None:
         return _sourced(text, sourced, outlet)
-    kinds = _towns_of_countries(text, pieces, [classify(piece, outlet) for piece in pieces])
+    kinds = _towns_of_countries(text, pieces, [classify(piece, outlet) for piece in pieces], outlet)
     if Part.TEXT in kinds:
         return None
     if (
@@ -372,21 +372,29 @@ def read_credit(value: str, outlet: str | None, byline: bool = False) -> Credit 
     )
 
 
-def _towns_of_countries(text: str, pieces: list[str], kinds: list[Part]) -> list[Part]:
+def _towns_of_countries(text: str, pieces: list[str], kinds: list[Part], outlet: str | None) -> list[Part]:
     """A piece right before a bracketed place, with more credit after them, is a town of that
     place whatever its words read as: "علي آغا (تركيا) - رويترز" (Aliağa, not a writer Ali),
     "ماونتن فيو (كاليفورنيا) - منى الشقاقي" — the wires' dateline form. Not at the credit's end:
     okaz signs "أحمد الشميري (صنعاء)", a writer and where he writes from, and its teams "خالد
     الحميدي (مكة المكرمة)، سعاد الشمراني (الرياض)": the town's bracket is followed by a dash or a
-    colon, as a dateline's place is. Before a wire's name,
-    a bracketed name is a place too ("وستفيلد (نيوجيرزي) - رويترز": the wires name no writers)."""
+    colon, as a dateline's place is. Before a wire's name, a bracketed name is a place too
+    ("وستفيلد (نيوجيرزي) - رويترز": the wires name no writers). What signs after such a dateline
+    is its source: a name the outlet's own paper bears («جريدة الرياض») is the outlet, not the
+    city ("كامبريدج (المملكة المتحدة) - الرياض" in alriyadh)."""
     wire = kinds[-1] is Part.AGENCY
+    dated = False
     for k in range(len(kinds) - 2):
         region = kinds[k + 1] is Part.PLACE or (wire and kinds[k + 1] is Part.WRITER)
         if region and kinds[k] in (Part.WRITER, Part.TEXT):
             bracketed = rf"{re.escape(pieces[k])}\s*\(\s*{re.escape(pieces[k + 1])}\s*\)\s*[-–—:ـ]"
             if re.search(bracketed, text):
                 kinds[k] = kinds[k + 1] = Part.PLACE
+                dated = dated or k + 2 == len(kinds) - 1
+    if dated and kinds[-1] is Part.PLACE:
+        own, key = _own_names(outlet), form_key(pieces[-1])
+        if any(f"{paper} {key}" in own for paper in ("جريده", "صحيفه")):
+            kinds[-1] = Part.OUTLET
     return kinds
 
 
