@@ -173,6 +173,18 @@ def test_a_currency_after_an_amount_is_money_not_a_club() -> None:
     ]
     found = tag("وقعت الشركة عقدا بقيمة 500 مليون ريال لإنشاء المشروع. وفاز ريال مدريد على برشلونة.")
     assert [m.type for m in found if m.text.startswith("ريال")] == ["MISC", "ORG"]
+    # a dual amount, a trillion, an amount in brackets
+    forms = [
+        ["برأسمال", "مليوني", "ريال"],
+        ["2.4", "تريليون", "ريال"],
+        ["بقيمة", "(", "58.500.000", ")", "ريال"],
+    ]
+    tags = [["O", "O", "B-ORG"], ["O", "O", "B-ORG"], ["O", "O", "O", "O", "B-ORG"]]
+    assert money_is_misc(forms, tags) == [
+        ["O", "O", "B-MISC"],
+        ["O", "O", "B-MISC"],
+        ["O", "O", "O", "O", "B-MISC"],
+    ]
 
 
 def test_a_month_inside_a_date_is_no_name() -> None:

@@ -28,8 +28,11 @@ CURRENCIES = frozenset({
 })
 AMOUNT_WORDS = frozenset({
     "الف", "الفا", "الاف", "مليون", "مليونا", "ملايين", "مليار", "مليارا", "مليارات", "مئه", "مائه",
-    "مئات", "ترليون",
+    "مئات", "ترليون", "تريليون", "تريليونا", "تريليونات",
+    # duals, as amounts go: «برأسمال مليوني ريال», «ملياري دولار», «ألفي ريال»
+    "مليوني", "مليونين", "ملياري", "مليارين", "الفي", "الفين", "مئتي", "مائتي", "مئتين", "مائتين",
 })
+_AMOUNT_CLOSERS = frozenset(")]»\"”")  # an amount written in brackets: «بقيمة (58.500.000) ريال»
 # fmt: on
 
 # Saudi institutions and places are named for kings and princes: «مدينة الملك عبدالعزيز الطبية»,
@@ -80,7 +83,10 @@ def money_is_misc(forms: Sequence[Sequence[str]], tags: Sequence[Sequence[str]])
         for start, end, kind in chunks(sentence_tags):
             if kind == "MISC" or sentence[start] not in CURRENCIES or not start:
                 continue
-            before = sentence[start - 1]
+            at = start - 1
+            while at > 0 and sentence[at] in _AMOUNT_CLOSERS:
+                at -= 1
+            before = sentence[at]
             if before in AMOUNT_WORDS or any(c.isdigit() for c in before):
                 sentence_tags[start:end] = ["B-MISC"] + ["I-MISC"] * (end - start - 1)
     return out
