@@ -110,6 +110,8 @@ def test_a_place_or_organisation_by_any_of_its_names_is_one_entity() -> None:
     assert name_words("حركة الشباب", "ORG") != name_words("الشباب", "ORG")
     assert name_words("جماعة الإخوان", "ORG") == name_words("الإخوان", "ORG")
     assert name_words("أمريكا", "PERS") == ("امريكا",)
+    # a club by its short name, an organisation; the same word as money stays money
+    assert name_words("الريال", "ORG") == name_words("ريال مدريد", "ORG") != name_words("ريال", "MISC")
     # money by its case endings, for MISC names only
     assert name_words("دولارا", "MISC") == name_words("الدولار الأمريكي", "MISC") == ("دولار",)
     assert name_words("دولارا", "LOC") == ("دولارا",) and name_words("أمريكا", "MISC") == ("امريكا",)
