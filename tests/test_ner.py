@@ -231,10 +231,22 @@ def test_recall_tells_a_word_its_tags_elsewhere_in_the_article() -> None:
         ("كيري", 0),  # Kerry, not ك + يري ("sees"): the mention was shown as «يري»
         ("وكيري", 1),
         ("باسم", 0),
+        ("كاليفورنيا", 0),  # no ك + «اليفورنيا»: the corpus never writes that
+        ("فالنسيا", 0),
+        ("لليفربول", 1),  # ل + ليفربول, not ل + «اليفربول» (the span was «اليفربول»)
+        ("بالرياض", 1),
     ],
 )
 def test_a_glued_conjunction_or_preposition_is_left_out_of_a_mention(word: str, cut: int) -> None:
     assert _glued_prefix(word) == cut
+
+
+def test_a_name_whose_first_letters_read_as_proclitics_keeps_them_in_its_span() -> None:
+    # ANT showed «يونغ يانغ», «اليفورنيا» and «الة أنباء الإمارات» as entities
+    found = {(m.text, m.type) for m in tag("وصل الوفد إلى بيونغ يانغ أمس قادما من ولاية كاليفورنيا.")}
+    assert {("بيونغ يانغ", "LOC"), ("كاليفورنيا", "LOC")} <= found
+    found = {(m.text, m.type) for m in tag("وقالت وكالة الأنباء السعودية إن الوفد وصل إلى كابل.")}
+    assert {("وكالة الأنباء السعودية", "ORG"), ("كابل", "LOC")} <= found
 
 
 SEED_LEAD = (

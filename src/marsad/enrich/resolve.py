@@ -30,10 +30,12 @@ from importlib import resources
 
 from marsad.enrich.features import (
     gazetteer_key,
+    gazetteer_names,
     has_article,
     load_gazetteer,
     load_triggers,
     name_unclitic,
+    place_unclitic,
     unclitic,
     without_article,
     word_form,
@@ -121,8 +123,19 @@ def _aliases(kind: str) -> dict[tuple[str, ...], tuple[str, ...]]:
 def _own_words(text: str, kind: str) -> tuple[str, ...]:
     """A mention's normalized words, the first without its clitics (a person's cautiously), and
     a person's without the titles and nationality before the name."""
-    words = gazetteer_key(text, name_unclitic if kind == PERSON else unclitic)
+    if kind == PERSON:
+        bare = name_unclitic
+    else:  # a name the gazetteer holds as written keeps its first letters (بيونغ يانغ)
+        written = word_form(text)
+        bare = (
+            _as_written if written in gazetteer_names() and not written.startswith("ال") else place_unclitic
+        )
+    words = gazetteer_key(text, bare)
     return _untitled(words, kind, _article_first(text))
+
+
+def _as_written(form: str) -> str:
+    return form
 
 
 def _article_first(text: str) -> bool:

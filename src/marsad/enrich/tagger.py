@@ -26,7 +26,7 @@ from marsad.enrich.discourse import (
     newspapers_are_organisations,
     propagate,
 )
-from marsad.enrich.features import Featurizer, Resources, name_unclitic, word_form
+from marsad.enrich.features import Featurizer, Resources, gazetteer_names, name_unclitic, word_form
 from marsad.enrich.tokens import Token, is_acronym, sentences
 from marsad.enrich.train import chunks
 from marsad.model import Mention
@@ -159,7 +159,8 @@ def _outside_dates(text: str, mentions: list[Mention]) -> list[Mention]:
 
 def _mention(text: str, tokens: Sequence[Token], kind: str) -> Mention:
     start, end = tokens[0].start, tokens[-1].end
-    start += _glued_prefix(tokens[0].text)
+    if word_form(text[start:end]) not in gazetteer_names():  # بيونغ يانغ: no ب + «يونغ يانغ»
+        start += _glued_prefix(tokens[0].text)
     return Mention(text[start:end], kind, start, end)
 
 
