@@ -148,3 +148,39 @@ def test_a_scheduler_that_does_not_answer_is_a_one_line_usage_error(sample: str,
 def test_a_malformed_scheduler_address_is_refused_before_any_connection(address: str) -> None:
     with pytest.raises(ClusterError, match="is not a scheduler address, tcp://HOST:PORT"):
         DaskRunner(scheduler=address)
+
+
+def test_a_handshake_that_fails_its_assertion_connects_again(
+    dask_runner: DaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """distributed asserts that the scheduler's first reply to a client is one message, and now
+    and then it is not (seen in this suite): the runner connects again, up to CONNECT_ATTEMPTS."""
+    import distributed
+
+    from marsad.runner import dask as dask_module
+
+    real = distributed.Client
+    calls = []
+
+    def flaky(*args: Any, **kwargs: Any) -> distributed.Client:
+        calls.append(args)
+        if len(calls) == 1:
+            raise AssertionError
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(distributed, "Client", flaky)
+    runner = DaskRunner(scheduler=dask_runner.address)
+    try:
+        assert len(calls) == 2 and list(runner.map(abs, [-1, 2])) == [1, 2]
+    finally:
+        runner.close()
+    calls.clear()
+
+    def failing(*args: Any, **kwargs: Any) -> distributed.Client:
+        calls.append(args)
+        raise AssertionError
+
+    monkeypatch.setattr(distributed, "Client", failing)
+    with pytest.raises(AssertionError):
+        DaskRunner(scheduler=dask_runner.address)
+    assert len(calls) == dask_module.CONNECT_ATTEMPTS

@@ -139,3 +139,14 @@ def test_okaz_share_buttons_before_the_lead_leave_the_lead() -> None:
     (lead,) = articles("saudinewsnet/2015-08-11.zip#1441")
     assert lead.text.startswith("زار إمام وخطيب المسجد النبوي الشريف")
     assert "شارك من خلال" not in lead.text
+
+
+def test_a_polls_style_sheet_and_script_leave_the_text_and_quran_braces_stay() -> None:
+    (article,) = articles("saudinewsnet/2015-07-21.zip#1393")  # a poll flattened into the text
+    assert "jQuery" not in article.text and "padding" not in article.text
+    assert any(
+        line.startswith("#vote_area2 ul {") and line.endswith("}); });") for line in article.boilerplate
+    )
+    assert "ما النوع الذي تفضله وإلى أي جانب أنت؟" in article.text  # the article around it stays
+    (verses,) = articles("saudinewsnet/2015-07-24.zip#1927")  # verses quoted in braces
+    assert "{ واعبدوا الله ولا تشركوا به شيئا وبالوالدين إحسانا }" in verses.text

@@ -304,14 +304,16 @@ def test_page_wire(corpus: Corpus, page: dict[str, Any]) -> None:
     assert list(corpus.segmented[name(page)].articles[0].wire) == page["wire"]
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if "dateline" in p], ids=name)
+@pytest.mark.parametrize("page", [p for p in PAGES if "boilerplate" in p], ids=name)
 def test_page_dateline_place_and_furniture(corpus: Corpus, page: dict[str, Any]) -> None:
-    """[conventions] credits and furniture: the dateline and furniture lines leave the text for
-    their fields."""
+    """[conventions] credits and furniture: the dateline and furniture lines (a writer's starred
+    note too) leave the text for their fields; the byline's writers are the authors."""
     main = corpus.segmented[name(page)].articles[0]
-    assert (main.dateline, main.place) == (page["dateline"], page["place"])
+    assert (main.dateline, main.place) == (page.get("dateline"), page.get("place"))
     assert list(main.boilerplate) == page["boilerplate"]
-    for line in [page["dateline"], *page["boilerplate"]]:
+    if "authors" in page:
+        assert list(main.authors) == page["authors"]
+    for line in [page.get("dateline", ""), *page["boilerplate"]]:
         assert line not in lines(main.text)
 
 

@@ -5,6 +5,7 @@ import pytest
 from marsad.model import Page
 from marsad.segment import find_agencies, parse_source, segment
 from marsad.segment.lists import split_headlines, split_tags
+from marsad.segment.segmenter import code_runs
 
 KREMLIN_RELATED = [
     "بوتين يجدد شرط بلاده لإنجاز اتفاق سلام مع أوكرانيا",
@@ -258,3 +259,14 @@ def test_furniture_glued_before_a_lead_leaves_and_the_lead_stays() -> None:
     # a sentence that starts with the verb is text
     (kept,) = segment(_page("شارك من خلال الفريق أكثر من مئة متطوع في الحملة.", title="حملة")).articles
     assert kept.text.startswith("شارك من خلال الفريق")
+
+
+def test_code_runs_find_a_widgets_style_sheet_and_script_not_braces_in_prose() -> None:
+    css = "#poll ul { padding: 0; margin: 0; } .box { float: right; width: 380px; } " * 3
+    script = "jQuery(document).ready(function(){ jQuery('#poll').html('انتظر لحظات…'); return false; });"
+    line = f"هل تفضل الإفطار الخفيف؟ {css}{script} كيف تتناول إفطارك؟"
+    ((start, end),) = code_runs(line)
+    assert line[start:end] == (css + script).strip()
+    assert code_runs("قال تعالى: { واعبدوا الله ولا تشركوا به شيئا } { وبالوالدين إحسانا }") == []
+    english = " ".join(["The minister said (in a statement) that the plan is on track;"] * 5)
+    assert code_runs(english) == []  # a long Latin passage with brackets but no braces

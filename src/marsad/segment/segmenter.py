@@ -294,6 +294,7 @@ class Segmenter:
             if draft.title:
                 draft.title, furniture = split_title(draft.title, self.profile)
                 draft.boilerplate[:0] = furniture
+            _without_code(draft)
             _read_edges(draft, page.outlet, self.profile)
             if own_agency:
                 draft.credits.add_agencies([own_agency])  # the outlet is the agency: its own wire
@@ -370,6 +371,49 @@ def _read_edges(draft: _Draft, outlet: str | None, profile: Profile) -> None:
     if end is not None:
         draft.lines[last], agencies = end
         draft.credits.add_agencies(agencies)
+
+
+# A web widget's style sheet and script flattened into a paragraph (a poll's «#vote_area2 ul {
+# padding: 0; } … jQuery(document).ready(function(){ … }); });» in 8 SaudiNewsNet articles): a run
+# of words that each carry code punctuation or no Arabic letter, long and braced enough to be code.
+_CODE_WORD = re.compile(r"[{}();=\[\]]|^[^\u0600-\u06ff]+$")
+_CODE_MIN_WORDS = 25
+_CODE_MIN_BRACES = 4
+
+
+def code_runs(line: str) -> list[tuple[int, int]]:
+    """The (start, end) character spans of a line that are style sheet or script: at least
+    _CODE_MIN_WORDS words in a row that look like code, holding _CODE_MIN_BRACES braces, from a
+    word with a brace or an opening selector to the run's last closing brace."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    runs: list[tuple[int, int]] = []
+    first = None
+    for index, (start, end) in enumerate([*words, (len(line), len(line))]):
+        codey = index < len(words) and bool(_CODE_WORD.search(line[start:end]))
+        if codey and first is None:
+            first = index
+        if not codey and first is not None:
+            run = words[first:index]
+            text = line[run[0][0] : run[-1][1]]
+            if len(run) >= _CODE_MIN_WORDS and text.count("{") + text.count("}") >= _CODE_MIN_BRACES:
+                closing = text.rfind("}")
+                tail = re.match(r"[);]*", text[closing + 1 :])
+                stop = run[0][0] + closing + 1 + (tail.end() if tail else 0)
+                begin = next(s for s, e in run if re.search(r"[{#.(]", line[s:e]))
+                runs.append((begin, stop))
+            first = None
+    return runs
+
+
+def _without_code(draft: _Draft) -> None:
+    """Style sheets and scripts glued in a paragraph leave it for the article's boilerplate."""
+    for index, line in enumerate(draft.lines):
+        if "{" not in line:
+            continue
+        for start, end in reversed(code_runs(line)):
+            draft.boilerplate.append(line[start:end])
+            line = (line[:start].rstrip() + " " + line[end:].lstrip()).strip()
+        draft.lines[index] = line
 
 
 def _join_paragraphs(lines: list[str]) -> str:
