@@ -14,6 +14,7 @@ from marsad.enrich import Mention, resolve_article, tag
 from marsad.enrich.discourse import (
     Recall,
     agrees,
+    bodies_named_for_places,
     canals_are_places,
     facilities_named_for_people,
     idioms_are_no_names,
@@ -380,6 +381,44 @@ def test_a_canal_is_a_place_not_a_channel() -> None:
         ["O", "B-LOC", "I-LOC", "I-LOC"],
         tags[2],  # the canal's authority, an organisation, stays whole
         tags[3],  # a TV channel
+    ]
+
+
+def test_a_body_named_for_its_place_is_an_organisation() -> None:
+    words = [
+        ["واعلنت", "امانه", "منطقه", "الرياض", "عن"],  # the municipality of the Riyadh region
+        ["قال", "متحدث", "شرطه", "جده", "ان"],
+        ["مدير", "تعليم", "عسير"],
+        ["اكدت", "اماره", "منطقه", "الباحه"],  # the region's governorate
+        ["زار", "اماره", "دبي"],  # the emirate itself, a place
+        ["اكد", "امير", "منطقه", "عسير"],  # the region's prince: the place
+        ["مدير", "الشوون", "البلديه", "بمنطقه", "الرياض"],  # an adjective, then "in the region"
+        ["ونفت", "صحه", "الخبر"],  # the truth of the news (الخبر, the city)
+        ["وكيل", "الوزاره", "للتعليم", "جازان"],  # a field with the article, not a body's name
+        ["اعلن", "نادي", "باريس", "سان", "جيرمان"],  # the club's name goes on after the city
+        ["مدير", "تعليم", "عسير", "جلوي", "كركمان"],  # and the director's does not join it
+    ]
+    tags = [
+        ["O", "O", "O", "B-LOC", "O"],
+        ["O", "O", "O", "B-LOC", "O"],
+        ["O", "O", "B-LOC"],
+        ["O", "O", "O", "B-LOC"],
+        ["O", "O", "B-LOC"],
+        ["O", "O", "O", "B-LOC"],
+        ["O", "O", "O", "O", "B-LOC"],
+        ["O", "O", "B-LOC"],
+        ["O", "O", "O", "B-LOC"],
+        ["O", "O", "B-LOC", "B-LOC", "I-LOC"],
+        ["O", "O", "B-LOC", "B-PERS", "I-PERS"],
+    ]
+    assert bodies_named_for_places(words, tags) == [
+        ["O", "B-ORG", "I-ORG", "I-ORG", "O"],
+        ["O", "O", "B-ORG", "I-ORG", "O"],
+        ["O", "B-ORG", "I-ORG"],
+        ["O", "B-ORG", "I-ORG", "I-ORG"],
+        *tags[4:9],
+        ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG"],
+        ["O", "B-ORG", "I-ORG", "B-PERS", "I-PERS"],
     ]
 
 

@@ -109,6 +109,8 @@ def test_a_place_or_organisation_by_any_of_its_names_is_one_entity() -> None:
     assert name_words("الدولة", "ORG") == ("دوله",) != name_words("الدولة الإسلامية", "ORG")
     assert name_words("حركة الشباب", "ORG") != name_words("الشباب", "ORG")
     assert name_words("جماعة الإخوان", "ORG") == name_words("الإخوان", "ORG")
+    # a governorate's body, named with its division, keeps its noun (not the region «منطقة الباحة»)
+    assert name_words("إمارة منطقة الباحة", "ORG") == ("اماره", "منطقه", "الباحه")
     assert name_words("أمريكا", "PERS") == ("امريكا",)
     # a club by its short name, an organisation; the same word as money stays money
     assert name_words("الريال", "ORG") == name_words("ريال مدريد", "ORG") != name_words("ريال", "MISC")

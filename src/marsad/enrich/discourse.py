@@ -204,6 +204,49 @@ def canals_are_places(words: Sequence[Sequence[str]], tags: Sequence[Sequence[st
     return out
 
 
+# A body named for the place it serves: «أمانة منطقة الرياض» (the municipality), «شرطة جدة», «جامعة
+# القاهرة», «غرفة الشرقية», «نادي الرياض». The tagger found the place alone (45 «أمانة …», 52 «تعليم
+# …» and 52 «إمارة منطقة …» on two days of SaudiNewsNet), so the body's news counted as the city's.
+# Not «صحة» (صحة الخبر: the truth of the news, الخبر the city), not «إمارة» straight before a name
+# («إمارة دبي» is the emirate, a place): «إمارة» only before «منطقة»/«محافظة». Clitics off.
+# fmt: off
+BODIES = ("أمانة", "بلدية", "شرطة", "جامعة", "تعليم", "محكمة", "غرفة", "نادي", "مرور", "جوازات")
+_DIVISIONS = ("منطقة", "محافظة")
+_DIVISION_BODIES = ("إمارة",)  # a body only before a division's name
+# fmt: on
+
+
+def bodies_named_for_places(words: Sequence[Sequence[str]], tags: Sequence[Sequence[str]]) -> list[list[str]]:
+    """The tags with every body's noun right before a place the tagger found (perhaps with
+    «منطقة» or «محافظة» between) made one organisation's name with it (`words` as in
+    `facilities_named_for_people`)."""
+    from marsad.enrich.features import has_article, unclitic, word_form
+
+    bodies = frozenset(map(word_form, BODIES))
+    divisions = frozenset(map(word_form, _DIVISIONS))
+    division_bodies = frozenset(map(word_form, _DIVISION_BODIES))
+    out = [list(t) for t in tags]
+    for sentence, sentence_tags in zip(words, out, strict=True):
+        for start, end, kind in chunks(sentence_tags):
+            if kind != "LOC" or start < 1:
+                continue
+            noun = start - 1
+            # the division as written, no preposition on it: «بمنطقة الرياض» is "in the region"
+            divided = sentence[noun] in divisions and sentence_tags[noun] == "O"
+            if divided:
+                noun -= 1
+            if noun < 0 or sentence_tags[noun] != "O" or has_article(sentence[noun]):
+                continue  # an adjective with the article: «الشؤون البلدية», «للتعليم»
+            body = unclitic(sentence[noun])
+            if body in bodies or (divided and body in division_bodies):
+                if end < len(sentence) and sentence_tags[end] in ("B-ORG", "B-LOC"):
+                    end += 1  # the name goes on where the tagger cut it: «نادي باريس سان جيرمان»
+                    while end < len(sentence) and sentence_tags[end].startswith("I-"):
+                        end += 1
+                sentence_tags[noun:end] = ["B-ORG"] + ["I-ORG"] * (end - noun - 1)
+    return out
+
+
 def idioms_are_no_names(words: Sequence[Sequence[str]], tags: Sequence[Sequence[str]]) -> list[list[str]]:
     """The tags with every name that is one of `IDIOMS`, or the start of one («حسن» tagged
     alone in «حسن الاستقبال»), untagged (`words` as in `facilities_named_for_people`)."""

@@ -88,6 +88,7 @@ def name_words(text: str, kind: str) -> tuple[str, ...]:
 # Words that say what kind of thing a name is, before it (an indefinite construct: «دولة الكويت»,
 # «تنظيم القاعدة», «سلطنة عمان»), normalized. Not after the article («الدولة الإسلامية» is a name).
 DESIGNATORS = frozenset({"تنظيم", "منظمه", "جماعه", "دوله", "مملكه", "سلطنه", "اماره", "جمهوريه"})
+_DIVISIONS = frozenset({"منطقه", "محافظه"})  # (normalized)
 _DESIGNATED = frozenset({"LOC", "ORG"})  # (the tagger types a country or a body either way)
 ALIASES_FILE = "aliases.toml"
 ALIAS_TYPES = {"places": _DESIGNATED, "organisations": _DESIGNATED, "money": frozenset({"MISC"})}
@@ -96,8 +97,8 @@ ALIAS_TYPES = {"places": _DESIGNATED, "organisations": _DESIGNATED, "money": fro
 def _undesignated(words: tuple[str, ...]) -> tuple[str, ...]:
     """The name without a designator before it (its key as the name alone is keyed), and as its
     alias line's first name where it has one (جمهورية إيران الإسلامية → إيران)."""
-    if len(words) < 2 or words[0] not in DESIGNATORS:
-        return words
+    if len(words) < 2 or words[0] not in DESIGNATORS or words[1] in _DIVISIONS:
+        return words  # (no designator before a division: «إمارة منطقة الباحة» is the governorate's body)
     rest = (unclitic(words[1]), *words[2:])
     return _aliases("LOC").get(rest, rest)
 

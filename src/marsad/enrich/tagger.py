@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from marsad.enrich.discourse import (
     Recall,
     agrees,
+    bodies_named_for_places,
     canals_are_places,
     facilities_named_for_people,
     idioms_are_no_names,
@@ -124,7 +125,7 @@ class Tagger:
         tags = money_is_misc(forms, tags)
         written = [[w.form for w in sentence] for sentence in words]
         tags = idioms_are_no_names(written, facilities_named_for_people(written, tags))
-        tags = canals_are_places(written, tags)
+        tags = bodies_named_for_places(written, canals_are_places(written, tags))
         if self.spread:
             tags = propagate(forms, tags, _frequency())
         return newspapers_are_organisations(written, tags)  # (not spread: the place is a place)
