@@ -37,6 +37,9 @@ MONDAY = date(2015, 8, 10)  # the reference: a page dated Monday 10 August 2015 
         ("وصل أمس إلى عدن", [("أمس", "2015-08-09", "relative")]),
         ("وصل أمس الأحد إلى عدن", [("أمس الأحد", "2015-08-09", "relative")]),
         ("وقع أول أمس", [("أول أمس", "2015-08-08", "relative")]),
+        ("ودانت الجامعة أول من أمس القصف", [("أول من أمس", "2015-08-08", "relative")]),
+        ("حطت أول من أمس السبت", [("أول من أمس السبت", "2015-08-08", "relative")]),
+        ("حطت أول من أمس الجمعة", [("أول من أمس الجمعة", "2015-08-07", "relative")]),  # the weekday wins
         ("تبدأ غداً", [("غدا", "2015-08-11", "relative")]),
         ("يوم الجمعة الماضي", [("يوم الجمعة الماضي", "2015-08-07", "relative")]),
         ("الأربعاء المقبل", [("الأربعاء المقبل", "2015-08-12", "relative")]),
@@ -44,6 +47,14 @@ MONDAY = date(2015, 8, 10)  # the reference: a page dated Monday 10 August 2015 
         # "tomorrow Tuesday" is ahead (an announcement), "yesterday Sunday" the day before
         ("توقع يوم غد الثلاثاء", [("يوم غد الثلاثاء", "2015-08-11", "relative")]),
         ("وقعت يوم أمس الأحد", [("يوم أمس الأحد", "2015-08-09", "relative")]),
+        ("رفعت الجلسة إلى غدٍ الثلاثاء", [("غدٍ الثلاثاء", "2015-08-11", "relative")]),
+        # a weekday alone, as the wires write it: the latest such day, ahead after a future verb
+        ("على ما أعلنت الوكالة الرسمية الجمعة", [("الجمعة", "2015-08-07", "relative")]),
+        ("وقال أوباما الأحد إن", [("الأحد", "2015-08-09", "relative")]),
+        ("وسيزور الرئيس الرياض الخميس", [("الخميس", "2015-08-13", "relative")]),
+        ("مباراة السوبر المقررة في لندن الأربعاء", [("الأربعاء", "2015-08-12", "relative")]),
+        ("تفقد الدكتور عبدالله الجمعة أمس المستشفى", [("أمس", "2015-08-09", "relative")]),
+        ("تنطلق الفعاليات بعد غد الأربعاء", [("بعد غد الأربعاء", "2015-08-12", "relative")]),
     ],
 )
 def test_date_forms(text: str, expected: list[tuple[str, str, str]]) -> None:
@@ -56,6 +67,13 @@ def test_date_forms(text: str, expected: list[tuple[str, str, str]]) -> None:
     "text",
     [
         "صلاة الجمعة في المسجد الحرام",  # a weekday name that is not a date
+        "وخصصت خطبة الجمعة للحديث عن الحادث",
+        "لا إله إلا الله الواحد الأحد",  # God's name, not Sunday
+        "تبدأ الفعاليات الأربعاء بعد القادم",  # a week on: no date said
+        "موعد لقاء الفريقين الجمعة والسبت المقبلين",  # ahead, and no single day
+        "واستهل الدكتور الجمعة جولته",  # a family name after a title
+        "قال محمد الخميس إن المشروع",  # and after a given name
+        "رفعت الجلسة إلى جلسة الاثنين الموافق العاشر من الشهر",  # the date is what follows
         "بلغ عدد الزوار 25 ألفا في 2015",  # a number and a year, no month
         "25 شوال 2015",  # a Hijri month with a Gregorian year
         "في 31 فبراير 2015",  # no such day

@@ -101,15 +101,22 @@ _NUMERIC = re.compile(
 _WEEKDAY = "|".join(sorted({w.translate(_FOLD) for w in _WEEKDAYS}, key=len, reverse=True))
 _RELATIVE = re.compile(
     r"(?<![\w])(?:"
-    r"(?P<before>اول\s+امس|امس\s+الاول)"
-    r"|(?P<after>بعد\s+غد)"
-    r"|(?P<anchor>امس|البارحه|اليوم|غدا|غدًا|الليله)(?:\s+(?P<aday>" + _WEEKDAY + r"))?"
+    r"(?P<before>اول\s+(?:من\s+)?امس|امس\s+الاول)(?:\s+(?P<bday>" + _WEEKDAY + r"))?"  # «أول من أمس» too
+    r"|(?P<after>بعد\s+غد)(?:\s+(?:" + _WEEKDAY + r"))?"
+    r"|(?P<anchor>امس|البارحه|اليوم|غدا|غدًا|غدٍ|الليله)(?:\s+(?P<aday>" + _WEEKDAY + r"))?"
     r"|(?:يوم|صباح|مساء|ليله|فجر|ظهر|عصر|نهار)\s+(?:(?P<near>امس|اليوم|غد)\s+)?(?P<day>" + _WEEKDAY + r")"
     r"(?:\s+(?P<dir>الماضي|المقبل|القادم))?"
     r"|(?P<bare>" + _WEEKDAY + r")\s+(?P<bdir>الماضي|المقبل|القادم)"
+    # a weekday alone, as the wires date an item («أعلنت الوكالة الجمعة»); not God's name «الأحد»,
+    # not Friday's prayer or sermon (صلاة الجمعة is a rite, not a date)
+    r"|(?<!الواحد )(?<!صلاه )(?<!خطبه )(?P<lone>" + _WEEKDAY + r")"
+    r"(?!(?:\s+و\S+)?\s+(?:بعد|المقبل\w*|القادم\w*|الموافق|امس|اليوم|البارحه)(?![\w]))"
     r")(?![\w])"
 )
-_ANCHOR_DAYS = {"امس": -1, "البارحه": -1, "اليوم": 0, "الليله": 0, "غدا": 1, "غدًا": 1}
+# Words before a lone weekday that put it ahead: a future verb (سيزور، ستعقد، سنعلن), «سوف», «المقرر».
+_AHEAD = re.compile(r"(?<![\w])[وف]?(?:سوف|المقرر\w?|المنتظر\w?|يعتزم|تعتزم|س[يتن]\w{3,})(?![\w])")
+_AHEAD_CHARS = 60  # looked for this far before the weekday (a clause)
+_ANCHOR_DAYS = {"امس": -1, "البارحه": -1, "اليوم": 0, "الليله": 0, "غدا": 1, "غدًا": 1, "غدٍ": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +221,34 @@ def _weekday(name: str) -> int:
     return {fold(k): v for k, v in _WEEKDAYS.items()}[name]
 
 
-def _relative(match: re.Match[str], reference: date) -> date:
+# Titles before a family name: «الدكتور الجمعة» is Dr. Al-Jumaa, not Friday.
+_TITLES = frozenset({"الدكتور", "د", "الشيخ", "المهندس", "الاستاذ", "السيد", "اللواء", "العميد", "الامير"})
+
+
+@cache
+def _given_names() -> frozenset[str]:
+    """Given names (the entity tagger's gazetteer): «عبدالله الجمعة», «محمد الخميس» are families."""
+    from marsad.enrich.features import load_gazetteer
+
+    names = load_gazetteer().items()
+    return frozenset(fold(key[0]) for key, kinds in names if "FIRST" in kinds and len(key) == 1)
+
+
+def _is_surname(before: str) -> bool:
+    """Whether a lone weekday reads as a family name: after a title or a given name."""
+    words = before.split()
+    if not words:
+        return False
+    last = words[-1].strip(".")
+    return last in _TITLES or last in _given_names() or (len(words) > 1 and words[-2] in ("عبد", "ابو"))
+
+
+def _relative(match: re.Match[str], reference: date) -> date | None:
     if match["before"]:
-        return reference - timedelta(days=2)
+        day = reference - timedelta(days=2)
+        if match["bday"] and _weekday(match["bday"]) != day.weekday():  # (as "أمس الخميس" below)
+            return _weekday_near(reference, _weekday(match["bday"]), None)
+        return day
     if match["after"]:
         return reference + timedelta(days=2)
     if match["anchor"]:
@@ -225,6 +257,12 @@ def _relative(match: re.Match[str], reference: date) -> date:
             # "أمس الخميس" written on a page dated a day later than it was filed: the weekday wins
             return _weekday_near(reference, _weekday(match["aday"]), None)
         return day
+    if match["lone"]:  # the latest such day (news tells what happened), unless a future verb leads to it
+        clause = match.string[max(0, match.start() - _AHEAD_CHARS) : match.start()]
+        if _is_surname(clause):
+            return None
+        future = _AHEAD.search(clause.split(".")[-1].split("،")[-1]) is not None
+        return _weekday_near(reference, _weekday(match["lone"]), "المقبل" if future else None)
     name, direction = (match["day"], match["dir"]) if match["day"] else (match["bare"], match["bdir"])
     if match["near"] == "غد":  # "يوم غد الخميس": tomorrow's weekday, ahead
         direction = "المقبل"
