@@ -87,6 +87,15 @@ def test_spa_dateline_keeps_its_date_as_written() -> None:
     assert credit is not None and credit.date == "26 شوال 1436 هـ الموافق 11 أغسطس 2015 م"
 
 
+def test_a_weekday_in_a_dateline_is_its_date_not_a_place_or_a_writer() -> None:
+    credit = read_credit("الجمعة: واس", "aljazirah")  # the gazetteer holds a place «الجمعة»
+    assert credit is not None and (credit.place, credit.date, credit.agencies) == (None, "الجمعة", ("SPA",))
+    credit = read_credit("الخميس - رويترز", None)
+    assert credit is not None and (credit.writers, credit.date) == ((), "الخميس")
+    credit = read_credit("لبنى الخميس", None, byline=True)  # a writer's family name stays hers
+    assert credit is not None and credit.writers == ("لبنى الخميس",)
+
+
 @pytest.mark.parametrize(
     ("line", "publisher"),
     [

@@ -215,6 +215,8 @@ def classify(part: str, outlet: str | None) -> Part:
         return Part.GENERIC
     if _DIGIT.search(part) and DATE.fullmatch(" ".join(normalize(part).lower().split())):
         return Part.DATE
+    if key in _weekdays():
+        return Part.DATE  # «الجمعة: واس»: the day it was filed, not a place (the gazetteer has a «الجمعة»)
     if key in _places() or (words[0] == "من" and " ".join(words[1:]) in _places()):
         return Part.PLACE  # "الرياض", "من الرياض" ("«الاقتصادية» من الرياض")
     if len(words) <= _NAME_WORDS and not any(
@@ -224,6 +226,14 @@ def classify(part: str, outlet: str | None) -> Part:
     ):
         return Part.WRITER
     return Part.TEXT
+
+
+@cache
+def _weekdays() -> frozenset[str]:
+    return frozenset(
+        form_key(day)
+        for day in ("السبت", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة")
+    )
 
 
 # Names that normalize to a particle: «علي» (Ali) is «على» (on) once ى and ي are one letter; written
