@@ -115,10 +115,10 @@ def test_punctuation_and_digits_have_their_shapes() -> None:
 
 
 def test_chunks_follow_conlleval() -> None:
-    assert chunks(["B-PERS", "I-PERS", "O", "B-LOC"]) == {(0, 2, "PERS"), (3, 4, "LOC")}
-    assert chunks(["I-ORG", "I-ORG", "B-ORG"]) == {(0, 2, "ORG"), (2, 3, "ORG")}  # I- after O starts one
-    assert chunks(["B-PERS", "I-LOC"]) == {(0, 1, "PERS"), (1, 2, "LOC")}  # a type change ends one
-    assert chunks([]) == set()
+    assert chunks(["B-PERS", "I-PERS", "O", "B-LOC"]) == [(0, 2, "PERS"), (3, 4, "LOC")]  # in order
+    assert chunks(["I-ORG", "I-ORG", "B-ORG"]) == [(0, 2, "ORG"), (2, 3, "ORG")]  # I- after O starts one
+    assert chunks(["B-PERS", "I-LOC"]) == [(0, 1, "PERS"), (1, 2, "LOC")]  # a type change ends one
+    assert chunks([]) == []
 
 
 def test_score_counts_entities_with_exact_ends_and_type() -> None:

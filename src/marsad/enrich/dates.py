@@ -225,22 +225,16 @@ def _weekday(name: str) -> int:
 _TITLES = frozenset({"الدكتور", "د", "الشيخ", "المهندس", "الاستاذ", "السيد", "اللواء", "العميد", "الامير"})
 
 
-@cache
-def _given_names() -> frozenset[str]:
-    """Given names (the entity tagger's gazetteer): «عبدالله الجمعة», «محمد الخميس» are families."""
-    from marsad.enrich.features import load_gazetteer
-
-    names = load_gazetteer().items()
-    return frozenset(fold(key[0]) for key, kinds in names if "FIRST" in kinds and len(key) == 1)
-
-
 def _is_surname(before: str) -> bool:
-    """Whether a lone weekday reads as a family name: after a title or a given name."""
+    """Whether a lone weekday reads as a family name: after a title or a given name (the entity
+    tagger's gazetteer: «عبدالله الجمعة», «محمد الخميس» are families)."""
+    from marsad.enrich.features import given_names
+
     words = before.split()
     if not words:
         return False
     last = words[-1].strip(".")
-    return last in _TITLES or last in _given_names() or (len(words) > 1 and words[-2] in ("عبد", "ابو"))
+    return last in _TITLES or last in given_names() or (len(words) > 1 and words[-2] in ("عبد", "ابو"))
 
 
 def _relative(match: re.Match[str], reference: date) -> date | None:

@@ -105,7 +105,7 @@ def facilities_named_for_people(
     facilities, royal = _facility_forms()
     out = [list(t) for t in tags]
     for sentence, sentence_tags in zip(words, out, strict=True):
-        for start, end, kind in sorted(chunks(sentence_tags)):
+        for start, end, kind in chunks(sentence_tags):
             if kind != "PERS" or not sentence_tags[start].endswith("PERS"):
                 continue  # not a person, or already taken into a facility's name
             title = start if sentence[start] in royal else start - 1

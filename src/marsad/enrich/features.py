@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 import math
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -100,9 +100,9 @@ def place_unclitic(form: str) -> str:
     stripped = unclitic(form)
     if stripped == form:
         return form
-    names = gazetteer_names()
-    if form in names and not form.startswith("ال"):
+    if written_in_gazetteer(form):
         return form
+    names = gazetteer_names()
     if stripped in names or "ال" + stripped in names:
         return stripped
     if has_article(form):
@@ -138,12 +138,13 @@ def checked_article(form: str, stripped: str) -> str:
 @cache
 def gazetteer_names() -> frozenset[str]:
     """The gazetteer's names as written (normalized), whole: كاليفورنيا, بيونغ يانغ, أبها."""
-    try:
-        data = _package_bytes(GAZETTEER_FILE)
-    except FileNotFoundError:
-        return frozenset()
-    lines = gzip.decompress(data).decode("utf-8").splitlines()
-    return frozenset(word_form(line.split("\t")[1]) for line in lines if line and not line.startswith("#"))
+    return frozenset(word_form(name) for _, name in _shipped_gazetteer())
+
+
+def written_in_gazetteer(written: str) -> bool:
+    """Whether a normalized name is one the gazetteer holds as written, its first letters its own
+    (بيونغ يانغ is no ب + «يونغ يانغ»); not a name with the article, which always comes off."""
+    return written in gazetteer_names() and not written.startswith("ال")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,24 +199,45 @@ def gazetteer_key(name: str, bare: Callable[[str], str] = unclitic) -> tuple[str
     return tuple(forms)
 
 
+def _gazetteer_lines(data: bytes) -> list[tuple[str, str]]:
+    """(type, name as written) of each line `type<TAB>name` of a gazetteer file."""
+    lines = gzip.decompress(data).decode("utf-8").splitlines()
+    rows = (line.split("\t") for line in lines if line and not line.startswith("#"))
+    return [(kind, name) for kind, name in rows]
+
+
+def _keyed(lines: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], frozenset[str]]:
+    entries: dict[tuple[str, ...], set[str]] = {}
+    for kind, name in lines:
+        key = gazetteer_key(name)
+        if key:
+            entries.setdefault(key, set()).add(kind)
+    return {key: frozenset(kinds) for key, kinds in entries.items()}
+
+
 def parse_gazetteer(data: bytes) -> dict[tuple[str, ...], frozenset[str]]:
     """Lines `type<TAB>name` (the name as written; keyed here, so the file stays readable)."""
-    entries: dict[tuple[str, ...], set[str]] = {}
-    for line in gzip.decompress(data).decode("utf-8").splitlines():
-        if line and not line.startswith("#"):
-            kind, name = line.split("\t")
-            key = gazetteer_key(name)
-            if key:
-                entries.setdefault(key, set()).add(kind)
-    return {key: frozenset(kinds) for key, kinds in entries.items()}
+    return _keyed(_gazetteer_lines(data))
+
+
+@cache
+def _shipped_gazetteer() -> list[tuple[str, str]]:
+    """The shipped gazetteer's lines, read once for its keyed and its written forms."""
+    try:
+        return _gazetteer_lines(_package_bytes(GAZETTEER_FILE))
+    except FileNotFoundError:
+        return []
 
 
 @cache
 def load_gazetteer() -> dict[tuple[str, ...], frozenset[str]]:
-    try:
-        return parse_gazetteer(_package_bytes(GAZETTEER_FILE))
-    except FileNotFoundError:
-        return {}
+    return _keyed(_shipped_gazetteer())
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Arabic given names (the gazetteer's FIRST entries, read off bylines), normalized."""
+    return frozenset(key[0] for key, kinds in load_gazetteer().items() if "FIRST" in kinds and len(key) == 1)
 
 
 def parse_triggers(text: str) -> dict[str, str]:
@@ -325,8 +347,11 @@ class Featurizer:
         return Word(self._kept(feats), self._seen(near), form, bare)
 
     def _kept(self, feats: Sequence[str]) -> tuple[str, ...]:
-        """The features the model knows (their order is no matter to a CRF)."""
-        return tuple(feats) if self._known is None else tuple(self._known.intersection(feats))
+        """The features the model knows, in their own order: a CRF's score is a sum of floats, and
+        a set's order (which moves with each process's string hashes) moved its last bits and with
+        them near ties, so that two runs tagged a few names otherwise."""
+        known = self._known
+        return tuple(feats) if known is None else tuple(f for f in feats if f in known)
 
     def _seen(self, near: Sequence[str]) -> dict[int, tuple[str, ...]]:
         """What a token at each offset sees of the word."""
@@ -373,8 +398,9 @@ class Featurizer:
                 continue
             for size in range(min(longest, len(forms) - i), 0, -1):
                 key = (words[i].bare, *forms[i + 1 : i + size])
-                kinds = table.get(key)
-                if kinds:
+                found = table.get(key)
+                if found:
+                    kinds = sorted(found)  # (a set's order moves with the process's string hashes)
                     for k in range(i, i + size):
                         mark = "B" if k == i else "I"
                         hits[k] += [f"g={mark}-{kind}" for kind in kinds]

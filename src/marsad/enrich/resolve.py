@@ -30,15 +30,15 @@ from importlib import resources
 
 from marsad.enrich.features import (
     gazetteer_key,
-    gazetteer_names,
+    given_names,
     has_article,
-    load_gazetteer,
     load_triggers,
     name_unclitic,
     place_unclitic,
     unclitic,
     without_article,
     word_form,
+    written_in_gazetteer,
 )
 from marsad.model import Entity, Mention, stable_id
 from marsad.text.normalize import without_marks
@@ -127,10 +127,7 @@ def _own_words(text: str, kind: str) -> tuple[str, ...]:
     if kind == PERSON:
         bare = name_unclitic
     else:  # a name the gazetteer holds as written keeps its first letters (بيونغ يانغ)
-        written = word_form(text)
-        bare = (
-            _as_written if written in gazetteer_names() and not written.startswith("ال") else place_unclitic
-        )
+        bare = _as_written if written_in_gazetteer(word_form(text)) else place_unclitic
     words = gazetteer_key(text, bare)
     return _untitled(words, kind, _article_first(text))
 
@@ -347,12 +344,6 @@ def _skeleton(word: str) -> str:
     return word[:1] + word[1:-1].translate(_LONG_VOWELS) + word[-1:] if len(word) > 2 else word
 
 
-@cache
-def _given_names() -> frozenset[str]:
-    """Arabic given names (the gazetteer's FIRST entries, read off bylines), normalized."""
-    return frozenset(key[0] for key, kinds in load_gazetteer().items() if "FIRST" in kinds and len(key) == 1)
-
-
 def merge_spellings(counts: Mapping[Entity, int]) -> dict[str, Entity]:
     """Across the archive: a foreign person's full name transliterated two ways → the spelling
     most articles use (فلاديمير بوتن → فلاديمير بوتين, بنيامين نتانياهو → بنيامين نتنياهو, دونالد
@@ -360,7 +351,7 @@ def merge_spellings(counts: Mapping[Entity, int]) -> dict[str, Entity]:
     the same, the others the same but for long vowels (ا و ي) inside them, and each
     word spelt two ways of SPELLING_LETTERS or more; never after an Arabic given name, where
     a long vowel makes another name (محمد حسن is not محمد حسين, فهد سلمان not فهد سليمان)."""
-    given = _given_names()
+    given = given_names()
     groups: dict[tuple[str, ...], list[Entity]] = defaultdict(list)
     for entity in counts:
         words = tuple(entity.key.split())
@@ -432,7 +423,7 @@ def merge_short_forms(
                 merged[entity.entity_id] = people[found]
             continue
         maximal = sorted(_ending(key, last))
-        if dominance >= 1.0 or len(maximal) < 2 or (len(key) == 1 and key[0] in _given_names()):
+        if dominance >= 1.0 or len(maximal) < 2 or (len(key) == 1 and key[0] in given_names()):
             continue  # (a given name alone, «عبدالرحمن», is anyone's, however many share it)
         best = _dominant(set(maximal), last, counts, people, dominance, True)
         if best is not None:

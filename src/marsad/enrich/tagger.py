@@ -27,7 +27,7 @@ from marsad.enrich.discourse import (
     newspapers_are_organisations,
     propagate,
 )
-from marsad.enrich.features import Featurizer, Resources, gazetteer_names, name_unclitic, word_form
+from marsad.enrich.features import Featurizer, Resources, name_unclitic, word_form, written_in_gazetteer
 from marsad.enrich.tokens import Token, is_acronym, sentences
 from marsad.enrich.train import chunks
 from marsad.model import Mention
@@ -137,7 +137,7 @@ class Tagger:
         tags = self.tag_article([[token.text for token in sentence] for sentence in cut])
         found: list[Mention] = []
         for sentence, sentence_tags in zip(cut, tags, strict=True):
-            for start, end, kind in sorted(chunks(sentence_tags)):
+            for start, end, kind in chunks(sentence_tags):
                 if kind == "PERS" and end - start == 1 and is_acronym(sentence[start].text):
                     kind = "ORG"  # «بي.إم.آي»: no person goes by letters alone in the news
                 found.append(_mention(text, sentence[start:end], kind))
@@ -160,7 +160,7 @@ def _outside_dates(text: str, mentions: list[Mention]) -> list[Mention]:
 
 def _mention(text: str, tokens: Sequence[Token], kind: str) -> Mention:
     start, end = tokens[0].start, tokens[-1].end
-    if word_form(text[start:end]) not in gazetteer_names():  # بيونغ يانغ: no ب + «يونغ يانغ»
+    if not written_in_gazetteer(word_form(text[start:end])):  # بيونغ يانغ: no ب + «يونغ يانغ»
         start += _glued_prefix(tokens[0].text)
     return Mention(text[start:end], kind, start, end)
 

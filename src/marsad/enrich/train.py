@@ -184,15 +184,17 @@ def predict(
 # an entity of its type; a prediction counts only when its type and both ends are right.
 
 
-def chunks(tags: Sequence[str]) -> set[tuple[int, int, str]]:
-    """(start, end, type) of every entity in an IOB tag sequence, conlleval's way."""
-    found: set[tuple[int, int, str]] = set()
+def chunks(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(start, end, type) of every entity in an IOB tag sequence, conlleval's way, in order (a
+    set's order moves with each process's string hashes, and the rules that walk the names broke
+    ties by it: two runs tagged a few names otherwise)."""
+    found: list[tuple[int, int, str]] = []
     start, kind = -1, ""
     for i, tag in enumerate([*tags, "O"]):
         prefix, _, tag_type = tag.partition("-")
         continues = prefix == "I" and tag_type == kind and start >= 0
         if start >= 0 and not continues:
-            found.add((start, i, kind))
+            found.append((start, i, kind))
             start, kind = -1, ""
         if prefix == "B" or (prefix == "I" and not continues):
             start, kind = i, tag_type
@@ -208,7 +210,7 @@ class Score:
     gold: Counter[str] = field(default_factory=Counter)
 
     def add(self, gold_tags: Sequence[str], predicted_tags: Sequence[str]) -> None:
-        gold, predicted = chunks(gold_tags), chunks(predicted_tags)
+        gold, predicted = set(chunks(gold_tags)), set(chunks(predicted_tags))
         for _, _, kind in gold:
             self.gold[kind] += 1
         for _, _, kind in predicted:
